@@ -1,0 +1,150 @@
+/**
+ * The kiosk's configuration: one JSON file (default /etc/anjungan/config.json), keys in
+ * snake_case, every key overridable by ANJUNGAN_<PATH> (see load-config.ts). These names are a
+ * contract with technicians, the provisioning CLI and the district: change them only with care.
+ */
+import type { LetterType } from '../letters/letter-type.ts';
+
+export type Driver<T extends string> = T | 'sim';
+
+export interface VillageConfig {
+  /** "Hanura" (without the "Desa" prefix). */
+  name: string;
+  /** "desa" or "kelurahan": decides "DESA"/"KELURAHAN" and "Kepala Desa"/"Lurah" on letters. */
+  kind: 'desa' | 'kelurahan';
+  kecamatan: string;
+  kabupaten: string;
+  province: string;
+  /** Kode wilayah, 10 digits without dots: 1809102004. */
+  code: string;
+  address: string;
+  /** Name of the Kepala Desa, printed under the signature line. */
+  head_name: string;
+  /** "Kepala Desa" unless set; "Sekretaris Desa" for "a.n." signing. */
+  head_title: string;
+  /** Optional PNG logo printed on the kop surat. */
+  logo_file: string | null;
+}
+
+export interface Config {
+  village: VillageConfig;
+  device: {
+    /** Stable id of this kiosk within the village; the MQTT client id derives from it. */
+    id: string;
+    /** HMAC key for card UIDs and resident references; default <data_dir>/keys/uid-hmac.key. */
+    uid_key_file: string | null;
+    /** Ed25519 private key (PKCS#8 PEM) that signs letter QR tokens; default <data_dir>/keys/letter-signing.pem. */
+    signing_key_file: string | null;
+  };
+  data_dir: string;
+  timeouts: {
+    /** Inactivity before any screen returns to idle. */
+    inactivity_s: number;
+    /** How long "ambil surat Anda" stays. */
+    done_s: number;
+    /** How long short messages (unknown card, limit reached, …) stay. */
+    message_s: number;
+  };
+  limits: {
+    /** Letters of one type per resident per day, unless the type says otherwise. */
+    daily_per_type: number;
+  };
+  flow: {
+    /** Taps of the same card within this window count as one. */
+    repeat_tap_ms: number;
+  };
+  clock: {
+    /** Also require the system to report its clock synchronised (timedatectl / adjtimex). */
+    require_sync: boolean;
+    /** How often the clock is re-checked while untrusted. */
+    check_interval_s: number;
+  };
+  letters: {
+    numbering: {
+      /** Placeholders: {code} {seq:N} {village_code} {roman_month} {month} {year}. */
+      format: string;
+      /** One counter per letter type (village default) or one shared by all types. */
+      counter: 'per_type' | 'shared';
+    };
+    /** Per-village overrides by letter type id; a new id with every field adds a type. */
+    types: Record<string, Partial<LetterType>>;
+    /** Print the QR with the printer's native GS ( k instead of a raster image. */
+    native_qr: boolean;
+  };
+  hardware: {
+    reader: {
+      driver: Driver<'pcsc' | 'hid'>;
+      /** PC/SC reader name (substring match); null: the first reader. */
+      name: string | null;
+      /** Keyboard-mode reader: the input device, e.g. /dev/input/by-id/usb-…-event-kbd. */
+      hid_device: string | null;
+      /** Keyboard-mode reader types the UID bytes in reverse order. */
+      hid_reverse: boolean;
+    };
+    buttons: {
+      driver: Driver<'gpio'>;
+      /** BCM pin numbers. */
+      pins: { up: number; down: number; ok: number; back: number };
+      active_low: boolean;
+      debounce_ms: number;
+      long_press_ms: number;
+    };
+    display: {
+      driver: Driver<'framebuffer'>;
+      /** Framebuffer name as in /sys/class/graphics/fbN/name (substring), or "fb1"; null: first. */
+      device: string | null;
+      width: number;
+      height: number;
+      orientation: 'landscape' | 'portrait';
+    };
+    printer: {
+      driver: Driver<'escpos'>;
+      /** /dev/usb/lp0 or tcp://host:port. */
+      interface: string;
+      paper_mm: 58 | 80;
+      /** A job that has not finished by then is failed (the library can write late). */
+      timeout_ms: number;
+      /** Status poll interval while idle. */
+      status_interval_s: number;
+    };
+    indicator: {
+      driver: 'none' | 'sim' | 'gpio';
+      led_pin: number | null;
+      buzzer_pin: number | null;
+    };
+  };
+  mqtt: {
+    /** Broker URL, or several (nodes of a cluster) to fail over between; null: no reporting
+     * (in simulator mode an embedded broker is started on loopback instead). */
+    url: string | string[] | null;
+    username: string | null;
+    password: string | null;
+    ca_file: string | null;
+    cert_file: string | null;
+    key_file: string | null;
+    protocol_version: 4 | 5;
+    telemetry_interval_s: number;
+    /** District's Ed25519 public key (PEM) that signs commands; null refuses every command. */
+    district_public_key: string | null;
+    /** Commands older than this (or from the future by more) are refused. */
+    command_max_age_s: number;
+    outbox: {
+      /** Upper bound of queued messages; telemetry goes first, then oldest non-letter events. */
+      max_messages: number;
+      /** Messages per second when draining a backlog. */
+      drain_rate: number;
+    };
+    /** Port of the embedded broker in simulator mode (0: any free port). */
+    embedded_port: number;
+  };
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+}
+
+/** The loaded config plus where it came from. */
+export interface LoadedConfig {
+  config: Config;
+  /** True when no config file was found and the embedded demo defaults are in use. */
+  simulator: boolean;
+  /** The file read, or null. */
+  source: string | null;
+}

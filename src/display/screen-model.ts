@@ -1,0 +1,34 @@
+/**
+ * What a screen says, independent of how it is drawn. Built from the flow state by
+ * display/screens.ts; drawn as text by the sim display and as pixels by the framebuffer.
+ * All strings are resident-facing Bahasa Indonesia from display/text-id.ts.
+ */
+export type Tone = 'normal' | 'success' | 'warning' | 'error';
+
+export interface ScreenModel {
+  /** The flow screen this came from (for tests, logs, the web simulator). */
+  id: string;
+  tone: Tone;
+  title: string;
+  /** Body lines, large type. Wrapping/shrinking is the renderer's job. */
+  lines: string[];
+  /** A list with the selection visible (letter menu, purpose menu). */
+  menu?: { items: string[]; selected: number };
+  /** 0..1 for a progress bar (printing). */
+  progress?: number;
+  /** What each button does here; absent buttons do nothing on this screen. */
+  hints: Partial<Record<'up' | 'down' | 'ok' | 'back', string>>;
+  status: StatusBar;
+}
+
+export interface StatusBar {
+  village: string;
+  /** "Printer siap", "Kertas hampir habis", … */
+  printer: string;
+  printer_ok: boolean;
+  /** "Online" / "Offline" (MQTT). */
+  network: string;
+  network_ok: boolean;
+  /** HH:MM local time, or "--:--" while the clock is untrusted. */
+  time: string;
+}

@@ -1,0 +1,135 @@
+/**
+ * The resident journey as data. `step(state, event)` in kiosk-flow.ts is pure; the runner
+ * (flow-runner.ts) feeds events from the ports and executes the effects.
+ *
+ *   idle ─tap→ reading ─read→ greeting ─ok→ choose_letter ─ok→ choose_purpose ─ok→ confirm
+ *     ▲                 └─→ unknown_card / card_error / resident_inactive            │ ok
+ *     │                          choose_letter ─ok→ limit_reached / record_incomplete ▼
+ *     └──── done ←─print_succeeded── printing ─print_failed→ print_failed / printer_not_ready
+ *   any ─health problem→ out_of_service ─all healthy→ idle
+ */
+import type { ButtonName } from '../hardware/buttons.ts';
+import type { PrinterStatus } from '../hardware/printer.ts';
+import type { LetterPolicy } from '../letters/letter-type.ts';
+
+/** Why the kiosk cannot serve. Several can hold at once; the screen shows the first. */
+export type OutOfServiceReason =
+  | 'paper_out'
+  | 'cover_open'
+  | 'printer_offline'
+  | 'reader_missing'
+  | 'clock_untrusted'
+  | 'data_unavailable'
+  | 'remote';
+
+/** What the greeting may show: never the full NIK. */
+export interface ResidentSummary {
+  /** Pseudonymous reference (keyed hash of the NIK); what the register and MQTT see. */
+  ref: string;
+  nama: string;
+  /** Last 4 digits only, e.g. "************1234". */
+  nik_masked: string;
+  dusun: string;
+  rt: string;
+  rw: string;
+}
+
+/** One letter the resident may ask for, with everything the flow needs to decide purely. */
+export interface LetterOffer {
+  type_id: string;
+  menu_label: string;
+  title: string;
+  policy: LetterPolicy;
+  purposes: string[];
+  /** Resident fields this letter needs that the record lacks (Indonesian labels). */
+  missing_fields: string[];
+  issued_today: number;
+  daily_limit: number;
+}
+
+/** What a tap resolved to, looked up by the runner before the event reaches the flow. */
+export type CardLookup =
+  | { kind: 'resident'; resident: ResidentSummary; offers: LetterOffer[] }
+  | { kind: 'unknown' }
+  /** Known card, but the resident may not get letters (status_dasar not HIDUP). */
+  | { kind: 'inactive'; resident: ResidentSummary; status: string };
+
+/** A session's choices so far. */
+export interface Session {
+  /** Keyed hash of the UID: used to tell "same card again" without keeping the UID. */
+  card_key: string;
+  resident: ResidentSummary;
+  offers: LetterOffer[];
+  letter_index: number;
+  purpose_index: number;
+}
+
+export interface Health {
+  printer: PrinterStatus;
+  reader_present: boolean;
+  clock_trusted: boolean;
+  /** Set by the district's `out_of_service` command: the reason shown on screen. */
+  remote_reason: string | null;
+  /** The resident data could not be loaded. */
+  data_ok: boolean;
+}
+
+export type Screen =
+  | { name: 'idle' }
+  | { name: 'reading' }
+  | { name: 'greeting'; session: Session }
+  | { name: 'choose_letter'; session: Session }
+  | { name: 'choose_purpose'; session: Session }
+  | { name: 'confirm'; session: Session }
+  | { name: 'printing'; session: Session; progress: number }
+  | { name: 'done'; session: Session; number: string; policy: LetterPolicy }
+  | { name: 'unknown_card' }
+  | { name: 'card_error'; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
+  | { name: 'resident_inactive'; resident: ResidentSummary; status: string }
+  | { name: 'limit_reached'; session: Session }
+  | { name: 'record_incomplete'; session: Session; missing: string[] }
+  | { name: 'printer_not_ready'; session: Session; printer: PrinterStatus }
+  | { name: 'print_failed'; session: Session; number: string | null; reason: string }
+  | { name: 'out_of_service'; reasons: OutOfServiceReason[]; remote_reason: string | null };
+
+export type ScreenName = Screen['name'];
+
+export interface KioskState {
+  screen: Screen;
+  health: Health;
+  /** Last tap, to fold repeated taps of the same card within `repeat_tap_ms` into one. */
+  last_tap: { card_key: string; at: number } | null;
+}
+
+export type KioskEvent =
+  | { type: 'card_detected'; at: number }
+  | { type: 'card_read'; at: number; card_key: string; lookup: CardLookup }
+  | { type: 'card_read_failed'; at: number; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
+  | { type: 'card_removed'; at: number }
+  | { type: 'button'; at: number; button: ButtonName }
+  /** The inactivity timer of the current screen ran out (the runner owns the timer). */
+  | { type: 'timeout'; at: number }
+  | { type: 'health'; at: number; health: Partial<Health> }
+  | { type: 'print_progress'; at: number; fraction: number }
+  | { type: 'print_succeeded'; at: number; number: string }
+  | { type: 'print_failed'; at: number; number: string | null; reason: string }
+  /** Printer refused before a number was taken (paper out, offline): nothing was registered. */
+  | { type: 'printer_not_ready'; at: number; printer: PrinterStatus };
+
+/** What the runner must do after a step. The screen itself is always redrawn from the new state. */
+export type Effect =
+  /** Reserve a number, print, and answer with print_succeeded / print_failed / printer_not_ready. */
+  | { type: 'issue_letter'; resident_ref: string; letter_type: string; purpose: string }
+  | { type: 'signal'; kind: 'ok' | 'error' | 'attention' }
+  /** A domain event the reporter should know about (no personal data in it). */
+  | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' };
+
+export interface StepResult {
+  state: KioskState;
+  effects: Effect[];
+}
+
+export interface FlowSettings {
+  /** Same card again within this window is the same tap (default 1000 ms). */
+  repeat_tap_ms: number;
+}
