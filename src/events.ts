@@ -1,0 +1,62 @@
+/**
+ * The kiosk's internal bus: services publish what happened, the reporter (MQTT) and the logs
+ * listen. Payloads carry no personal data (a resident is only a keyed `resident_ref`).
+ *
+ *   card reader ─┐                    ┌→ display
+ *   buttons ─────┼→ flow runner ─→ bus┼→ MQTT reporter (state, events)
+ *   printer ─────┘      │             └→ logs
+ *                       └→ letter service → register → printer
+ */
+import { EventEmitter } from 'node:events';
+import type { OutOfServiceReason, ScreenName } from './flows/kiosk-state.ts';
+import type { PrinterStatus } from './hardware/printer.ts';
+import type { LetterPolicy } from './letters/letter-type.ts';
+
+export type DomainEvent =
+  | { type: 'started' }
+  | { type: 'stopping' }
+  | { type: 'letter_issued'; number: string; letter_type: string; policy: LetterPolicy; resident_ref: string }
+  | { type: 'letter_failed'; number: string | null; letter_type: string; reason: string }
+  /** A register entry left `printing` by a crash or power cut, found at start. */
+  | { type: 'letter_interrupted'; number: string; letter_type: string }
+  | { type: 'card_unknown' }
+  | { type: 'paper_out' }
+  | { type: 'paper_near_end' }
+  | { type: 'printer_offline' }
+  | { type: 'reader_missing' }
+  | { type: 'clock_untrusted' };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** What the kiosk says about itself; the reporter adds outbox depth, uptime and time. */
+export interface KioskStatus {
+  flow_state: ScreenName;
+  /** Empty when the kiosk can serve. */
+  out_of_service: OutOfServiceReason[];
+  remote_reason: string | null;
+  printer: PrinterStatus;
+  reader_present: boolean;
+  clock_trusted: boolean;
+  letters_today: number;
+}
+
+export interface BusEvents {
+  /** A domain event with its time (ms since epoch). */
+  event: [DomainEvent, number];
+  /** The status changed (published retained as `state`). */
+  status: [KioskStatus];
+}
+
+export class KioskBus extends EventEmitter<BusEvents> {
+  emitEvent(event: DomainEvent, at: number = Date.now()): void {
+    this.emit('event', event, at);
+  }
+}
+
+/** What remote commands may do to a running kiosk. Implemented by the daemon. */
+export interface KioskControls {
+  /** Current status, for `cmd/status`. */
+  status(): KioskStatus;
+  /** Out of service with a reason shown on screen (null: back in service). */
+  setRemoteOutOfService(reason: string | null): void;
+}
