@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { KioskError } from '../errors.ts';
+import { startDaemon } from '../main.ts';
+import type { Command } from './command.ts';
+
+const run: Command = {
+  name: 'run',
+  summary: 'run the kiosk daemon (default)',
+  help: `Usage: anjungan run [--config FILE]
+
+Runs the kiosk: card reader, buttons, display, printer and district reporting.
+
+Options:
+  --config FILE   config file (default /etc/anjungan/config.json, or $ANJUNGAN_CONFIG)
+
+With no config file the kiosk runs the demo village in simulator mode (data under ./var).
+Whenever a port is simulated, commands are read from standard input; type 'help'.
+Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked).`,
+  async run(argv, io) {
+    let values: { config?: string | undefined };
+    try {
+      ({ values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, strict: true }));
+    } catch (err) {
+      throw new KioskError('usage', `${(err as Error).message} (see anjungan run --help)`);
+    }
+    const { createNotifier } = await import('../systemd/sd-notify.ts');
+    const notifier = createNotifier(io.env);
+    let quit: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      quit = resolve;
+    });
+    const daemon = await startDaemon({
+      configPath: values.config,
+      env: io.env,
+      stdin: io.stdin,
+      stdout: io.stdout,
+      onQuit: () => quit(),
+    });
+    notifier.ready();
+    notifier.startWatchdog(() => daemon.healthy());
+    const onSignal = () => quit();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    await finished;
+    notifier.stopping();
+    await daemon.stop();
+    notifier.close();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    // Native handles (PC/SC, GPIO) can keep the loop alive after a clean stop: exit explicitly.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
+    return 0;
+  },
+};
+
+export default run;

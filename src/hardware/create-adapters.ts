@@ -1,0 +1,104 @@
+/**
+ * Chooses an adapter per port from `hardware.*.driver`. Real adapters are imported lazily so a
+ * machine without PC/SC, GPIO or a framebuffer still runs the simulator, and a kiosk missing a
+ * library it is configured for fails at start with a message that says what to install.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../log.ts';
+import type { Buttons } from './buttons.ts';
+import { SimButtons } from './buttons.sim.ts';
+import type { CardReader } from './card-reader.ts';
+import { SimCardReader } from './card-reader.sim.ts';
+import type { Display } from './display.ts';
+import { SimDisplay } from './display.sim.ts';
+import type { Indicator } from './indicator.ts';
+import { SimIndicator } from './indicator.sim.ts';
+import type { Printer } from './printer.ts';
+import { SimPrinter } from './printer.sim.ts';
+
+export interface Adapters {
+  reader: CardReader;
+  buttons: Buttons;
+  printer: Printer;
+  display: Display;
+  indicator: Indicator | null;
+  /** The simulated ones, for the stdin commands and tests; absent where the port is real. */
+  sim: {
+    reader?: SimCardReader;
+    buttons?: SimButtons;
+    printer?: SimPrinter;
+    indicator?: SimIndicator;
+  };
+}
+
+export interface AdapterOptions {
+  logger: Logger;
+  /** Where the sim display prints its text frames (the daemon's stdout). */
+  screenOut: NodeJS.WritableStream;
+}
+
+export async function createAdapters(config: Config, opts: AdapterOptions): Promise<Adapters> {
+  const hw = config.hardware;
+  const { logger } = opts;
+  const simDir = join(config.data_dir, 'sim');
+  const sim: Adapters['sim'] = {};
+
+  let reader: CardReader;
+  if (hw.reader.driver === 'pcsc') {
+    reader = await (await import('./card-reader.pcsc.ts')).createPcscCardReader(hw.reader, logger);
+  } else if (hw.reader.driver === 'hid') {
+    reader = await (await import('./card-reader.hid.ts')).createHidCardReader(hw.reader, logger);
+  } else {
+    sim.reader = new SimCardReader(logger.child({ port: 'reader' }));
+    reader = sim.reader;
+  }
+
+  let buttons: Buttons;
+  if (hw.buttons.driver === 'gpio') {
+    buttons = await (await import('./buttons.gpio.ts')).createGpioButtons(hw.buttons, logger);
+  } else {
+    sim.buttons = new SimButtons();
+    buttons = sim.buttons;
+  }
+
+  let printer: Printer;
+  if (hw.printer.driver === 'escpos') {
+    printer = await (await import('./printer.escpos.ts')).createEscposPrinter(hw.printer, {
+      nativeQr: config.letters.native_qr,
+      logger,
+    });
+  } else {
+    sim.printer = new SimPrinter({
+      dir: join(simDir, 'prints'),
+      paperMm: hw.printer.paper_mm,
+      nativeQr: config.letters.native_qr,
+      logger: logger.child({ port: 'printer' }),
+    });
+    printer = sim.printer;
+  }
+
+  let display: Display;
+  if (hw.display.driver === 'framebuffer') {
+    display = await (await import('./display.framebuffer.ts')).createFramebufferDisplay(hw.display, logger);
+  } else {
+    display = new SimDisplay({
+      out: opts.screenOut,
+      pngPath: join(simDir, 'screen.png'),
+      width: hw.display.width,
+      height: hw.display.height,
+      orientation: hw.display.orientation,
+      logger: logger.child({ port: 'display' }),
+    });
+  }
+
+  let indicator: Indicator | null = null;
+  if (hw.indicator.driver === 'gpio') {
+    indicator = await (await import('./indicator.gpio.ts')).createGpioIndicator(hw.indicator, logger);
+  } else if (hw.indicator.driver === 'sim') {
+    sim.indicator = new SimIndicator();
+    indicator = sim.indicator;
+  }
+
+  return { reader, buttons, printer, display, indicator, sim };
+}

@@ -1,0 +1,124 @@
+/**
+ * Issues one letter, in the only order that never gives a number twice nor loses one:
+ *
+ *   clock trusted? → printer ready? → register.reserve (fsynced, status printing)
+ *     → compose + sign → printer.print → register.markPrinted | markFailed → bus event
+ *
+ * Everything before `reserve` refuses without touching the register; everything after it ends
+ * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
+ * start reports as interrupted and never reuses).
+ */
+import type { DeviceKeys } from '../store/keys.ts';
+import type { ResidentStore } from '../store/resident-store.ts';
+import { maskNik } from '../store/resident.ts';
+import type { Config } from '../config/config.ts';
+import { errorMessage, isKioskError } from '../errors.ts';
+import type { KioskBus } from '../events.ts';
+import type { IssueOutcome } from '../flows/flow-runner.ts';
+import { canPrint, type Printer } from '../hardware/printer.ts';
+import type { Logger } from '../log.ts';
+import { composeLetter } from './compose-letter.ts';
+import type { LetterType } from './letter-type.ts';
+import type { LetterRegister } from './register.ts';
+import { signToken } from './verification-token.ts';
+
+export interface LetterServiceDeps {
+  config: Config;
+  store: ResidentStore;
+  register: LetterRegister;
+  types: ReadonlyMap<string, LetterType>;
+  printer: Printer;
+  keys: DeviceKeys;
+  bus: KioskBus;
+  clockTrusted: () => boolean;
+  now: () => Date;
+  logger: Logger;
+  logo: Buffer | null;
+}
+
+export interface IssueRequest {
+  resident_ref: string;
+  letter_type: string;
+  purpose: string;
+}
+
+export class LetterService {
+  constructor(private readonly deps: LetterServiceDeps) {}
+
+  async issue(req: IssueRequest, onProgress: (fraction: number) => void): Promise<IssueOutcome> {
+    const { store, register, printer, bus, logger, config } = this.deps;
+    const type = this.deps.types.get(req.letter_type);
+    const resident = store.byRef(req.resident_ref);
+    if (!type || !resident) {
+      const reason = !type ? 'letter_type_unknown' : 'resident_not_found';
+      logger.error({ letter_type: req.letter_type, reason }, 'letter refused before numbering');
+      return { kind: 'failed', number: null, reason };
+    }
+    if (!this.deps.clockTrusted()) {
+      logger.warn({ letter_type: type.id }, 'letter refused: clock not trusted');
+      return { kind: 'failed', number: null, reason: 'clock_untrusted' };
+    }
+    const status = await printer.probe();
+    if (!canPrint(status)) {
+      logger.warn({ letter_type: type.id, printer: status }, 'letter refused: printer not ready');
+      return { kind: 'not_ready', printer: status };
+    }
+    const issuedAt = this.deps.now();
+    const entry = await register.reserve({
+      letter_type: type.id,
+      code: type.code,
+      resident_ref: req.resident_ref,
+      nik_masked: maskNik(resident.nik),
+      purpose: req.purpose,
+      policy: type.policy,
+      at: issuedAt,
+    });
+    const log = logger.child({ number: entry.number, letter_type: type.id, nik: maskNik(resident.nik) });
+    try {
+      const token = signToken(
+        {
+          n: entry.number,
+          t: type.id,
+          d: localDate(issuedAt),
+          v: config.village.code,
+          r: req.resident_ref,
+        },
+        this.deps.keys.signingKey,
+      );
+      const document = composeLetter({
+        village: config.village,
+        resident,
+        type,
+        number: entry.number,
+        purpose: req.purpose,
+        issuedAt,
+        token,
+        columns: printer.paperMm === 80 ? 48 : 32,
+        logo: this.deps.logo,
+      });
+      await printer.print({ id: entry.id, document, onProgress });
+    } catch (err) {
+      const reason = isKioskError(err) ? err.code : 'print_error';
+      log.error({ reason, err: errorMessage(err) }, 'letter failed while printing');
+      await register.markFailed(entry.id, reason, this.deps.now());
+      bus.emitEvent({ type: 'letter_failed', number: entry.number, letter_type: type.id, reason });
+      return { kind: 'failed', number: entry.number, reason };
+    }
+    await register.markPrinted(entry.id, this.deps.now());
+    log.info({ policy: type.policy }, 'letter printed');
+    bus.emitEvent({
+      type: 'letter_issued',
+      number: entry.number,
+      letter_type: type.id,
+      policy: type.policy,
+      resident_ref: req.resident_ref,
+    });
+    return { kind: 'printed', number: entry.number };
+  }
+}
+
+/** YYYY-MM-DD in the kiosk's local time (the date printed on the letter). */
+export function localDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

@@ -1,0 +1,293 @@
+/**
+ * The composition root: config → keys → data → adapters → services → flow → start → signals.
+ *
+ *   card reader ─┐                          ┌→ display (screenFor → show)
+ *   buttons ─────┼→ FlowRunner (pure step) ─┼→ bus → MQTT reporter
+ *   printer ─────┘        │                 └→ logs
+ *                         └→ LetterService → register (fsync) → printer
+ *
+ * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Config } from './config/config.ts';
+import { loadConfig } from './config/load-config.ts';
+import { screenFor } from './display/screens.ts';
+import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from './events.ts';
+import { type Clock, systemClock } from './flows/clock.ts';
+import { ClockGuard, systemClockSynced } from './flows/clock-guard.ts';
+import { FlowRunner } from './flows/flow-runner.ts';
+import type { Health, KioskState, OutOfServiceReason } from './flows/kiosk-state.ts';
+import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
+import type { PrinterStatus } from './hardware/printer.ts';
+import { loadLetterTypes } from './letters/letter-types.ts';
+import { LetterService } from './letters/letter-service.ts';
+import { LetterRegister } from './letters/register.ts';
+import { createLogger, type Logger } from './log.ts';
+import { resolveCard } from './card-lookup.ts';
+import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
+import { loadOrCreateKeys } from './store/keys.ts';
+import { ResidentStore } from './store/resident-store.ts';
+import { attachSimCommands } from './sim/stdin-commands.ts';
+import { ReportingLink } from './reporting-link.ts';
+import { BUILD_DATE, VERSION } from './version.ts';
+
+export interface DaemonOptions {
+  configPath?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Simulator command input (the terminal); null: none. */
+  stdin?: NodeJS.ReadableStream | null;
+  /** Screen text frames and `sim:` answers. */
+  stdout?: NodeJS.WritableStream;
+  logger?: Logger;
+  clock?: Clock;
+  /** Override the default config path (tests). */
+  defaultConfigPath?: string;
+  /** Called when the daemon wants to end (the `quit` command). */
+  onQuit?: () => void;
+}
+
+export interface Daemon {
+  config: Config;
+  simulator: boolean;
+  adapters: Adapters;
+  runner: FlowRunner;
+  store: ResidentStore;
+  register: LetterRegister;
+  bus: KioskBus;
+  status(): KioskStatus;
+  /** False when the kiosk is wedged (a letter stuck printing): systemd's watchdog then restarts it. */
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  const env = options.env ?? process.env;
+  const loaded = loadConfig({ path: options.configPath, env, defaultPath: options.defaultConfigPath });
+  const { config, simulator } = loaded;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const clock = options.clock ?? systemClock;
+  const stdout = options.stdout ?? process.stdout;
+  for (const warning of loaded.warnings) logger.warn(warning);
+  if (simulator) {
+    logger.warn(
+      { data_dir: config.data_dir },
+      'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
+    );
+  } else {
+    logger.info({ config: loaded.source, device: config.device.id, village: config.village.code }, 'config loaded');
+  }
+
+  mkdirSync(config.data_dir, { recursive: true });
+  const keys = await loadOrCreateKeys(config);
+  const store = await ResidentStore.open(config.data_dir, keys.uidKey, logger);
+  if (simulator) await seedDemo(store);
+  const register = await LetterRegister.open(config.data_dir, {
+    numbering: config.letters.numbering,
+    villageCode: config.village.code,
+    logger,
+  });
+  const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
+  const bus = new KioskBus();
+  for (const entry of register.interrupted) {
+    logger.warn({ number: entry.number, letter_type: entry.letter_type }, 'letter interrupted by a restart: number kept, not reused');
+  }
+  if (store.count() === 0) logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
+
+  const adapters = await createAdapters(config, { logger, screenOut: stdout });
+  const { reader, buttons, printer, display, indicator } = adapters;
+  const now = () => new Date(clock.now());
+
+  const clockGuard = new ClockGuard({
+    clock,
+    buildDate: new Date(BUILD_DATE),
+    newestRegisterTime: () => register.newestTime(),
+    requireSync: config.clock.require_sync,
+    isSynced: systemClockSynced,
+    intervalMs: config.clock.check_interval_s * 1000,
+    logger,
+  });
+  const firstClock = await clockGuard.check();
+  if (!firstClock.trusted) logger.warn({ reason: firstClock.reason }, 'clock not trusted: out of service until it is set');
+
+  const logo = config.village.logo_file && existsSync(config.village.logo_file) ? readFileSync(config.village.logo_file) : null;
+  let clockTrusted = firstClock.trusted;
+  const letters = new LetterService({
+    config,
+    store,
+    register,
+    types,
+    printer,
+    keys,
+    bus,
+    clockTrusted: () => clockTrusted,
+    now,
+    logger,
+    logo,
+  });
+
+  let network: 'online' | 'offline' | 'none' = 'none';
+  let printingSince: number | null = null;
+  let lastStatusJson = '';
+  const computeStatus = (state: KioskState): KioskStatus => ({
+    flow_state: state.screen.name,
+    out_of_service: outOfServiceReasons(state.health),
+    remote_reason: state.health.remote_reason,
+    printer: state.health.printer,
+    reader_present: state.health.reader_present,
+    clock_trusted: state.health.clock_trusted,
+    letters_today: register.countOn(now()),
+  });
+  const publishStatus = (state: KioskState) => {
+    const status = computeStatus(state);
+    const json = JSON.stringify(status);
+    if (json !== lastStatusJson) {
+      lastStatusJson = json;
+      bus.emit('status', status);
+    }
+  };
+  const draw = (state: KioskState) => {
+    const model = screenFor(state, { village: config.village, now: now(), network, paperMm: printer.paperMm });
+    display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));
+  };
+
+  const runner = new FlowRunner(
+    {
+      clock,
+      logger,
+      reader,
+      buttons,
+      printer,
+      indicator,
+      settings: { flow: config.flow, timeouts: config.timeouts },
+      resolveCard: (uid) => resolveCard(uid, { store, register, types, config, now: now() }),
+      issueLetter: (req, onProgress) => letters.issue(req, onProgress),
+      onState: (state, previous) => {
+        if (state.screen.name === 'printing' && previous.screen.name !== 'printing') printingSince = clock.now();
+        if (state.screen.name !== 'printing') printingSince = null;
+        draw(state);
+        publishStatus(state);
+        reportHealthChanges(previous.health, state.health, bus);
+        if (state.screen.name !== previous.screen.name) logger.debug({ screen: state.screen.name }, 'screen');
+      },
+      onReport: (event) => {
+        if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
+      },
+    },
+    { printer: printer.status, reader_present: reader.present, clock_trusted: clockTrusted, data_ok: true },
+  );
+
+  const controls: KioskControls = {
+    status: () => computeStatus(runner.state),
+    setRemoteOutOfService: (reason) => runner.setHealth({ remote_reason: reason }),
+  };
+  const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
+
+  await Promise.all([printer.start(), display.start(), indicator?.start()]);
+  await reader.start();
+  await buttons.start();
+  await printer.probe();
+  runner.start();
+  // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
+  draw(runner.state);
+  publishStatus(runner.state);
+  clockGuard.start((trusted) => {
+    clockTrusted = trusted;
+    runner.setHealth({ clock_trusted: trusted });
+  });
+  reporting.on('connection', (state) => {
+    network = state;
+    draw(runner.state);
+  });
+  await reporting.start();
+  bus.emitEvent({ type: 'started' });
+  if (!clockTrusted) bus.emitEvent({ type: 'clock_untrusted' });
+  if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
+  for (const entry of register.interrupted) {
+    bus.emitEvent({ type: 'letter_interrupted', number: entry.number, letter_type: entry.letter_type });
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('stopping: finishing any letter in progress');
+      detachStdin?.();
+      clockGuard.stop();
+      await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
+      runner.stop();
+      bus.emitEvent({ type: 'stopping' });
+      await reporting.stop();
+      await Promise.allSettled([reader.stop(), buttons.stop(), printer.stop(), display.stop(), indicator?.stop()]);
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  let detachStdin: (() => void) | undefined;
+  const anySim = Object.values(adapters.sim).some(Boolean);
+  if (anySim && options.stdin !== null) {
+    detachStdin = attachSimCommands(options.stdin ?? process.stdin, stdout, {
+      sim: adapters.sim,
+      cards: () => demoCardLines(simulator),
+      quit: () => (options.onQuit ? options.onQuit() : void stop()),
+    });
+  }
+  if (simulator) {
+    stdout.write(`sim: SIMULATOR MODE — demo village Desa ${config.village.name}; type 'help' for commands\n`);
+    stdout.write(`${demoCardLines(true).map((l) => `sim: ${l}`).join('\n')}\n`);
+  }
+  logger.info({ version: VERSION, simulator, reader: reader.describe(), printer: printer.describe(), display: display.describe() }, 'kiosk ready');
+
+  return {
+    config,
+    simulator,
+    adapters,
+    runner,
+    store,
+    register,
+    bus,
+    status: controls.status,
+    healthy: () => printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
+    stop,
+  };
+}
+
+function demoCardLines(simulator: boolean): string[] {
+  if (!simulator) return ['no demo cards: this kiosk runs on its own configuration'];
+  return ['demo cards (tap <UID>):', ...DEMO_CARDS.map((c) => `  ${c.uid.padEnd(16)} ${c.note}`)];
+}
+
+/** Out-of-service reasons in the order the screen shows them. */
+export function outOfServiceReasons(health: Health): OutOfServiceReason[] {
+  const reasons: OutOfServiceReason[] = [];
+  if (health.remote_reason) reasons.push('remote');
+  if (!health.data_ok) reasons.push('data_unavailable');
+  if (!health.clock_trusted) reasons.push('clock_untrusted');
+  if (!health.reader_present) reasons.push('reader_missing');
+  const printerReason: Partial<Record<PrinterStatus, OutOfServiceReason>> = {
+    paper_out: 'paper_out',
+    cover_open: 'cover_open',
+    offline: 'printer_offline',
+  };
+  const p = printerReason[health.printer];
+  if (p) reasons.push(p);
+  return reasons;
+}
+
+/** Turns health transitions into the district's events (paper_out, printer_offline, …). */
+function reportHealthChanges(before: Health, after: Health, bus: KioskBus): void {
+  const events: DomainEvent[] = [];
+  if (before.printer !== after.printer) {
+    if (after.printer === 'paper_out') events.push({ type: 'paper_out' });
+    if (after.printer === 'paper_near_end') events.push({ type: 'paper_near_end' });
+    if (after.printer === 'offline') events.push({ type: 'printer_offline' });
+  }
+  if (before.reader_present && !after.reader_present) events.push({ type: 'reader_missing' });
+  if (before.clock_trusted && !after.clock_trusted) events.push({ type: 'clock_untrusted' });
+  for (const e of events) bus.emitEvent(e);
+}
+
+async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,64 @@
+/**
+ * Connects the kiosk to the district, or to an embedded broker in simulator mode so that the
+ * whole product works out of the box. With no broker configured on a real kiosk, reporting is
+ * off (logged), and the kiosk serves residents all the same.
+ */
+import { EventEmitter } from 'node:events';
+import type { Config } from './config/config.ts';
+import type { KioskBus, KioskControls } from './events.ts';
+import type { Logger } from './log.ts';
+
+export interface ReportingOptions {
+  config: Config;
+  simulator: boolean;
+  bus: KioskBus;
+  controls: KioskControls;
+  logger: Logger;
+  startedAt: number;
+}
+
+interface ReporterLike extends EventEmitter {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class ReportingLink extends EventEmitter<{ connection: ['online' | 'offline'] }> {
+  private reporter: ReporterLike | null = null;
+  private broker: { url: string; close(): Promise<void> } | null = null;
+
+  constructor(private readonly opts: ReportingOptions) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    const { config, simulator, logger } = this.opts;
+    let effective = config;
+    if (config.mqtt.url === null) {
+      if (!simulator) {
+        logger.warn('mqtt.url is not set: district reporting is off');
+        return;
+      }
+      const { startEmbeddedBroker } = await import('./mqtt/embedded-broker.ts');
+      this.broker = await startEmbeddedBroker(config.mqtt.embedded_port);
+      logger.info({ url: this.broker.url }, 'simulator: embedded MQTT broker started (watch it with `anjungan monitor --url <url>`)');
+      effective = { ...config, mqtt: { ...config.mqtt, url: this.broker.url } };
+    }
+    const { Reporter } = await import('./mqtt/reporter.ts');
+    const reporter = new Reporter({
+      config: effective,
+      bus: this.opts.bus,
+      controls: this.opts.controls,
+      logger: logger.child({ part: 'mqtt' }),
+      dataDir: config.data_dir,
+      startedAt: this.opts.startedAt,
+    });
+    reporter.on('connection', (state: 'online' | 'offline') => this.emit('connection', state));
+    this.reporter = reporter;
+    await reporter.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.reporter?.stop();
+    await this.broker?.close();
+  }
+}
