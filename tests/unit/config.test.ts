@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { configLeaves, envName, loadConfig } from '../../src/config/load-config.ts';
+import { isKioskError } from '../../src/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'anj-config-'));
+const missing = join(dir, 'nope.json');
+
+function write(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}
+
+test('no config file: simulator mode on embedded defaults with data under ./var', () => {
+  const loaded = loadConfig({ defaultPath: missing, env: {} });
+  assert.is(loaded.simulator, true);
+  assert.is(loaded.source, null);
+  assert.is(loaded.config.data_dir, './var');
+  assert.is(loaded.config.village.code, '1809102004');
+  assert.is(loaded.config.hardware.printer.driver, 'sim');
+  assert.is(loaded.config.timeouts.inactivity_s, 30);
+  assert.is(loaded.config.limits.daily_per_type, 2);
+});
+
+test('a config file overrides parts of the defaults and leaves the rest', () => {
+  const path = write('partial.json', { village: { name: 'Sukamaju' }, hardware: { printer: { paper_mm: 80 } } });
+  const loaded = loadConfig({ path, env: {} });
+  assert.is(loaded.simulator, false);
+  assert.is(loaded.config.village.name, 'Sukamaju');
+  assert.is(loaded.config.village.code, '1809102004');
+  assert.is(loaded.config.hardware.printer.paper_mm, 80);
+  assert.is(loaded.config.data_dir, '/var/lib/anjungan');
+});
+
+test('ANJUNGAN_* variables override any key, typed by the schema', () => {
+  const loaded = loadConfig({
+    defaultPath: missing,
+    env: {
+      ANJUNGAN_DATA_DIR: '/tmp/x',
+      ANJUNGAN_HARDWARE_PRINTER_PAPER_MM: '80',
+      ANJUNGAN_CLOCK_REQUIRE_SYNC: 'true',
+      ANJUNGAN_MQTT_URL: 'mqtt://10.0.0.1:1883,mqtt://10.0.0.2:1883',
+      ANJUNGAN_HARDWARE_READER_NAME: 'ACR122',
+    },
+  });
+  assert.is(loaded.config.data_dir, '/tmp/x');
+  assert.is(loaded.config.hardware.printer.paper_mm, 80);
+  assert.is(loaded.config.clock.require_sync, true);
+  assert.equal(loaded.config.mqtt.url, ['mqtt://10.0.0.1:1883', 'mqtt://10.0.0.2:1883']);
+  assert.is(loaded.config.hardware.reader.name, 'ACR122');
+});
+
+test('every leaf key has its environment variable name', () => {
+  const names = configLeaves().map(([path]) => envName(path));
+  for (const expected of ['ANJUNGAN_DATA_DIR', 'ANJUNGAN_MQTT_URL', 'ANJUNGAN_HARDWARE_PRINTER_DRIVER', 'ANJUNGAN_DEVICE_ID']) {
+    assert.ok(names.includes(expected), expected);
+  }
+});
+
+test('an unknown ANJUNGAN_ variable is reported, not silently ignored', () => {
+  const loaded = loadConfig({ defaultPath: missing, env: { ANJUNGAN_PRINTER_PAPER: '80' } });
+  assert.ok(loaded.warnings.some((w) => w.includes('ANJUNGAN_PRINTER_PAPER')));
+});
+
+test('errors name the bad key and what is expected', () => {
+  const path = write('bad.json', {
+    village: { code: '18.09.10.2004' },
+    hardware: { printer: { paper_mm: 57, paper_size: 'A4' } },
+  });
+  const err = errorOf(() => loadConfig({ path, env: {} }));
+  assert.ok(isKioskError(err, 'config_invalid'));
+  assert.match(err.message, 'village.code has the wrong form');
+  assert.match(err.message, 'hardware.printer.paper_mm must be one of 58, 80');
+  assert.match(err.message, 'hardware.printer.paper_size is not a known key');
+  assert.match(err.message, path);
+});
+
+test('a file that is not JSON, or a missing explicit file, is a clear error', () => {
+  const path = write('broken.json', '{ "village": ');
+  assert.match(errorOf(() => loadConfig({ path, env: {} })).message, 'is not valid JSON');
+  const err = errorOf(() => loadConfig({ path: missing, env: {} }));
+  assert.ok(isKioskError(err, 'config_unreadable'));
+  assert.match(err.message, 'does not exist');
+});
+
+test('a bad value from the environment is caught like one from the file', () => {
+  const err = errorOf(() => loadConfig({ defaultPath: missing, env: { ANJUNGAN_TIMEOUTS_INACTIVITY_S: 'soon' } }));
+  assert.match(err.message, 'timeouts.inactivity_s must be integer');
+});
+
+test.run();
