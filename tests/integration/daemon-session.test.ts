@@ -1,0 +1,195 @@
+/**
+ * End to end in-process: the whole daemon in simulator mode (demo village, sim ports, embedded
+ * broker), driven through the simulated card reader and buttons; the printed ESC/POS bytes are
+ * decoded back to text.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { DomainEvent } from '../../src/events.ts';
+import type { ScreenName } from '../../src/flows/kiosk-state.ts';
+import type { ButtonName } from '../../src/hardware/buttons.ts';
+import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
+import { silentLogger } from '../../src/log.ts';
+import { type Daemon, startDaemon } from '../../src/main.ts';
+import { DEMO_CARDS } from '../../src/store/demo-data.ts';
+import type { Resident } from '../../src/store/resident.ts';
+import { TextSink, waitFor } from '../support/wait.ts';
+
+const NUMBER = /^[0-9A-Za-z.-]+\/\d{3}\/1809102004\/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\/\d{4}$/;
+
+interface Kiosk {
+  daemon: Daemon;
+  out: TextSink;
+  dataDir: string;
+  events: DomainEvent[];
+}
+
+async function startKiosk(): Promise<Kiosk> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'anj-daemon-'));
+  const out = new TextSink();
+  const daemon = await startDaemon({
+    defaultConfigPath: join(dataDir, 'no-config.json'),
+    env: { ANJUNGAN_DATA_DIR: dataDir, ANJUNGAN_TIMEOUTS_DONE_S: '2' },
+    stdin: null,
+    stdout: out.stream,
+    logger: silentLogger(),
+  });
+  const events: DomainEvent[] = [];
+  daemon.bus.on('event', (e) => events.push(e));
+  return { daemon, out, dataDir, events };
+}
+
+/** A demo card whose resident is alive and has a complete record. */
+function completeCard(daemon: Daemon): { uid: Buffer; resident: Resident } {
+  for (const card of DEMO_CARDS) {
+    const uid = Buffer.from(card.uid, 'hex');
+    const resident = daemon.store.findByCard(uid);
+    if (resident && resident.status_dasar === 'HIDUP' && resident.pekerjaan && resident.tempat_lahir) return { uid, resident };
+  }
+  throw new Error('no complete demo card');
+}
+
+async function screen(k: Kiosk, name: ScreenName, ms = 5000) {
+  await waitFor(`screen ${name} (now ${k.daemon.runner.state.screen.name})`, () => k.daemon.runner.state.screen.name === name, ms);
+}
+
+async function press(k: Kiosk, ...buttons: ButtonName[]) {
+  for (const b of buttons) {
+    k.daemon.adapters.sim.buttons!.press(b);
+    await k.daemon.runner.idle();
+  }
+}
+
+async function issueFirstLetter(k: Kiosk, uid: Buffer) {
+  k.daemon.adapters.sim.reader!.tap(uid);
+  await screen(k, 'greeting');
+  await press(k, 'ok');
+  await screen(k, 'choose_letter');
+  await press(k, 'ok');
+  await screen(k, 'choose_purpose');
+  await press(k, 'ok');
+  await screen(k, 'confirm');
+  await press(k, 'ok');
+}
+
+test('a tap, four presses of ok, and the letter is printed with the full NIK and a proper number', async () => {
+  const k = await startKiosk();
+  try {
+    const { uid, resident } = completeCard(k.daemon);
+    await screen(k, 'idle');
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+
+    const [entry] = k.daemon.register.list();
+    assert.ok(entry, 'a register entry');
+    assert.is(entry.status, 'printed');
+    assert.match(entry.number, NUMBER);
+    const prints = readdirSync(join(k.dataDir, 'sim', 'prints'));
+    assert.equal(prints, [`${entry.id}.bin`]);
+    const job = decodeEscpos(readFileSync(join(k.dataDir, 'sim', 'prints', prints[0]!)));
+    const text = job.lines.map((l) => l.text).join('\n');
+    assert.match(text, resident.nik);
+    assert.match(text, resident.nama.slice(0, 20));
+    assert.match(text, entry.number);
+    assert.match(text, /SURAT/);
+    assert.ok(job.cuts >= 1, 'the paper is cut');
+
+    // What the district hears carries no personal data.
+    const issued = k.events.find((e) => e.type === 'letter_issued');
+    assert.ok(issued, 'letter_issued reported');
+    const wire = JSON.stringify(k.events);
+    assert.not.match(wire, resident.nik);
+    assert.not.match(wire, resident.nama);
+    assert.not.match(wire, uid.toString('hex'));
+
+    // The screen text never shows the full NIK, and the done screen goes back to idle by itself.
+    assert.not.match(k.out.text, resident.nik);
+    assert.match(k.out.text, resident.nik.slice(-4));
+    await screen(k, 'idle', 5000);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('an unknown card is told what to do and nothing is registered', async () => {
+  const k = await startKiosk();
+  try {
+    k.daemon.adapters.sim.reader!.tap(Buffer.from('DEADBEEF', 'hex'));
+    await screen(k, 'unknown_card');
+    assert.ok(k.events.some((e) => e.type === 'card_unknown'));
+    assert.is(k.daemon.register.list().length, 0);
+    await press(k, 'back');
+    await screen(k, 'idle');
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('paper out: out of service, no number taken; paper loaded: back to idle by itself', async () => {
+  const k = await startKiosk();
+  try {
+    const { uid } = completeCard(k.daemon);
+    k.daemon.adapters.sim.printer!.setState('paper-out');
+    await screen(k, 'out_of_service');
+    assert.ok(k.daemon.status().out_of_service.includes('paper_out'));
+    k.daemon.adapters.sim.reader!.tap(uid);
+    await k.daemon.runner.idle();
+    assert.is(k.daemon.runner.state.screen.name, 'out_of_service');
+    assert.is(k.daemon.register.list().length, 0);
+    assert.ok(k.events.some((e) => e.type === 'paper_out'));
+    k.daemon.adapters.sim.printer!.setState('ready');
+    await screen(k, 'idle');
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('the roll ends mid-letter: the entry ends failed, the resident is told, the next letter gets the next number', async () => {
+  const k = await startKiosk();
+  try {
+    const { uid } = completeCard(k.daemon);
+    k.daemon.adapters.sim.printer!.loadPaper(5);
+    await issueFirstLetter(k, uid);
+    await screen(k, 'print_failed', 10_000);
+    const [failed] = k.daemon.register.list();
+    assert.is(failed?.status, 'failed');
+    assert.ok(k.events.some((e) => e.type === 'letter_failed'));
+
+    k.daemon.adapters.sim.printer!.loadPaper();
+    await screen(k, 'idle', 20_000);
+    await new Promise((r) => setTimeout(r, 1100)); // beyond the repeat-tap window
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+    const entries = k.daemon.register.list();
+    assert.is(entries.length, 2);
+    assert.is.not(entries[1]?.number, failed?.number);
+    assert.is(entries[1]?.seq, (failed?.seq ?? 0) + 1);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('the daily limit per letter type is enforced (default 2)', async () => {
+  const k = await startKiosk();
+  try {
+    const { uid } = completeCard(k.daemon);
+    for (let i = 0; i < 2; i++) {
+      await issueFirstLetter(k, uid);
+      await screen(k, 'done', 10_000);
+      await screen(k, 'idle', 10_000);
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    k.daemon.adapters.sim.reader!.tap(uid);
+    await screen(k, 'greeting');
+    await press(k, 'ok', 'ok');
+    await screen(k, 'limit_reached');
+    assert.is(k.daemon.register.list().length, 2);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test.run();
