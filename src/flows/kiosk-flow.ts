@@ -1,0 +1,330 @@
+/**
+ * The resident journey as a pure function: `step(state, event, settings) → { state, effects }`.
+ * No timers, no I/O, no clock: time comes in on the events (`at`), timeouts are the runner's
+ * (it asks `timeoutFor` and sends `timeout`), and everything the outside world must do comes
+ * out as effects. When an event means nothing on a screen, `step` returns the SAME state object
+ * and no effects, so the runner can tell "ignored" from "changed".
+ *
+ * Decisions a reader may look for:
+ * - `back` goes exactly one step back: choose_purpose → choose_letter (selection kept),
+ *   confirm → choose_purpose (selection kept), choose_letter → greeting, greeting → idle,
+ *   reading → idle; a message screen goes back to where it came from (limit_reached and
+ *   record_incomplete → choose_letter, printer_not_ready → confirm), or to idle. On message
+ *   screens `ok` does the same as `back` (it acknowledges).
+ * - up/down clamp at the ends of a menu (no wrap-around: with four buttons and no scroll bar,
+ *   a jump from the last item to the first confuses more than it helps).
+ * - Health problems take the kiosk out of service at once, except while a letter is printing
+ *   and while the resident is told how their print ended (done, print_failed,
+ *   printer_not_ready): they must still learn "take your letter" or "failed, number X". Leaving
+ *   those screens then lands on out_of_service. When every problem clears, out_of_service goes
+ *   back to idle by itself.
+ * - A failed card read during a session (greeting … confirm and its messages) is ignored: it
+ *   identifies nobody, so there is no reason to throw the resident's choices away.
+ */
+import type { Config } from '../config/config.ts';
+import type {
+  Effect,
+  FlowSettings,
+  Health,
+  KioskEvent,
+  KioskState,
+  OutOfServiceReason,
+  Screen,
+  Session,
+  StepResult,
+} from './kiosk-state.ts';
+
+/** Health when nothing is known to be wrong. */
+export const HEALTHY: Health = {
+  printer: 'ready',
+  reader_present: true,
+  clock_trusted: true,
+  remote_reason: null,
+  data_ok: true,
+};
+
+/** Screens that hold off a health problem until the resident has been told how the print ended. */
+const HOLDS_OFF_HEALTH = new Set<Screen['name']>(['printing', 'done', 'print_failed', 'printer_not_ready']);
+
+/**
+ * Why the kiosk cannot serve, in the order the screen shows them (the first is the headline):
+ * a district order first, then what breaks every letter (data, clock), then the devices.
+ */
+export function outOfServiceReasons(health: Health): OutOfServiceReason[] {
+  const reasons: OutOfServiceReason[] = [];
+  if (health.remote_reason !== null) reasons.push('remote');
+  if (!health.data_ok) reasons.push('data_unavailable');
+  if (!health.clock_trusted) reasons.push('clock_untrusted');
+  if (!health.reader_present) reasons.push('reader_missing');
+  if (health.printer === 'paper_out') reasons.push('paper_out');
+  if (health.printer === 'cover_open') reasons.push('cover_open');
+  if (health.printer === 'offline') reasons.push('printer_offline');
+  return reasons;
+}
+
+/** The state at start: idle, or out of service when `health` already has a problem. */
+export function initialState(health?: Partial<Health>): KioskState {
+  const state: KioskState = { screen: { name: 'idle' }, health: { ...HEALTHY, ...health }, last_tap: null };
+  return settle({ state, effects: [] }).state;
+}
+
+/** How long a screen may stay without activity before the runner sends `timeout`; null = never. */
+export function timeoutFor(screen: Screen, timeouts: Config['timeouts']): number | null {
+  switch (screen.name) {
+    case 'idle':
+    case 'printing':
+    case 'out_of_service':
+      return null;
+    case 'done':
+      return timeouts.done_s * 1000;
+    case 'greeting':
+    case 'choose_letter':
+    case 'choose_purpose':
+    case 'confirm':
+      return timeouts.inactivity_s * 1000;
+    default:
+      // reading and the message screens: short, they only say something
+      return timeouts.message_s * 1000;
+  }
+}
+
+/** The transition function. Pure: same inputs, same output. */
+export function step(state: KioskState, event: KioskEvent, settings: FlowSettings): StepResult {
+  const result = transition(state, event, settings);
+  return result.state === state ? result : settle(result);
+}
+
+function transition(state: KioskState, event: KioskEvent, settings: FlowSettings): StepResult {
+  const { screen } = state;
+  switch (event.type) {
+    case 'card_detected':
+      return screen.name === 'idle' ? go(state, { name: 'reading' }) : ignore(state);
+
+    case 'card_read': {
+      if (screen.name === 'printing' || screen.name === 'out_of_service') return ignore(state);
+      const last_tap = { card_key: event.card_key, at: event.at };
+      const last = state.last_tap;
+      // `reading` always takes the read it is waiting for, or it would hang until its timeout.
+      if (
+        screen.name !== 'reading' &&
+        last?.card_key === event.card_key &&
+        event.at - last.at < settings.repeat_tap_ms
+      ) {
+        // The window slides: a card bouncing at the edge of the field stays one tap.
+        return ignore({ ...state, last_tap });
+      }
+      const tapped = { ...state, last_tap };
+      const { lookup } = event;
+      if (lookup.kind === 'unknown') {
+        return go(tapped, { name: 'unknown_card' }, report('card_unknown'), signal('error'));
+      }
+      if (lookup.kind === 'inactive') {
+        const next: Screen = { name: 'resident_inactive', resident: lookup.resident, status: lookup.status };
+        return go(tapped, next, signal('error'));
+      }
+      const session: Session = {
+        card_key: event.card_key,
+        resident: lookup.resident,
+        offers: lookup.offers,
+        letter_index: 0,
+        purpose_index: 0,
+      };
+      return go(tapped, { name: 'greeting', session }, signal('ok'));
+    }
+
+    case 'card_read_failed':
+      switch (screen.name) {
+        case 'idle':
+        case 'reading':
+        case 'unknown_card':
+        case 'card_error':
+        case 'resident_inactive':
+        case 'done':
+        case 'print_failed':
+          return go(
+            state,
+            { name: 'card_error', reason: event.reason },
+            report('card_error'),
+            signal('error'),
+          );
+        default:
+          return ignore(state);
+      }
+
+    case 'card_removed':
+      // A card that left before its UID was read: nothing to wait for any more.
+      return screen.name === 'reading' ? go(state, { name: 'idle' }) : ignore(state);
+
+    case 'button':
+      return press(state, event.button);
+
+    case 'timeout':
+      if (screen.name === 'idle' || screen.name === 'printing' || screen.name === 'out_of_service') {
+        return ignore(state);
+      }
+      return go(state, { name: 'idle' });
+
+    case 'health': {
+      const health = { ...state.health, ...event.health };
+      const unchanged = (Object.keys(health) as (keyof Health)[]).every((k) => health[k] === state.health[k]);
+      return unchanged ? ignore(state) : { state: { ...state, health }, effects: [] };
+    }
+
+    case 'print_progress': {
+      if (screen.name !== 'printing') return ignore(state);
+      const progress = Math.min(1, Math.max(0, event.fraction));
+      return progress === screen.progress ? ignore(state) : go(state, { ...screen, progress });
+    }
+
+    case 'print_succeeded': {
+      if (screen.name !== 'printing') return ignore(state);
+      const policy = screen.session.offers[screen.session.letter_index]?.policy ?? 'pengantar';
+      return go(state, { name: 'done', session: screen.session, number: event.number, policy }, signal('ok'));
+    }
+
+    case 'print_failed':
+      if (screen.name !== 'printing') return ignore(state);
+      return go(
+        state,
+        { name: 'print_failed', session: screen.session, number: event.number, reason: event.reason },
+        signal('error'),
+      );
+
+    case 'printer_not_ready': {
+      if (screen.name !== 'printing') return ignore(state);
+      // The printer just said so itself: remember it, so leaving this screen goes out of service.
+      const next = { ...state, health: { ...state.health, printer: event.printer } };
+      return go(
+        next,
+        { name: 'printer_not_ready', session: screen.session, printer: event.printer },
+        signal('error'),
+      );
+    }
+  }
+}
+
+function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepResult {
+  const { screen } = state;
+  switch (screen.name) {
+    case 'reading':
+    case 'greeting':
+      if (button === 'back') return go(state, { name: 'idle' });
+      if (button === 'ok' && screen.name === 'greeting') {
+        return go(state, { name: 'choose_letter', session: screen.session });
+      }
+      return ignore(state);
+
+    case 'choose_letter': {
+      const { session } = screen;
+      if (button === 'back') return go(state, { name: 'greeting', session });
+      if (button === 'up' || button === 'down') {
+        const letter_index = move(session.letter_index, button, session.offers.length);
+        if (letter_index === session.letter_index) return ignore(state);
+        return go(state, { name: 'choose_letter', session: { ...session, letter_index } });
+      }
+      const offer = session.offers[session.letter_index];
+      if (!offer) return ignore(state);
+      if (offer.missing_fields.length > 0) {
+        const next: Screen = { name: 'record_incomplete', session, missing: offer.missing_fields };
+        return go(state, next, report('record_incomplete'), signal('error'));
+      }
+      if (offer.issued_today >= offer.daily_limit) {
+        return go(state, { name: 'limit_reached', session }, report('limit_reached'), signal('error'));
+      }
+      // A new letter choice starts its purpose menu at the top.
+      return go(state, { name: 'choose_purpose', session: { ...session, purpose_index: 0 } });
+    }
+
+    case 'choose_purpose': {
+      const { session } = screen;
+      if (button === 'back') return go(state, { name: 'choose_letter', session });
+      const purposes = session.offers[session.letter_index]?.purposes ?? [];
+      if (button === 'up' || button === 'down') {
+        const purpose_index = move(session.purpose_index, button, purposes.length);
+        if (purpose_index === session.purpose_index) return ignore(state);
+        return go(state, { name: 'choose_purpose', session: { ...session, purpose_index } });
+      }
+      // A type without purposes cannot be confirmed; letter-types.ts refuses such a config.
+      return purposes.length > 0 ? go(state, { name: 'confirm', session }) : ignore(state);
+    }
+
+    case 'confirm': {
+      const { session } = screen;
+      if (button === 'back') return go(state, { name: 'choose_purpose', session });
+      if (button !== 'ok') return ignore(state);
+      const offer = session.offers[session.letter_index];
+      const purpose = offer?.purposes[session.purpose_index];
+      if (!offer || purpose === undefined) return ignore(state);
+      const issue: Effect = {
+        type: 'issue_letter',
+        resident_ref: session.resident.ref,
+        letter_type: offer.type_id,
+        purpose,
+      };
+      return go(state, { name: 'printing', session, progress: 0 }, issue);
+    }
+
+    case 'limit_reached':
+    case 'record_incomplete':
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'choose_letter', session: screen.session });
+
+    case 'printer_not_ready':
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'confirm', session: screen.session });
+
+    case 'done':
+    case 'print_failed':
+    case 'unknown_card':
+    case 'card_error':
+    case 'resident_inactive':
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'idle' });
+
+    case 'idle':
+    case 'printing':
+    case 'out_of_service':
+      return ignore(state);
+  }
+}
+
+/** Applies health to the screen: out of service when something is wrong, idle when all clear. */
+function settle(result: StepResult): StepResult {
+  const { state, effects } = result;
+  const reasons = outOfServiceReasons(state.health);
+  const remote_reason = state.health.remote_reason;
+  if (state.screen.name === 'out_of_service') {
+    if (reasons.length === 0) return { state: { ...state, screen: { name: 'idle' } }, effects };
+    const same =
+      state.screen.remote_reason === remote_reason && state.screen.reasons.join() === reasons.join();
+    return same
+      ? result
+      : { state: { ...state, screen: { name: 'out_of_service', reasons, remote_reason } }, effects };
+  }
+  if (reasons.length === 0 || HOLDS_OFF_HEALTH.has(state.screen.name)) return result;
+  return {
+    state: { ...state, screen: { name: 'out_of_service', reasons, remote_reason } },
+    effects: [...effects, signal('attention')],
+  };
+}
+
+function move(index: number, button: 'up' | 'down', length: number): number {
+  if (length === 0) return index;
+  return Math.min(length - 1, Math.max(0, index + (button === 'down' ? 1 : -1)));
+}
+
+function go(state: KioskState, screen: Screen, ...effects: Effect[]): StepResult {
+  return { state: { ...state, screen }, effects };
+}
+
+function ignore(state: KioskState): StepResult {
+  return { state, effects: [] };
+}
+
+function signal(kind: 'ok' | 'error' | 'attention'): Effect {
+  return { type: 'signal', kind };
+}
+
+function report(event: Extract<Effect, { type: 'report' }>['event']): Effect {
+  return { type: 'report', event };
+}
