@@ -14,7 +14,7 @@ const skip = skipWithoutPcscd('tests/integration/pcsc-reader.test.ts');
 let pcscd: PcscdInstance | null = null;
 let reader: ReaderChild | null = null;
 
-const card = (uidHex: string, atr = ATR_MIFARE) =>
+const card = (uidHex: string, atr: Buffer = ATR_MIFARE) =>
   new VirtualCard({ port: pcscd!.vpcdPort, uid: Buffer.from(uidHex, 'hex'), atr });
 
 test.before(async () => {
