@@ -1,0 +1,162 @@
+/**
+ * A lowdb 7 adapter that survives power loss.
+ *
+ * lowdb's own TextFile writer renames a temp file but never fsyncs, so after a power cut users
+ * find an empty or truncated JSON file that crashes the app at start (typicode/lowdb#549). Here:
+ *
+ *   write:  <file>.tmp  --write+fsync-->  link <file> as <file>.bak  --rename tmp over file-->
+ *           fsync the directory (makes both renames durable)
+ *   read:   <file> ok → use it;  bad (empty / truncated / garbage) → <file>.bak with a warning;
+ *           both bad → KioskError('data_corrupt') naming the file and what to do.
+ *
+ * A missing file with no backup is a first start (lowdb keeps its default data). A file that
+ * exists but cannot be used is never treated as empty.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+import { errorMessage, KioskError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+export interface DurableJsonFileOptions<T> {
+  logger: Logger;
+  /** Checks the parsed JSON has the expected shape; throw (any error) when it does not. */
+  validate?: (data: unknown) => T;
+  /** File mode for newly written files (personal data: 0600 by default). */
+  mode?: number;
+  /** Indentation for JSON.stringify; 0 (compact) keeps big files small. */
+  indent?: number;
+}
+
+type Attempt<T> = { kind: 'ok'; data: T } | { kind: 'missing' } | { kind: 'bad'; reason: string };
+
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly file: string;
+  readonly backup: string;
+  readonly #tmp: string;
+  readonly #logger: Logger;
+  readonly #validate: (data: unknown) => T;
+  readonly #mode: number;
+  readonly #indent: number;
+  /** True once the main file is known good (read from it, or written it ourselves). */
+  #mainGood = false;
+  /** Writes are chained so two writes never share the temp file. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(file: string, opts: DurableJsonFileOptions<T>) {
+    this.file = file;
+    this.backup = `${file}.bak`;
+    this.#tmp = `${file}.tmp`;
+    this.#logger = opts.logger;
+    this.#validate = opts.validate ?? ((d) => d as T);
+    this.#mode = opts.mode ?? 0o600;
+    this.#indent = opts.indent ?? 0;
+  }
+
+  /** The data, or null on a first start (no file, no backup). */
+  async read(): Promise<T | null> {
+    const main = await this.#attempt(this.file);
+    if (main.kind === 'ok') {
+      this.#mainGood = true;
+      return main.data;
+    }
+    this.#mainGood = false;
+    const bak = await this.#attempt(this.backup);
+    if (main.kind === 'missing' && bak.kind === 'missing') return null;
+    if (bak.kind === 'ok') {
+      this.#logger.warn(
+        { file: this.file, backup: this.backup, reason: main.kind === 'bad' ? main.reason : 'file missing' },
+        'data file unusable (power loss during a write?): using the backup; the next change rewrites it',
+      );
+      return bak.data;
+    }
+    const mainWhy = main.kind === 'bad' ? main.reason : 'missing';
+    const bakWhy = bak.kind === 'bad' ? bak.reason : 'missing';
+    throw new KioskError(
+      'data_corrupt',
+      `${this.file} is unreadable (${mainWhy}) and its backup ${this.backup} is ${bak.kind === 'missing' ? 'missing' : `unreadable too (${bakWhy})`}; ` +
+        'refusing to start with empty data: restore the file from a copy or re-import it ' +
+        '(`anjungan residents import`), then move the broken file away',
+    );
+  }
+
+  /** Durably replaces the file; the previous good version becomes `<file>.bak`. */
+  write(data: T): Promise<void> {
+    const run = this.#queue.then(() => this.#write(data));
+    // The chain must survive a failed write; the caller still sees the rejection.
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #write(data: T): Promise<void> {
+    const text = JSON.stringify(data, null, this.#indent || undefined);
+    const dir = path.dirname(this.file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const fh = await fs.open(this.#tmp, 'w', this.#mode);
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.#keepBackup();
+    await fs.rename(this.#tmp, this.file);
+    await fsyncDir(dir);
+    this.#mainGood = true;
+  }
+
+  /**
+   * Makes the current main file the backup, but only when it is known good: after a read that
+   * fell back to the backup, the good backup must not be replaced by the broken main file.
+   * A hard link keeps the main file in place the whole time (no window where it is missing).
+   */
+  async #keepBackup(): Promise<void> {
+    if (!this.#mainGood) {
+      const main = await this.#attempt(this.file);
+      if (main.kind !== 'ok') return;
+    }
+    await fs.rm(this.backup, { force: true });
+    try {
+      await fs.link(this.file, this.backup);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      // Filesystems without hard links (vfat): a copy is slower but as good.
+      await fs.copyFile(this.file, this.backup);
+      const fh = await fs.open(this.backup, 'r');
+      await fh.sync().finally(() => fh.close());
+    }
+  }
+
+  async #attempt(file: string): Promise<Attempt<T>> {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      return { kind: 'bad', reason: errorMessage(err) };
+    }
+    if (text.trim() === '') return { kind: 'bad', reason: `empty file (${text.length} bytes)` };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      return { kind: 'bad', reason: `not valid JSON, truncated or garbage: ${errorMessage(err)}` };
+    }
+    try {
+      return { kind: 'ok', data: this.#validate(parsed) };
+    } catch (err) {
+      return { kind: 'bad', reason: `unexpected content: ${errorMessage(err)}` };
+    }
+  }
+}
+
+/** fsync a directory so renames and new entries in it survive a power cut. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const dh = await fs.open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
