@@ -1,0 +1,225 @@
+/**
+ * Reads a resident file into a header row and text rows, each with the line a technician finds
+ * it on: the text line for CSV, the spreadsheet row number for .xlsx/.xlsm. Everything becomes a
+ * string here; the mappers decide what the strings mean.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { KioskError } from '../errors.ts';
+
+export interface TableRow {
+  /** CSV: line number of the record's first line (1 = header). XLSX: spreadsheet row number. */
+  line: number;
+  cells: string[];
+  /** Problems found while reading cells (e.g. a NIK stored as a number that lost digits). */
+  cellProblems?: string[];
+}
+
+export interface Table {
+  kind: 'csv' | 'xlsx';
+  /** Sheet name for xlsx. */
+  sheet: string | null;
+  /** Header names, trimmed and lower-cased. */
+  headers: string[];
+  headerLine: number;
+  rows: TableRow[];
+}
+
+/** OpenSID's export sheet. */
+export const OPENSID_SHEET = 'Data Penduduk';
+
+/** Reads `path` as xlsx (by its zip signature) or CSV (anything else). */
+export async function readTable(path: string): Promise<Table> {
+  let head: Buffer;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      head = Buffer.alloc(4);
+      await fh.read(head, 0, 4, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw new KioskError('import_invalid', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  // .xlsx/.xlsm are zip files ("PK\3\4"); a legacy .xls is not supported by the reader.
+  if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path);
+  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') {
+    throw new KioskError(
+      'import_invalid',
+      `${path} is an old Excel 97-2003 (.xls) file: open it and save it as .xlsx or CSV, then import that`,
+    );
+  }
+  return readCsv(path);
+}
+
+function normaliseHeader(h: string): string {
+  return h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
+}
+
+async function readCsv(path: string): Promise<Table> {
+  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  // Spreadsheet programs in an Indonesian locale save CSV with ';' (the comma is the decimal mark).
+  const delimiter = [';', '\t', ','].reduce(
+    (best, d) => (count(firstLine, d) > count(firstLine, best) ? d : best),
+    ',',
+  );
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (err) {
+    const where = (err as { lines?: number }).lines;
+    throw new KioskError(
+      'import_invalid',
+      `${path}${where ? ` line ${where}` : ''}: not a readable CSV file: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const [header, ...rest] = records;
+  if (!header) throw new KioskError('import_invalid', `${path} is empty`);
+  return {
+    kind: 'csv',
+    sheet: null,
+    headers: header.record.map(normaliseHeader),
+    headerLine: header.info.lines,
+    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+  };
+}
+
+function count(s: string, ch: string): number {
+  return s.split(ch).length - 1;
+}
+
+/**
+ * Streams the workbook (exceljs' WorkbookReader): a 100,000-row export is read in seconds without
+ * holding every cell object in memory, which the full Workbook model would.
+ */
+async function readXlsx(path: string): Promise<Table> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  const tables: { id: string; table: Table }[] = [];
+  try {
+    for await (const ws of reader) {
+      const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string; id: string | number };
+      tables.push({ id: String(sheet.id), table: await readSheet(sheet, sheet.name) });
+    }
+  } catch (err) {
+    if (err instanceof KioskError) throw err;
+    throw new KioskError(
+      'import_invalid',
+      `${path} is not a readable .xlsx file: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  // exceljs' stream reader names a sheet only when the workbook's relationship targets are
+  // relative; OpenSID-style files written with absolute targets ("/xl/worksheets/sheet1.xml")
+  // come out as "Sheet1". Resolve those names from the workbook model ourselves.
+  const names = sheetNames(reader as unknown as WorkbookModel);
+  for (const t of tables) {
+    if (t.table.sheet === `Sheet${t.id}`) t.table.sheet = names.get(t.id) ?? t.table.sheet;
+  }
+  const wanted = tables.find((t) => t.table.sheet?.trim().toLowerCase() === OPENSID_SHEET.toLowerCase());
+  // A CSV re-saved as xlsx, or a renamed sheet: take the first sheet that has a nik column.
+  const chosen = wanted ?? tables.find((t) => t.table.headers.includes('nik'));
+  if (chosen) return chosen.table;
+  throw new KioskError(
+    'import_invalid',
+    `${path} has no sheet "${OPENSID_SHEET}" nor any sheet with a 'nik' column (sheets: ${
+      tables.map((t) => t.table.sheet).join(', ') || 'none'
+    })`,
+  );
+}
+
+interface WorkbookModel {
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: { rId: string; name: string }[] };
+}
+
+function sheetNames(wb: WorkbookModel): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rel of wb.workbookRels ?? []) {
+    const m = /(?:^|\/)worksheets\/sheet(\d+)\.xml$/.exec(rel.Target);
+    const sheet = m && wb.model?.sheets?.find((s) => s.rId === rel.Id);
+    if (m?.[1] && sheet) out.set(m[1], sheet.name);
+  }
+  return out;
+}
+
+async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string): Promise<Table> {
+  let headers: string[] | null = null;
+  let headerLine = 0;
+  const rows: TableRow[] = [];
+  for await (const row of sheet) {
+    const values = row.values as unknown[];
+    const cells: string[] = [];
+    const problems: string[] = [];
+    // row.values is 1-based and sparse.
+    for (let i = 1; i < values.length; i++) {
+      const { text, problem } = cellText(values[i]);
+      cells.push(text);
+      if (problem && headers) problems.push(`${headers[i - 1] ?? `column ${i}`}: ${problem}`);
+    }
+    if (!headers) {
+      if (cells.every((c) => c === '')) continue;
+      headers = cells.map(normaliseHeader);
+      headerLine = row.number;
+      continue;
+    }
+    if (cells.every((c) => c === '')) continue;
+    rows.push(
+      problems.length > 0 ? { line: row.number, cells, cellProblems: problems } : { line: row.number, cells },
+    );
+  }
+  return { kind: 'xlsx', sheet: name, headers: headers ?? [], headerLine, rows };
+}
+
+function cellText(value: unknown): { text: string; problem?: string } {
+  if (value === null || value === undefined) return { text: '' };
+  if (typeof value === 'string') return { text: value.trim() };
+  if (typeof value === 'number') {
+    // A 16-digit NIK typed into a number cell is rounded by the spreadsheet beyond 2^53.
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return {
+        text: value.toFixed(0),
+        problem: `${value.toFixed(0)} is stored as a number and lost its last digits: format the column as Text and type the value again`,
+      };
+    }
+    return { text: Number.isInteger(value) ? value.toFixed(0) : String(value) };
+  }
+  if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
+  if (value instanceof Date)
+    return { text: Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10) };
+  if (typeof value === 'object') {
+    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string };
+    if (v.richText)
+      return {
+        text: v.richText
+          .map((p) => p.text)
+          .join('')
+          .trim(),
+      };
+    if (v.error) return { text: '', problem: `cell holds the error ${v.error}` };
+    if ('result' in v) return cellText(v.result);
+    if (typeof v.text === 'string') return { text: v.text.trim() };
+  }
+  return { text: String(value).trim() };
+}

@@ -1,0 +1,125 @@
+/**
+ * Synthetic resident files for import tests and the import benchmark: valid NIKs (region
+ * 180910, birth date DDMMYY with day + 40 for women), in the kiosk's CSV format or as an
+ * OpenSID export (.xlsx sheet "Data Penduduk" or CSV). The people are invented.
+ */
+import { writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+
+export interface SynthResident {
+  nik: string;
+  nama: string;
+  tanggal_lahir: string;
+  female: boolean;
+}
+
+/** The i-th synthetic resident (deterministic, unique NIK for i < 1,000,000). */
+export function synthResident(i: number): SynthResident {
+  const female = i % 2 === 1;
+  const day = (i % 28) + 1;
+  const month = (Math.floor(i / 28) % 12) + 1;
+  const year = 1940 + (Math.floor(i / 336) % 60);
+  const seq = String(Math.floor(i / 20160) + 1).padStart(4, '0');
+  const dd = String(female ? day + 40 : day).padStart(2, '0');
+  const mm = String(month).padStart(2, '0');
+  const nik = `180910${dd}${mm}${String(year).slice(2)}${seq}`;
+  const iso = `${year}-${mm}-${String(day).padStart(2, '0')}`;
+  return { nik, nama: `WARGA ${female ? 'PEREMPUAN' : 'LAKI'} ${i}`, tanggal_lahir: iso, female };
+}
+
+const NATIVE_HEADER = [
+  'nik',
+  'no_kk',
+  'nama',
+  'tempat_lahir',
+  'tanggal_lahir',
+  'jenis_kelamin',
+  'agama',
+  'status_perkawinan',
+  'pekerjaan',
+  'kewarganegaraan',
+  'alamat',
+  'rt',
+  'rw',
+  'dusun',
+  'status_dasar',
+  'card_uid',
+];
+
+/** A CSV in the kiosk's own format; `mutate` may change a row's cells (by header name). */
+export function nativeCsv(count: number, mutate?: (i: number, row: Record<string, string>) => void): string {
+  const lines = [NATIVE_HEADER.join(',')];
+  for (let i = 0; i < count; i++) {
+    const r = synthResident(i);
+    const row: Record<string, string> = {
+      nik: r.nik,
+      no_kk: `180910010101${String(i % 10000).padStart(4, '0')}`,
+      nama: r.nama,
+      tempat_lahir: 'PESAWARAN',
+      tanggal_lahir: r.tanggal_lahir,
+      jenis_kelamin: r.female ? 'PEREMPUAN' : 'LAKI-LAKI',
+      agama: 'ISLAM',
+      status_perkawinan: 'KAWIN',
+      pekerjaan: 'PETANI/PEKEBUN',
+      kewarganegaraan: 'WNI',
+      alamat: 'JL. RAYA HANURA',
+      rt: '001',
+      rw: '002',
+      dusun: 'DUSUN I',
+      status_dasar: 'HIDUP',
+      card_uid: '',
+    };
+    mutate?.(i, row);
+    lines.push(NATIVE_HEADER.map((h) => csvCell(row[h] ?? '')).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+export const OPENSID_HEADER =
+  'alamat,dusun,rw,rt,nama,no_kk,no_rtm,nik,sex,tempatlahir,tanggallahir,agama_id,pendidikan_kk_id,pendidikan_sedang_id,pekerjaan_id,status_kawin,kk_level,warganegara_id,ayah_nik,nama_ayah,ibu_nik,nama_ibu,golongan_darah_id,akta_lahir,dokumen_pasport,tanggal_akhir_paspor,dokumen_kitas,akta_perkawinan,tanggalperkawinan,akta_perceraian,tanggalperceraian,cacat_id,cara_kb_id,hamil,ktp_el,status_rekam,alamat_sekarang,status_dasar,suku,tag_id_card,id_asuransi,no_asuransi,lat,lng,ket'.split(
+    ',',
+  );
+
+function opensidRow(i: number): string[] {
+  const r = synthResident(i);
+  const v: Record<string, string> = {
+    alamat: 'JL. RAYA HANURA',
+    dusun: i % 7 === 0 ? '-' : 'DUSUN II',
+    rw: '002',
+    rt: '001',
+    nama: r.nama,
+    no_kk: `180910010101${String(i % 10000).padStart(4, '0')}`,
+    nik: r.nik,
+    sex: r.female ? '2' : '1',
+    tempatlahir: 'PESAWARAN',
+    tanggallahir: r.tanggal_lahir,
+    agama_id: '1',
+    pekerjaan_id: '9',
+    status_kawin: '2',
+    warganegara_id: '1',
+    status_dasar: '1',
+    tag_id_card: i % 3 === 0 ? String(1000000000 + i) : '',
+  };
+  return OPENSID_HEADER.map((h) => v[h] ?? '');
+}
+
+/** An OpenSID export as .xlsx (every cell text, as OpenSID writes it), streamed to `path`. */
+export async function writeOpensidXlsx(path: string, count: number): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+  const ws = wb.addWorksheet('Data Penduduk');
+  ws.addRow(OPENSID_HEADER).commit();
+  for (let i = 0; i < count; i++) ws.addRow(opensidRow(i)).commit();
+  ws.commit();
+  await wb.commit();
+}
+
+/** An OpenSID export saved as CSV by a spreadsheet program in an Indonesian locale (';'). */
+export function writeOpensidCsv(path: string, count: number): void {
+  const lines = [OPENSID_HEADER.join(';')];
+  for (let i = 0; i < count; i++) lines.push(opensidRow(i).join(';'));
+  writeFileSync(path, `${lines.join('\r\n')}\r\n`);
+}
