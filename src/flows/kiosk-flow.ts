@@ -302,9 +302,10 @@ function settle(result: StepResult): StepResult {
       : { state: { ...state, screen: { name: 'out_of_service', reasons, remote_reason } }, effects };
   }
   if (reasons.length === 0 || HOLDS_OFF_HEALTH.has(state.screen.name)) return result;
+  // The screen the transition chose is never shown, so neither is its beep; reports still count.
   return {
     state: { ...state, screen: { name: 'out_of_service', reasons, remote_reason } },
-    effects: [...effects, signal('attention')],
+    effects: [...effects.filter((e) => e.type !== 'signal'), signal('attention')],
   };
 }
 
