@@ -417,7 +417,7 @@ const EXPECT: Record<StateName, Row> = {
 };
 
 function fields(state: KioskState): Record<string, string> {
-  const s = state.screen as Screen & Record<string, unknown>;
+  const s = state.screen;
   const out: Record<string, string> = { hp: state.health.printer };
   if (state.last_tap) out.tap = String(state.last_tap.at - T0);
   if ('session' in s) {
@@ -425,8 +425,9 @@ function fields(state: KioskState): Record<string, string> {
     out.P = String(s.session.purpose_index);
     out.card = s.session.card_key;
   }
-  for (const k of ['progress', 'number', 'reason', 'printer', 'policy'] as const) {
-    if (k in s) out[k] = String(s[k]);
+  const loose = s as unknown as Record<string, unknown>;
+  for (const k of ['progress', 'number', 'reason', 'printer', 'policy']) {
+    if (k in loose) out[k] = String(loose[k]);
   }
   if (s.name === 'out_of_service') out.reasons = s.reasons.join(',');
   if (s.name === 'record_incomplete') out.missing = s.missing.join(',');
