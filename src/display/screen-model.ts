@@ -18,6 +18,8 @@ export interface ScreenModel {
   progress?: number;
   /** What each button does here; absent buttons do nothing on this screen. */
   hints: Partial<Record<'up' | 'down' | 'ok' | 'back', string>>;
+  /** Shown in the hint bar instead of button hints when no button acts (idle, reading, printing). */
+  footer?: string;
   status: StatusBar;
 }
 

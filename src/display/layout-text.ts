@@ -1,0 +1,174 @@
+/**
+ * The layout's building blocks: positioned shapes, and text that is measured before it is
+ * placed, so that it wraps, shrinks or (last resort) ends in "…" instead of leaving the screen.
+ */
+import { textWidth } from './fonts.ts';
+
+export interface TextItem {
+  kind: 'text';
+  /** Anchor point: left edge ('start'), centre ('middle') or right edge ('end'). */
+  x: number;
+  /** Baseline. */
+  y: number;
+  text: string;
+  size: number;
+  bold: boolean;
+  fill: string;
+  anchor: 'start' | 'middle' | 'end';
+  /** Measured width in px (same fonts pango uses). */
+  width: number;
+}
+
+export interface RectItem {
+  kind: 'rect';
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  fill: string;
+  rx?: number;
+  stroke?: string;
+  strokeWidth?: number;
+}
+
+export interface CircleItem {
+  kind: 'circle';
+  cx: number;
+  cy: number;
+  r: number;
+  fill: string;
+}
+
+export type Item = TextItem | RectItem | CircleItem;
+
+export interface Layout {
+  width: number;
+  height: number;
+  background: string;
+  items: Item[];
+}
+
+/** Baseline that centres a line of capitals/lower case of `size` px in a box [top, top+h). */
+export function centredBaseline(top: number, h: number, size: number): number {
+  // DejaVu: cap height 0.73 em, x-height 0.55 em; centre the cap height, a touch low looks right.
+  return Math.round(top + h / 2 + size * 0.36);
+}
+
+export function text(
+  s: string,
+  x: number,
+  y: number,
+  size: number,
+  opts: { bold?: boolean; fill: string; anchor?: TextItem['anchor'] },
+): TextItem {
+  const bold = opts.bold ?? false;
+  return {
+    kind: 'text',
+    x,
+    y,
+    text: s,
+    size,
+    bold,
+    fill: opts.fill,
+    anchor: opts.anchor ?? 'start',
+    width: textWidth(s, size, bold),
+  };
+}
+
+/** Cuts `s` to fit `max` px, ending in "…". */
+export function ellipsize(s: string, max: number, size: number, bold: boolean): string {
+  if (textWidth(s, size, bold) <= max) return s;
+  const chars = [...s];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (textWidth(`${chars.slice(0, mid).join('').trimEnd()}…`, size, bold) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${chars.slice(0, lo).join('').trimEnd()}…`;
+}
+
+/**
+ * Greedy word wrap to `max` px. A word wider than the line (a 40-letter name, a letter number)
+ * is broken at '/', '-' or, failing that, anywhere.
+ */
+export function wrapText(s: string, max: number, size: number, bold: boolean): string[] {
+  const fits = (t: string) => textWidth(t, size, bold) <= max;
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of s.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = cur ? `${cur} ${word}` : word;
+    if (fits(candidate)) {
+      cur = candidate;
+      continue;
+    }
+    if (cur) lines.push(cur);
+    cur = '';
+    for (const piece of breakWord(word, fits)) {
+      if (cur) lines.push(cur);
+      cur = piece;
+    }
+  }
+  if (cur || lines.length === 0) lines.push(cur);
+  return lines;
+}
+
+function breakWord(word: string, fits: (t: string) => boolean): string[] {
+  const pieces: string[] = [];
+  let rest = [...word];
+  while (rest.length > 0 && !fits(rest.join(''))) {
+    let n = rest.length - 1;
+    while (n > 1 && !fits(rest.slice(0, n).join(''))) n--;
+    // Prefer a break right after a '/' or '-' within the part that fits.
+    const soft = Math.max(rest.lastIndexOf('/', n - 1), rest.lastIndexOf('-', n - 1));
+    const cut = soft > 0 && soft + 1 >= n / 2 ? soft + 1 : n;
+    pieces.push(rest.slice(0, cut).join(''));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0) pieces.push(rest.join(''));
+  return pieces;
+}
+
+/**
+ * The largest size in [min, max] at which `s` wraps into at most `maxLines` lines; at `min`
+ * the last line is ellipsized.
+ */
+export function fitLines(
+  s: string,
+  width: number,
+  maxSize: number,
+  minSize: number,
+  maxLines: number,
+  bold: boolean,
+): { size: number; lines: string[] } {
+  for (let size = maxSize; size >= minSize; size--) {
+    const lines = wrapText(s, width, size, bold);
+    if (lines.length <= maxLines) return { size, lines };
+  }
+  const lines = wrapText(s, width, minSize, bold);
+  const kept = lines.slice(0, maxLines);
+  const rest = lines.slice(maxLines - 1).join(' ');
+  kept[maxLines - 1] = ellipsize(rest, width, minSize, bold);
+  return { size: minSize, lines: kept };
+}
+
+/** Palette: high contrast, one colour per tone for the title band. */
+export const COLOURS = {
+  background: '#ffffff',
+  text: '#111111',
+  muted: '#4a4f57',
+  rule: '#d5d9df',
+  statusBg: '#1d2329',
+  statusText: '#f2f4f7',
+  ok: '#2fbf5b',
+  bad: '#ff5a4f',
+  warn: '#ffb020',
+  tone: { normal: '#0b4f94', success: '#12703a', warning: '#a04c00', error: '#b0221a' },
+  selected: '#0b4f94',
+  selectedText: '#ffffff',
+  keyBg: '#1d2329',
+  keyText: '#ffffff',
+  okKeyBg: '#12703a',
+  progressTrack: '#e4e8ee',
+} as const;

@@ -1,0 +1,76 @@
+/**
+ * RGBA frames → Linux framebuffer bytes. sharp has no RGB565 output, so it is packed here:
+ * 16 bpp is RGB565 little-endian (what fbtft/SPI panels and the Pi's fb expect), 32 bpp is
+ * XRGB8888 little-endian (bytes B, G, R, 0xFF). Each row starts at y * stride (the kernel may
+ * pad rows). A portrait layout on a landscape panel (or the reverse) is rotated 90° clockwise.
+ */
+export interface FbGeometry {
+  /** Visible pixels per row and rows (virtual_size). */
+  width: number;
+  height: number;
+  bpp: 16 | 32;
+  /** Bytes per row, ≥ width * bpp / 8. */
+  stride: number;
+}
+
+/**
+ * Packs an RGBA frame of srcW×srcH into `out` (stride*height bytes). When srcW×srcH is the
+ * panel's size transposed, the frame is rotated 90° clockwise to fill the panel.
+ */
+export function packFrame(rgba: Buffer, srcW: number, srcH: number, fb: FbGeometry, out?: Buffer): Buffer {
+  const buf = out ?? Buffer.alloc(fb.stride * fb.height);
+  const rotate = srcW !== fb.width || srcH !== fb.height;
+  if (rotate && (srcW !== fb.height || srcH !== fb.width)) {
+    throw new RangeError(`frame ${srcW}x${srcH} does not fit a ${fb.width}x${fb.height} framebuffer`);
+  }
+  const w = fb.width;
+  const h = fb.height;
+  for (let y = 0; y < h; y++) {
+    let o = y * fb.stride;
+    // Source index of (x=0, y) and its step per x, for straight and rotated frames:
+    // rotated clockwise, panel (x, y) shows source (sx = y, sy = srcH - 1 - x).
+    let i = rotate ? ((srcH - 1) * srcW + y) * 4 : y * srcW * 4;
+    const step = rotate ? -srcW * 4 : 4;
+    if (fb.bpp === 16) {
+      for (let x = 0; x < w; x++, i += step, o += 2) {
+        const v = ((rgba[i]! & 0xf8) << 8) | ((rgba[i + 1]! & 0xfc) << 3) | (rgba[i + 2]! >> 3);
+        buf[o] = v & 0xff;
+        buf[o + 1] = v >> 8;
+      }
+    } else {
+      for (let x = 0; x < w; x++, i += step, o += 4) {
+        buf[o] = rgba[i + 2]!;
+        buf[o + 1] = rgba[i + 1]!;
+        buf[o + 2] = rgba[i]!;
+        buf[o + 3] = 0xff;
+      }
+    }
+  }
+  return buf;
+}
+
+/** Framebuffer bytes → RGBA (for tests and screenshots of a real panel): the inverse of packFrame without rotation. */
+export function unpackFrame(bytes: Buffer, fb: FbGeometry): Buffer {
+  const rgba = Buffer.alloc(fb.width * fb.height * 4);
+  for (let y = 0; y < fb.height; y++) {
+    for (let x = 0; x < fb.width; x++) {
+      const o = y * fb.stride + x * (fb.bpp / 8);
+      const i = (y * fb.width + x) * 4;
+      if (fb.bpp === 16) {
+        const v = bytes[o]! | (bytes[o + 1]! << 8);
+        const r = v >> 11;
+        const g = (v >> 5) & 0x3f;
+        const b = v & 0x1f;
+        rgba[i] = (r << 3) | (r >> 2);
+        rgba[i + 1] = (g << 2) | (g >> 4);
+        rgba[i + 2] = (b << 3) | (b >> 2);
+      } else {
+        rgba[i] = bytes[o + 2]!;
+        rgba[i + 1] = bytes[o + 1]!;
+        rgba[i + 2] = bytes[o]!;
+      }
+      rgba[i + 3] = 0xff;
+    }
+  }
+  return rgba;
+}

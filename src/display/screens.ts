@@ -1,0 +1,277 @@
+/**
+ * Flow state → screen model: what each screen says. Pure; all words come from text-id.ts.
+ * The model never carries a full NIK: a greeting shows only the last 4 digits, taken from the
+ * already-masked summary (and cut to 4 digits again here, in case a caller passed more).
+ */
+import type { VillageConfig } from '../config/config.ts';
+import type { KioskState, LetterOffer, ResidentSummary, Screen, Session } from '../flows/kiosk-state.ts';
+import type { ScreenModel, StatusBar } from './screen-model.ts';
+import {
+  CARD_ERROR,
+  DAYS,
+  FOOTER,
+  HINT,
+  MONTHS,
+  NETWORK,
+  NO_TIME,
+  OUT_OF_SERVICE,
+  POLICY,
+  PRINT_FAILURE,
+  PRINTER_STATUS,
+  TEXT,
+  VILLAGE_KIND,
+} from './text-id.ts';
+
+export interface ScreenContext {
+  village: VillageConfig;
+  now: Date;
+  /** MQTT link: 'none' when reporting is not configured (nothing shown). */
+  network: 'online' | 'offline' | 'none';
+  paperMm?: number;
+  /** IANA zone for the clock ("Asia/Jakarta"); default: the system's local zone. */
+  timeZone?: string;
+}
+
+type Body = Pick<ScreenModel, 'tone' | 'title' | 'lines' | 'menu' | 'progress' | 'hints' | 'footer'>;
+
+/** Builds the model of the current screen. Every Screen variant has one. */
+export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
+  const body = bodyFor(state.screen, ctx, state.health.clock_trusted);
+  return { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+}
+
+function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Body {
+  switch (screen.name) {
+    case 'idle': {
+      const lines: string[] = [TEXT.tapCard, TEXT.tapWhere];
+      if (clockTrusted) lines.push(longDate(ctx.now, ctx.timeZone));
+      return {
+        tone: 'normal',
+        title: TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name),
+        lines,
+        hints: {},
+        footer: FOOTER.idle,
+      };
+    }
+    case 'reading':
+      return {
+        tone: 'normal',
+        title: TEXT.readingTitle,
+        lines: [TEXT.readingLine],
+        hints: {},
+        footer: FOOTER.keepCard,
+      };
+    case 'greeting': {
+      const r = screen.session.resident;
+      return {
+        tone: 'normal',
+        title: TEXT.greetingTitle,
+        lines: [r.nama, ...identityLines(r), TEXT.greetingAsk],
+        hints: { ok: HINT.next, back: HINT.cancel },
+      };
+    }
+    case 'choose_letter': {
+      const { offers, letter_index } = screen.session;
+      if (offers.length === 0) {
+        return {
+          tone: 'warning',
+          title: TEXT.chooseLetterTitle,
+          lines: [TEXT.noLetters],
+          hints: { back: HINT.finish },
+        };
+      }
+      return {
+        tone: 'normal',
+        title: TEXT.chooseLetterTitle,
+        lines: [],
+        menu: { items: offers.map((o) => o.menu_label), selected: clampIndex(letter_index, offers.length) },
+        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.cancel },
+      };
+    }
+    case 'choose_purpose': {
+      const offer = currentOffer(screen.session);
+      const purposes = offer?.purposes ?? [];
+      return {
+        tone: 'normal',
+        title: TEXT.choosePurposeTitle,
+        lines: offer ? [offer.menu_label] : [],
+        menu: { items: purposes, selected: clampIndex(screen.session.purpose_index, purposes.length) },
+        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.back },
+      };
+    }
+    case 'confirm': {
+      const offer = currentOffer(screen.session);
+      const lines = offer
+        ? [
+            TEXT.letterLine(offer.menu_label),
+            TEXT.purposeLine(currentPurpose(screen.session)),
+            POLICY[offer.policy].confirm,
+          ]
+        : [];
+      return {
+        tone: 'normal',
+        title: TEXT.confirmTitle,
+        lines: [...lines, TEXT.confirmAsk],
+        hints: { ok: HINT.print, back: HINT.back },
+      };
+    }
+    case 'printing':
+      return {
+        tone: 'normal',
+        title: TEXT.printingTitle,
+        lines: [currentOffer(screen.session)?.menu_label ?? '', TEXT.printingLine].filter((l) => l !== ''),
+        progress: Math.min(1, Math.max(0, Number.isFinite(screen.progress) ? screen.progress : 0)),
+        hints: {},
+        footer: FOOTER.printing,
+      };
+    case 'done':
+      return {
+        tone: 'success',
+        title: TEXT.doneTitle,
+        lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), POLICY[screen.policy].done, TEXT.thanks],
+        hints: { ok: HINT.finish },
+      };
+    case 'unknown_card':
+      return {
+        tone: 'warning',
+        title: TEXT.unknownTitle,
+        lines: [...TEXT.unknownLines],
+        hints: { ok: HINT.close },
+      };
+    case 'card_error': {
+      const text = CARD_ERROR[screen.reason];
+      return { tone: 'warning', title: text.title, lines: [...text.lines], hints: { ok: HINT.close } };
+    }
+    case 'resident_inactive':
+      return {
+        tone: 'warning',
+        title: TEXT.inactiveTitle,
+        lines: [screen.resident.nama, TEXT.inactiveStatus(screen.status), TEXT.inactiveLine],
+        hints: { ok: HINT.close },
+      };
+    case 'limit_reached': {
+      const offer = currentOffer(screen.session);
+      const label = offer?.menu_label ?? '';
+      return {
+        tone: 'warning',
+        title: TEXT.limitTitle,
+        lines: [TEXT.limitLine(label, offer?.issued_today ?? 0), TEXT.limitAdvice],
+        hints: { ok: HINT.otherLetter, back: HINT.finish },
+      };
+    }
+    case 'record_incomplete':
+      return {
+        tone: 'warning',
+        title: TEXT.incompleteTitle,
+        lines: [TEXT.incompleteLine, screen.missing.join(', '), TEXT.incompleteAdvice],
+        hints: { ok: HINT.otherLetter, back: HINT.finish },
+      };
+    case 'printer_not_ready':
+      return {
+        tone: 'error',
+        title: TEXT.notReadyTitle,
+        lines: [PRINTER_STATUS[screen.printer], TEXT.notReadyLine, TEXT.notReadyAdvice],
+        hints: { ok: HINT.close },
+      };
+    case 'print_failed': {
+      const lines: string[] = [];
+      const why = PRINT_FAILURE[screen.reason];
+      if (why) lines.push(why);
+      if (screen.number) lines.push(TEXT.failedNumber(screen.number), TEXT.failedAdviceWithNumber);
+      else lines.push(TEXT.failedAdvice);
+      return { tone: 'error', title: TEXT.failedTitle, lines, hints: { ok: HINT.close } };
+    }
+    case 'out_of_service': {
+      const first = screen.reasons[0];
+      const reason =
+        first === undefined
+          ? OUT_OF_SERVICE.remote
+          : first === 'remote' && screen.remote_reason
+            ? screen.remote_reason
+            : OUT_OF_SERVICE[first];
+      return {
+        tone: 'error',
+        title: TEXT.outOfServiceTitle,
+        lines: [reason, TEXT.outOfServiceAdvice],
+        hints: {},
+        footer: FOOTER.outOfService,
+      };
+    }
+  }
+}
+
+/** "NIK ****1234" and the address line; never more than the last 4 digits. */
+function identityLines(r: ResidentSummary): string[] {
+  const digits = r.nik_masked.replace(/\D/g, '').slice(-4);
+  const lines = [TEXT.nik(digits)];
+  const address = TEXT.address(r.dusun, r.rt, r.rw);
+  if (address) lines.push(address);
+  return lines;
+}
+
+function currentOffer(session: Session): LetterOffer | undefined {
+  return session.offers[session.letter_index];
+}
+
+function currentPurpose(session: Session): string {
+  return currentOffer(session)?.purposes[session.purpose_index] ?? '';
+}
+
+function clampIndex(i: number, length: number): number {
+  return length === 0 ? 0 : Math.min(length - 1, Math.max(0, i));
+}
+
+function statusBar(state: KioskState, ctx: ScreenContext): StatusBar {
+  return {
+    village: `${VILLAGE_KIND[ctx.village.kind]} ${ctx.village.name}`,
+    printer: PRINTER_STATUS[state.health.printer],
+    printer_ok: state.health.printer === 'ready',
+    network: ctx.network === 'none' ? '' : NETWORK[ctx.network],
+    network_ok: ctx.network !== 'offline',
+    time: state.health.clock_trusted ? clockTime(ctx.now, ctx.timeZone) : NO_TIME,
+  };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Local wall-clock parts in the kiosk's zone (cached formatters: this runs per frame). */
+function wallClock(date: Date, timeZone: string | undefined) {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    formatters.set(key, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(date)) parts[p.type] = p.value;
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday ?? 'Sun');
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    weekday: Math.max(0, weekday),
+    hh: (parts.hour ?? '00').padStart(2, '0'),
+    mm: (parts.minute ?? '00').padStart(2, '0'),
+  };
+}
+
+/** "14:05". */
+export function clockTime(date: Date, timeZone?: string): string {
+  const w = wallClock(date, timeZone);
+  return `${w.hh}:${w.mm}`;
+}
+
+/** "Senin, 14 Oktober 2024". */
+export function longDate(date: Date, timeZone?: string): string {
+  const w = wallClock(date, timeZone);
+  return `${DAYS[w.weekday]}, ${w.day} ${MONTHS[w.month - 1]} ${w.year}`;
+}

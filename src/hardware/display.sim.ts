@@ -1,0 +1,93 @@
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ScreenModel } from '../display/screen-model.ts';
+import { renderTextFrame } from '../display/text-frame.ts';
+import { KioskError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Display } from './display.ts';
+
+export interface SimDisplayOptions {
+  /** Where text frames go (the simulator's stdout). */
+  out: NodeJS.WritableStream;
+  /** When set, every new frame is also written there as a PNG (for people and the web simulator). */
+  pngPath: string | null;
+  width: number;
+  height: number;
+  orientation: 'landscape' | 'portrait';
+  logger: Logger;
+}
+
+/**
+ * Simulated display: prints each new screen as a text frame (first line `--- screen: <id> ---`)
+ * and, with `pngPath`, writes the pixels the real panel would show, atomically (temp + rename),
+ * so a reader never sees half a PNG. Identical frames are skipped, like the framebuffer does.
+ */
+export class SimDisplay implements Display {
+  private lastFrame: string | null = null;
+  private lastPngKey: string | null = null;
+  private renderer: import('../display/renderer.ts').ScreenRenderer | null = null;
+  private started = false;
+  private pngChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: SimDisplayOptions) {}
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.opts.pngPath) {
+      await mkdir(dirname(this.opts.pngPath), { recursive: true });
+      // Loaded only when PNGs are wanted: a text-only simulator never loads sharp.
+      const { ScreenRenderer, logicalSize } = await import('../display/renderer.ts');
+      const size = logicalSize(this.opts.width, this.opts.height, this.opts.orientation);
+      this.renderer = new ScreenRenderer(size.width, size.height);
+      await this.renderer.warmUp();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+  }
+
+  async show(screen: ScreenModel): Promise<void> {
+    const frame = renderTextFrame(screen);
+    if (frame !== this.lastFrame) {
+      this.lastFrame = frame;
+      this.opts.out.write(`${frame}\n`);
+    }
+    if (!this.opts.pngPath) return;
+    // PNG writes run one at a time, in order: two frames never race on the temp file.
+    const next = this.pngChain.then(() => this.writePng(screen));
+    this.pngChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writePng(screen: ScreenModel): Promise<void> {
+    const path = this.opts.pngPath;
+    const key = JSON.stringify(screen);
+    if (!path || key === this.lastPngKey) return;
+    if (!this.renderer) await this.start();
+    const renderer = this.renderer;
+    if (!renderer) return;
+    const png = await renderer.png(screen);
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, png);
+      await rename(tmp, path);
+      this.lastPngKey = key;
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw new KioskError(
+        'config_invalid',
+        `cannot write the screen PNG ${path}: check that the directory exists and is writable`,
+        { cause: err },
+      );
+    }
+  }
+
+  describe(): string {
+    const size = `${this.opts.width}x${this.opts.height} ${this.opts.orientation}`;
+    return this.opts.pngPath
+      ? `sim display ${size}, PNG at ${this.opts.pngPath}`
+      : `sim display ${size} (text)`;
+  }
+}
