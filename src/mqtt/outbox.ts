@@ -169,7 +169,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
         for (const b of batch) b.fail(err);
         continue;
       }
-      for (const b of batch) this.admit(b.rec);
+      for (const b of batch) this.admit(b.rec, false);
       for (const b of batch) b.done(b.rec.seq);
       this.enforceBound();
       this.emit('appended');
@@ -187,6 +187,9 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
       await seg.fh.write(text);
       await seg.fh.datasync();
       seg.count += part.length;
+      // Count them live now: the segment may rotate (and be judged deletable) before admit().
+      const meta = this.segments.get(seg.first);
+      if (meta) meta.live += part.length;
       i += part.length;
     }
   }
@@ -206,11 +209,11 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     return this.current;
   }
 
-  private admit(rec: OutboxRecord): void {
+  private admit(rec: OutboxRecord, countLive = true): void {
     this.pending.set(rec.seq, rec);
     this.durableTo = Math.max(this.durableTo, rec.seq + 1);
     this.fifo[rec.cls].push(rec.seq);
-    const seg = this.segmentOf(rec.seq);
+    const seg = countLive ? this.segmentOf(rec.seq) : undefined;
     if (seg) seg.live++;
   }
 
