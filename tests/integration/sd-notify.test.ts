@@ -1,0 +1,219 @@
+/**
+ * sd-notify against a real AF_UNIX datagram listener on NOTIFY_SOCKET (a python3 receiver,
+ * standing in for systemd): READY, STATUS, STOPPING, WATCHDOG only while healthy, the
+ * systemd-notify fallback, and delivery from a process that exits right after STOPPING=1.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createNotifier } from '../../src/systemd/sd-notify.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const hasPython = spawnSync('python3', ['-c', 'import socket'], { stdio: 'ignore' }).status === 0;
+const hasSystemdNotify = spawnSync('systemd-notify', ['--help'], { stdio: 'ignore' }).status === 0;
+
+const RECEIVER = String.raw`
+import json, socket, sys
+addr = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind('\0' + addr[1:] if addr.startswith('@') else addr)
+print('"LISTENING"', flush=True)
+while True:
+    print(json.dumps(s.recv(65536).decode()), flush=True)
+`;
+
+interface Listener {
+  address: string;
+  messages: string[];
+  waitFor(pred: (m: string[]) => boolean, ms?: number): Promise<void>;
+  close(): void;
+}
+
+async function listen(address: string): Promise<Listener> {
+  const child: ChildProcess = spawn('python3', ['-c', RECEIVER, address], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const messages: string[] = [];
+  let buf = '';
+  let listening!: () => void;
+  const ready = new Promise<void>((r) => {
+    listening = r;
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buf += chunk.toString();
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const msg = JSON.parse(buf.slice(0, i)) as string;
+      buf = buf.slice(i + 1);
+      if (msg === 'LISTENING') listening();
+      else messages.push(msg);
+    }
+  });
+  await ready;
+  return {
+    address,
+    messages,
+    async waitFor(pred, ms = 5000) {
+      const until = Date.now() + ms;
+      while (!pred(messages)) {
+        if (Date.now() > until) throw new Error(`timed out; got ${JSON.stringify(messages)}`);
+        await sleep(20);
+      }
+    },
+    close() {
+      child.kill();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
+const skip = (why: string) => console.log(`  skipped: ${why}`);
+
+function requirePython(): boolean {
+  if (hasPython) return true;
+  if (process.env.CI === 'true') throw new Error('python3 is required in CI for the sd-notify tests');
+  skip('python3 is not installed');
+  return false;
+}
+
+test('without NOTIFY_SOCKET every call is a harmless no-op', () => {
+  const n = createNotifier({});
+  n.ready();
+  n.status('x');
+  n.startWatchdog(() => true);
+  n.stopping();
+  n.close();
+});
+
+test('READY, STATUS and STOPPING reach the socket in order', async () => {
+  if (!requirePython()) return;
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  try {
+    const n = createNotifier({ NOTIFY_SOCKET: l.address });
+    n.ready();
+    n.status('serving, 12 residents\nsecond line');
+    n.stopping();
+    await l.waitFor((m) => m.length >= 3);
+    assert.equal(l.messages, ['READY=1', 'STATUS=serving, 12 residents second line', 'STOPPING=1']);
+    n.close();
+  } finally {
+    l.close();
+  }
+});
+
+test('abstract socket addresses (@…) work too', async () => {
+  if (!requirePython()) return;
+  const l = await listen(`@anj-test-${process.pid}-${Date.now()}`);
+  try {
+    const n = createNotifier({ NOTIFY_SOCKET: l.address });
+    n.ready();
+    await l.waitFor((m) => m.includes('READY=1'));
+    n.close();
+  } finally {
+    l.close();
+  }
+});
+
+test('WATCHDOG=1 is sent at half WATCHDOG_USEC only while healthy', async () => {
+  if (!requirePython()) return;
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  try {
+    let healthy = true;
+    // 300 ms watchdog: a ping every 150 ms.
+    const n = createNotifier({
+      NOTIFY_SOCKET: l.address,
+      WATCHDOG_USEC: '300000',
+      WATCHDOG_PID: String(process.pid),
+    });
+    n.startWatchdog(() => healthy);
+    await l.waitFor((m) => m.filter((x) => x === 'WATCHDOG=1').length >= 3, 5000);
+    healthy = false;
+    await sleep(200); // a ping already queued may still land
+    const frozen = l.messages.length;
+    await sleep(600); // four intervals
+    assert.is(l.messages.length, frozen, 'no ping while unhealthy');
+    healthy = true;
+    await l.waitFor((m) => m.length > frozen, 5000);
+    n.close();
+    await sleep(400);
+    const closed = l.messages.length;
+    await sleep(400);
+    assert.is(l.messages.length, closed, 'no ping after close()');
+  } finally {
+    l.close();
+  }
+});
+
+test('a watchdog meant for another PID is not fed', async () => {
+  if (!requirePython()) return;
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  try {
+    const n = createNotifier({ NOTIFY_SOCKET: l.address, WATCHDOG_USEC: '100000', WATCHDOG_PID: '1' });
+    n.startWatchdog(() => true);
+    n.ready();
+    await l.waitFor((m) => m.includes('READY=1'));
+    await sleep(300);
+    assert.equal(l.messages, ['READY=1']);
+    n.close();
+  } finally {
+    l.close();
+  }
+});
+
+test('without python3 the messages go through systemd-notify', async () => {
+  if (!requirePython()) return;
+  if (!hasSystemdNotify) {
+    if (process.env.CI === 'true') throw new Error('systemd-notify is required in CI');
+    skip('systemd-notify is not installed');
+    return;
+  }
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  try {
+    const n = createNotifier({
+      NOTIFY_SOCKET: l.address,
+      ANJUNGAN_TEST_SD_NOTIFY_PYTHON: '/nonexistent/python3',
+    });
+    n.ready();
+    n.stopping();
+    await l.waitFor((m) => m.includes('STOPPING=1'));
+    assert.ok(l.messages.indexOf('READY=1') < l.messages.indexOf('STOPPING=1'));
+    n.close();
+  } finally {
+    l.close();
+  }
+});
+
+test('a process that sends STOPPING=1 on SIGTERM and exits at once still delivers it', async () => {
+  if (!requirePython()) return;
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  const script = `
+    import { createNotifier } from ${JSON.stringify(path.join(ROOT, 'src/systemd/sd-notify.ts'))};
+    const n = createNotifier();
+    n.ready();
+    process.stdout.write('up\\n');
+    process.on('SIGTERM', () => { n.stopping(); n.close(); process.exit(0); });
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    env: { ...process.env, NOTIFY_SOCKET: l.address },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    await l.waitFor((m) => m.includes('READY=1'));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.is(await exited, 0);
+    await l.waitFor((m) => m.includes('STOPPING=1'));
+  } finally {
+    child.kill();
+    l.close();
+  }
+});
+
+test.run();
