@@ -40,7 +40,14 @@ export class ResidentStore {
   readonly #keyId: string;
   readonly #logger: Logger;
   #cardIndex = new Map<string, string>();
-  #refIndex = new Map<string, string>();
+  /** Resident refs both ways. Refs are HMACs (~2-3 µs each, ~0.3 s for 100,000 residents), so
+   * they are computed in the background after open; a lookup that needs one sooner computes
+   * the rest on the spot. */
+  readonly #refToNik = new Map<string, string>();
+  readonly #nikToRef = new Map<string, string>();
+  #unhashed: string[] = [];
+  #warming: NodeJS.Immediate | null = null;
+  #count = 0;
   /** Mutations run one at a time so each sees the previous one's result. */
   #lock: Promise<unknown> = Promise.resolve();
 
@@ -61,6 +68,7 @@ export class ResidentStore {
     const store = new ResidentStore(path.join(dataDir, 'residents.json'), uidKey, logger);
     await store.#db.read();
     store.#checkKey();
+    for (const r of Object.values(store.#residents)) shareStrings(r);
     store.#reindex(true);
     logger.info(
       { file: store.file, residents: store.count(), cards: store.#cardIndex.size },
@@ -75,7 +83,11 @@ export class ResidentStore {
 
   /** The resident behind a `resident_ref` (see residentRef()). */
   byRef(ref: string): Resident | undefined {
-    const nik = this.#refIndex.get(ref);
+    let nik = this.#refToNik.get(ref);
+    if (nik === undefined && this.#unhashed.length > 0) {
+      this.#hashRefs(Number.POSITIVE_INFINITY);
+      nik = this.#refToNik.get(ref);
+    }
     return nik === undefined ? undefined : this.get(nik);
   }
 
@@ -90,11 +102,11 @@ export class ResidentStore {
   }
 
   refOf(nik: string): string {
-    return residentRef(this.#uidKey, nik);
+    return this.#nikToRef.get(nik) ?? residentRef(this.#uidKey, nik);
   }
 
   count(): number {
-    return this.#refIndex.size;
+    return this.#count;
   }
 
   all(): Resident[] {
@@ -246,12 +258,33 @@ export class ResidentStore {
     for (const [key, b] of Object.entries(this.#cards)) cardIndex.set(key, b.nik);
     this.#cardIndex = cardIndex;
     if (!residentsChanged) return;
-    // Resident refs are HMACs (~2 µs each): reuse the ones already computed.
-    const oldRefs = new Map<string, string>();
-    for (const [ref, nik] of this.#refIndex) oldRefs.set(nik, ref);
-    const refIndex = new Map<string, string>();
-    for (const nik of Object.keys(this.#residents)) refIndex.set(oldRefs.get(nik) ?? this.refOf(nik), nik);
-    this.#refIndex = refIndex;
+    const residents = this.#residents;
+    for (const [nik, ref] of this.#nikToRef) {
+      if (Object.hasOwn(residents, nik)) continue;
+      this.#nikToRef.delete(nik);
+      this.#refToNik.delete(ref);
+    }
+    const niks = Object.keys(residents);
+    this.#count = niks.length;
+    this.#unhashed = niks.filter((nik) => !this.#nikToRef.has(nik));
+    if (this.#warming === null && this.#unhashed.length > 0) this.#warming = setImmediate(() => this.#warm());
+  }
+
+  /** Background ref computation in slices, so that a tap right after start is not held up. */
+  #warm(): void {
+    this.#hashRefs(2000);
+    this.#warming = this.#unhashed.length > 0 ? setImmediate(() => this.#warm()) : null;
+  }
+
+  #hashRefs(max: number): void {
+    const residents = this.#residents;
+    for (let i = 0; i < max && this.#unhashed.length > 0; i++) {
+      const nik = this.#unhashed.pop()!;
+      if (!Object.hasOwn(residents, nik) || this.#nikToRef.has(nik)) continue;
+      const ref = residentRef(this.#uidKey, nik);
+      this.#nikToRef.set(nik, ref);
+      this.#refToNik.set(ref, nik);
+    }
   }
 
   #checkKey(): void {
@@ -288,7 +321,28 @@ function validateDocument(data: unknown): ResidentsDocument {
 function normalise(r: Resident): Resident {
   const out = {} as Record<keyof Resident, string>;
   for (const f of RESIDENT_FIELDS) out[f] = String(r[f] ?? '').trim();
-  return out as Resident;
+  return shareStrings(out as Resident);
+}
+
+/** Fields whose values repeat across residents (a family, a dusun, a job, a birthday). */
+const SHARED_FIELDS = RESIDENT_FIELDS.filter((f) => f !== 'nik' && f !== 'nama');
+const pool = new Map<string, string>();
+
+/**
+ * JSON.parse gives every value its own string; with 100,000 residents the repeated "ISLAM",
+ * "PETANI/PEKEBUN", "001"… cost tens of MB. Point equal values at one copy (the kiosk's memory
+ * budget is 120 MB on a Pi).
+ */
+function shareStrings(r: Resident): Resident {
+  const rec = r as unknown as Record<string, string>;
+  for (const f of SHARED_FIELDS) {
+    const v = rec[f];
+    if (typeof v !== 'string') continue;
+    const known = pool.get(v);
+    if (known !== undefined) rec[f] = known;
+    else if (pool.size < 500_000) pool.set(v, v);
+  }
+  return r;
 }
 
 function sameResident(a: Resident, b: Resident): boolean {
