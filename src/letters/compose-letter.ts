@@ -103,7 +103,13 @@ export function composeLetter(ctx: LetterContext): PrintDocument {
     blocks.push({ kind: 'field', label, value: a(value), labelWidth: labels.width });
 
   const validUntil = type.validity_days > 0 ? addDays(ctx.issuedAt, type.validity_days) : null;
-  const values = templateValues({ village, resident, purpose: ctx.purpose, issuedAt: ctx.issuedAt, validUntil });
+  const values = templateValues({
+    village,
+    resident,
+    purpose: ctx.purpose,
+    issuedAt: ctx.issuedAt,
+    validUntil,
+  });
   const sebutan = sebutanDesa(village);
 
   // Kop surat

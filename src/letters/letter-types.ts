@@ -14,7 +14,9 @@ import type { LetterType } from './letter-type.ts';
 import { validateTemplate } from './template.ts';
 
 /** data/letter-types.json, found from src/letters/ (tsx) and dist/letters/ (built) alike. */
-export const SHIPPED_LETTER_TYPES_FILE = fileURLToPath(new URL('../../data/letter-types.json', import.meta.url));
+export const SHIPPED_LETTER_TYPES_FILE = fileURLToPath(
+  new URL('../../data/letter-types.json', import.meta.url),
+);
 
 const FIELDS = [
   'id',
@@ -56,11 +58,16 @@ function validateType(raw: Record<string, unknown>, where: Where): LetterType {
     fail(where, 'id', 'snake_case letters, digits and _ (e.g. "sktm")', id);
   }
   const code = nonEmptyString(where, 'code', raw.code, 40);
-  if (/\s/.test(code)) fail(where, 'code', 'a classification code without spaces ("470", "400.12.2.2")', code);
+  if (/\s/.test(code))
+    fail(where, 'code', 'a classification code without spaces ("470", "400.12.2.2")', code);
   const title = nonEmptyString(where, 'title', raw.title, 120);
   const menuLabel = nonEmptyString(where, 'menu_label', raw.menu_label, MENU_LABEL_MAX);
   const body = nonEmptyString(where, 'body', raw.body, 2000);
-  validateTemplate(body, `${where.prefix}.body`, where.code === 'data_corrupt' ? 'data_corrupt' : 'config_invalid');
+  validateTemplate(
+    body,
+    `${where.prefix}.body`,
+    where.code === 'data_corrupt' ? 'data_corrupt' : 'config_invalid',
+  );
 
   const purposes = raw.purposes;
   if (!Array.isArray(purposes) || purposes.length === 0 || purposes.length > 12) {
@@ -148,7 +155,10 @@ function cloneType(t: LetterType): LetterType {
  *
  * @throws KioskError 'config_invalid' naming `letters.types.<id>.<field>` and what is expected.
  */
-export function loadLetterTypes(overrides: Config['letters']['types'], opts: { file?: string } = {}): LetterType[] {
+export function loadLetterTypes(
+  overrides: Config['letters']['types'],
+  opts: { file?: string } = {},
+): LetterType[] {
   const types = shippedLetterTypes(opts.file);
   const byId = new Map(types.map((t) => [t.id, t]));
   const added: LetterType[] = [];
@@ -159,10 +169,16 @@ export function loadLetterTypes(overrides: Config['letters']['types'], opts: { f
     }
     for (const key of Object.keys(override)) {
       if (!(FIELDS as readonly string[]).includes(key)) {
-        fail(where, key, `a letter type field (${FIELDS.join(', ')})`, (override as Record<string, unknown>)[key]);
+        fail(
+          where,
+          key,
+          `a letter type field (${FIELDS.join(', ')})`,
+          (override as Record<string, unknown>)[key],
+        );
       }
     }
-    if (override.id !== undefined && override.id !== id) fail(where, 'id', `"${id}" (the key) or nothing`, override.id);
+    if (override.id !== undefined && override.id !== id)
+      fail(where, 'id', `"${id}" (the key) or nothing`, override.id);
     const base = byId.get(id);
     if (!base) {
       const missing = REQUIRED.filter((f) => override[f] === undefined);

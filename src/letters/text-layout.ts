@@ -80,7 +80,8 @@ export function toAscii(text: string): string {
   for (const ch of text.normalize('NFKD')) {
     const code = ch.codePointAt(0) ?? 0;
     if (code >= 0x20 && code <= 0x7e) out += ch;
-    else if (code >= 0x300 && code <= 0x36f) continue; // combining accents left by NFKD
+    else if (code >= 0x300 && code <= 0x36f)
+      continue; // combining accents left by NFKD
     else if (ch === '\n' || ch === '\r') out += ' ';
     else if (SPECIAL[ch] !== undefined) out += SPECIAL[ch];
     else if (code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x200b || code === 0xfeff) continue;
@@ -136,7 +137,10 @@ function wrapWords(text: string, w: number): string[] {
  * A `field` block as printed: the label padded to `labelWidth`, then ": ", then the value; the
  * value wraps under itself. A label longer than `labelWidth` is shortened so the colons align.
  */
-export function layoutField(block: { label: string; value: string; labelWidth: number }, columns: number): string[] {
+export function layoutField(
+  block: { label: string; value: string; labelWidth: number },
+  columns: number,
+): string[] {
   const labelWidth = Math.min(Math.max(0, block.labelWidth), Math.max(0, columns - 8));
   const label = toAscii(block.label).slice(0, labelWidth).padEnd(labelWidth);
   const valueWidth = columns - labelWidth - 2;
@@ -158,7 +162,11 @@ export function blockLines(block: PrintBlock, columns: number): string[] {
     case 'field':
       return layoutField(block, columns);
     case 'rule':
-      return [toAscii(block.char ?? '-').slice(0, 1).repeat(columns) || '-'.repeat(columns)];
+      return [
+        toAscii(block.char ?? '-')
+          .slice(0, 1)
+          .repeat(columns) || '-'.repeat(columns),
+      ];
     case 'feed':
       return Array.from({ length: Math.max(0, block.lines) }, () => '');
     case 'qr':
