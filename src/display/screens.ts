@@ -58,8 +58,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'normal',
         title: TEXT.readingTitle,
         lines: [TEXT.readingLine],
-        hints: {},
-        footer: FOOTER.keepCard,
+        hints: { back: HINT.cancel },
       };
     case 'greeting': {
       const r = screen.session.resident;
@@ -77,7 +76,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
           tone: 'warning',
           title: TEXT.chooseLetterTitle,
           lines: [TEXT.noLetters],
-          hints: { back: HINT.finish },
+          hints: { back: HINT.back },
         };
       }
       return {
@@ -85,7 +84,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         title: TEXT.chooseLetterTitle,
         lines: [],
         menu: { items: offers.map((o) => o.menu_label), selected: clampIndex(letter_index, offers.length) },
-        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.cancel },
+        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.back },
       };
     }
     case 'choose_purpose': {
@@ -156,7 +155,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'warning',
         title: TEXT.limitTitle,
         lines: [TEXT.limitLine(label, offer?.issued_today ?? 0), TEXT.limitAdvice],
-        hints: { ok: HINT.otherLetter, back: HINT.finish },
+        hints: { ok: HINT.otherLetter, back: HINT.back },
       };
     }
     case 'record_incomplete':
@@ -164,14 +163,14 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'warning',
         title: TEXT.incompleteTitle,
         lines: [TEXT.incompleteLine, screen.missing.join(', '), TEXT.incompleteAdvice],
-        hints: { ok: HINT.otherLetter, back: HINT.finish },
+        hints: { ok: HINT.otherLetter, back: HINT.back },
       };
     case 'printer_not_ready':
       return {
         tone: 'error',
         title: TEXT.notReadyTitle,
         lines: [PRINTER_STATUS[screen.printer], TEXT.notReadyLine, TEXT.notReadyAdvice],
-        hints: { ok: HINT.close },
+        hints: { ok: HINT.back },
       };
     case 'print_failed': {
       const lines: string[] = [];

@@ -27,7 +27,6 @@ export const HINT = {
 export const FOOTER = {
   idle: 'Tombol: ▲▼ pilih · OK lanjut · ◀ kembali',
   wait: 'Mohon tunggu…',
-  keepCard: 'Jangan lepaskan kartu',
   printing: 'Jangan tinggalkan anjungan',
   outOfService: 'Layanan surat tetap ada di kantor desa',
 } as const;
