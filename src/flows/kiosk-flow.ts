@@ -172,7 +172,8 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
 
     case 'print_progress': {
       if (screen.name !== 'printing') return ignore(state);
-      const progress = Math.min(1, Math.max(0, event.fraction));
+      // 5 % steps: printers report per line, and a redraw per line helps nobody.
+      const progress = Math.round(Math.min(1, Math.max(0, event.fraction)) * 20) / 20;
       return progress === screen.progress ? ignore(state) : go(state, { ...screen, progress });
     }
 

@@ -500,6 +500,8 @@ test('the whole journey: tap, choose, confirm, print, done, back to idle', () =>
   assert.is(feed({ type: 'button', at: T0 + 4500, button: 'down' }), 'choose_purpose');
   assert.is(feed({ type: 'button', at: T0 + 5000, button: 'ok' }), 'confirm');
   assert.is(feed({ type: 'button', at: T0 + 6000, button: 'ok' }), 'printing');
+  assert.is(feed({ type: 'print_progress', at: T0 + 6050, fraction: 0.43 }), 'printing');
+  assert.is(s.screen.name === 'printing' && s.screen.progress, 0.45, 'progress moves in 5 % steps');
   assert.is(feed({ type: 'print_progress', at: T0 + 6100, fraction: 1.7 }), 'printing');
   assert.is(s.screen.name === 'printing' && s.screen.progress, 1, 'progress is clamped to 1');
   assert.is(feed({ type: 'print_succeeded', at: T0 + 7000, number: '470/001' }), 'done');
