@@ -141,7 +141,9 @@ export function layoutField(
   block: { label: string; value: string; labelWidth: number },
   columns: number,
 ): string[] {
-  const labelWidth = Math.min(Math.max(0, block.labelWidth), Math.max(0, columns - 8));
+  // Values keep at least 16 columns (a NIK on one line) even when a document laid out for
+  // 80 mm is printed on 58 mm: the label gives way.
+  const labelWidth = Math.min(Math.max(0, block.labelWidth), Math.max(0, columns - 2 - 16));
   const label = toAscii(block.label).slice(0, labelWidth).padEnd(labelWidth);
   const valueWidth = columns - labelWidth - 2;
   const values = wrapText(toAscii(block.value), valueWidth);
