@@ -4,6 +4,7 @@
  *
  *   file ──readTable──► rows ──detectFormat/mapRows──► Residents ──validate──► result
  */
+import { isRandomUid } from '../hardware/card-reader.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
 import { detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
 import { isIsoDate, nikProblems, normaliseDate } from './nik.ts';
@@ -82,7 +83,11 @@ export async function parseResidentFile(
       if (first !== undefined) rowProblems.push(`NIK ${maskNik(r.nik)} is already on line ${first}`);
       else nikLine.set(r.nik, row.line);
     }
-    if (row.card) {
+    if (row.card && isRandomUid(row.card)) {
+      rowProblems.push(
+        'the card number starts with 08: such cards show a random UID on every tap and cannot be bound',
+      );
+    } else if (row.card) {
       const key = row.card.toString('hex');
       const first = cardLine.get(key);
       if (first !== undefined) rowProblems.push(`card ${key.toUpperCase()} is already on line ${first}`);

@@ -1,0 +1,218 @@
+/**
+ * `anjungan residents import|list|show`: load the village's residents (the kiosk's CSV format or
+ * an OpenSID export) all or nothing, and look at what the kiosk holds (NIKs masked).
+ */
+import { KioskError } from '../errors.ts';
+import { type ParsedResidentFile, parseResidentFile } from '../import/parse-resident-file.ts';
+import { maskNik, RESIDENT_FIELDS, type Resident } from '../store/resident.ts';
+import type { ResidentStore } from '../store/resident-store.ts';
+import type { Command, CommandIo } from './command.ts';
+import {
+  CONFIG_HELP,
+  CONFIG_OPTION,
+  openContext,
+  openStore,
+  parseCommandArgs,
+  restartHint,
+  table,
+  usageError,
+} from './context.ts';
+
+const HELP = `Usage:
+  anjungan residents import <file> [--replace] [--dry-run] [--config FILE]
+  anjungan residents list [--limit N] [--config FILE]
+  anjungan residents show <NIK> [--config FILE]
+
+import   Loads residents from a CSV in the kiosk's format or an OpenSID export (.xlsx/.xlsm with
+         the sheet "Data Penduduk", or a CSV saved from it); the format is detected. Every row is
+         checked (NIK 16 digits and consistent with the date of birth and sex, required fields);
+         every problem is listed with its line (spreadsheet row) and NOTHING is imported unless
+         the whole file is clean. Card numbers in the file (card_uid hex, OpenSID tag_id_card
+         decimal) are bound too. Residents with NIK 0 (OpenSID's temporary NIK) are skipped.
+list     Residents with masked NIK, name, dusun/RT/RW and status.
+show     One resident's fields (NIK masked) and whether a card is bound.
+
+Options:
+  --replace       also remove residents (and their cards) that are not in the file
+  --dry-run       check the file and print the summary without changing anything
+  --limit N       list at most N residents (default all)
+${CONFIG_HELP}
+
+Exit codes: 0 done, 1 the file has problems or cannot be read, 2 wrong usage.
+File format: docs/technician.md ("Resident files").`;
+
+const residents: Command = {
+  name: 'residents',
+  summary: 'import residents (CSV or OpenSID export), list or show them',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        ...CONFIG_OPTION,
+        replace: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        limit: { type: 'string' },
+      },
+      'residents',
+    );
+    const [sub, arg, ...extra] = positionals;
+    if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`, 'residents');
+    if (sub === 'import') {
+      if (!arg) throw usageError('residents import needs a file', 'residents');
+      return importResidents(io, arg, {
+        replace: values.replace ?? false,
+        dryRun: values['dry-run'] ?? false,
+        config: values.config,
+      });
+    }
+    if (sub === 'list') {
+      const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
+      if (!Number.isInteger(limit) && limit !== Number.POSITIVE_INFINITY)
+        throw usageError('--limit must be a number', 'residents');
+      const ctx = openContext(io, values.config);
+      const { store } = await openStore(ctx);
+      io.stdout.write(`${listResidents(store, limit)}\n`);
+      return 0;
+    }
+    if (sub === 'show') {
+      if (!arg || !/^\d{16}$/.test(arg)) throw usageError('residents show needs a 16-digit NIK', 'residents');
+      const ctx = openContext(io, values.config);
+      const { store } = await openStore(ctx);
+      const r = store.get(arg);
+      if (!r) throw new KioskError('resident_not_found', `no resident with NIK ${maskNik(arg)}`);
+      io.stdout.write(`${showResident(store, r)}\n`);
+      return 0;
+    }
+    throw usageError(
+      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (import, list, show)',
+      'residents',
+    );
+  },
+};
+
+export default residents;
+
+async function importResidents(
+  io: CommandIo,
+  file: string,
+  opts: { replace: boolean; dryRun: boolean; config: string | undefined },
+): Promise<number> {
+  const ctx = openContext(io, opts.config);
+  const started = Date.now();
+  const parsed = await parseResidentFile(file);
+  const where = parsed.kind === 'xlsx' ? `sheet "${parsed.sheet}" row` : 'line';
+  for (const s of parsed.skipped) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);
+  if (parsed.problems.length > 0) {
+    for (const p of parsed.problems) io.stderr.write(`${file}: ${where} ${p.line}: ${p.message}\n`);
+    const badRows = new Set(parsed.problems.map((p) => p.line)).size;
+    io.stderr.write(
+      `import refused: ${parsed.problems.length} problem(s) in ${badRows} of ${parsed.rows} row(s). ` +
+        'Nothing was imported: fix the file and import it again.\n',
+    );
+    return 1;
+  }
+  const { store } = await openStore(ctx);
+  const cardConflicts = conflictingCards(store, parsed, opts.replace);
+  if (cardConflicts.length > 0) {
+    for (const c of cardConflicts) io.stderr.write(`${file}: ${where} ${c.line}: ${c.message}\n`);
+    io.stderr.write(
+      'import refused: cards in the file are bound to other residents. Nothing was imported.\n',
+    );
+    return 1;
+  }
+  const summary = opts.dryRun ? preview(store, parsed.residents, opts.replace) : null;
+  const result = summary ?? (await store.upsertMany(parsed.residents, { replace: opts.replace }));
+  const cards = opts.dryRun
+    ? parsed.cards.filter((c) => store.findByCard(c.uid)?.nik !== c.nik).length
+    : await store.bindCards(parsed.cards);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const lines = [
+    `${opts.dryRun ? 'DRY RUN, nothing changed: would import' : 'imported'} ${file} ` +
+      `(${parsed.format === 'opensid' ? 'OpenSID export' : 'kiosk CSV'}, ${parsed.rows} rows, ${seconds} s)`,
+    `  added:     ${result.added}`,
+    `  updated:   ${result.updated}`,
+    `  unchanged: ${result.unchanged}`,
+  ];
+  if (opts.replace) lines.push(`  removed:   ${result.removed}`);
+  lines.push(`  cards bound: ${cards}`);
+  if (parsed.skipped.length > 0) lines.push(`  skipped:   ${parsed.skipped.length} (no NIK)`);
+  const inactive = parsed.residents.filter((r) => r.status_dasar !== 'HIDUP').length;
+  if (inactive > 0) lines.push(`  kept, but no letters (status not HIDUP): ${inactive}`);
+  lines.push(
+    `  residents now: ${opts.dryRun ? store.count() + result.added - result.removed : store.count()}`,
+  );
+  if (!opts.dryRun && result.added + result.updated + result.removed + cards > 0)
+    lines.push(restartHint(ctx));
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/** Cards in the file already bound to a different NIK in the store (never silently moved). */
+function conflictingCards(
+  store: ResidentStore,
+  parsed: ParsedResidentFile,
+  replace: boolean,
+): { line: number; message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  // With --replace, a holder missing from the file is removed with its cards: no conflict.
+  const inFile = replace ? new Set(parsed.residents.map((r) => r.nik)) : null;
+  for (const c of parsed.cards) {
+    const holder = store.findByCard(c.uid);
+    if (holder && holder.nik !== c.nik && (inFile === null || inFile.has(holder.nik))) {
+      out.push({
+        line: c.line,
+        message: `this card is already bound to NIK ${maskNik(holder.nik)}; unbind it first (anjungan cards unbind)`,
+      });
+    }
+  }
+  return out;
+}
+
+/** What upsertMany would report, computed without writing. */
+function preview(store: ResidentStore, incoming: Resident[], replace: boolean) {
+  const result = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+  const seen = new Set<string>();
+  for (const r of incoming) {
+    seen.add(r.nik);
+    const old = store.get(r.nik);
+    if (!old) result.added++;
+    else if (RESIDENT_FIELDS.every((f) => old[f] === r[f])) result.unchanged++;
+    else result.updated++;
+  }
+  if (replace) result.removed = store.all().filter((r) => !seen.has(r.nik)).length;
+  return result;
+}
+
+function listResidents(store: ResidentStore, limit: number): string {
+  const carded = new Set(store.bindings().map((b) => b.nik));
+  const all = store.all().sort((a, b) => a.nama.localeCompare(b.nama));
+  const rows = [['NIK', 'NAMA', 'DUSUN', 'RT/RW', 'STATUS', 'CARD']];
+  for (const r of all.slice(0, limit)) {
+    rows.push([
+      maskNik(r.nik),
+      r.nama,
+      r.dusun || '-',
+      `${r.rt || '-'}/${r.rw || '-'}`,
+      r.status_dasar,
+      carded.has(r.nik) ? 'yes' : '-',
+    ]);
+  }
+  const more = all.length > limit ? `\n… and ${all.length - limit} more` : '';
+  return `${table(rows)}${more}\n${all.length} resident(s), ${carded.size} with a card`;
+}
+
+function showResident(store: ResidentStore, r: Resident): string {
+  // NIK and KK number are identifiers: masked outside the printed letter.
+  const rows = RESIDENT_FIELDS.map((f) => [
+    f,
+    f === 'nik' || f === 'no_kk' ? (r[f] ? maskNik(r[f]) : '-') : r[f] || '-',
+  ]);
+  const cards = store.bindings().filter((b) => b.nik === r.nik);
+  rows.push([
+    'cards',
+    cards.length === 0 ? 'none' : cards.map((c) => `${c.card_key.slice(0, 8)} (${c.bound_at})`).join(', '),
+  ]);
+  rows.push(['letters', r.status_dasar === 'HIDUP' ? 'allowed' : `refused (status ${r.status_dasar})`]);
+  return table(rows);
+}
