@@ -4,7 +4,12 @@ import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../../src/config/defaults.ts';
-import { decodeEscpos, type DecodedImage, imageToPng, paperAdvances } from '../../src/hardware/escpos-decoder.ts';
+import {
+  type DecodedImage,
+  decodeEscpos,
+  imageToPng,
+  paperAdvances,
+} from '../../src/hardware/escpos-decoder.ts';
 import { encodeEscpos, HEAD_DOTS } from '../../src/hardware/escpos-encode.ts';
 import { composeLetter, type LetterContext } from '../../src/letters/compose-letter.ts';
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
@@ -138,7 +143,9 @@ for (const paperMm of [58, 80] as const) {
 }
 
 test('a logo wider than the head is scaled down to the head width', async () => {
-  const logo = await sharp({ create: { width: 900, height: 300, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } })
+  const logo = await sharp({
+    create: { width: 900, height: 300, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } },
+  })
     .png()
     .toBuffer();
   const job = decodeEscpos(await encodeEscpos(letter(32, { logo }), { paperMm: 58, nativeQr: false }));

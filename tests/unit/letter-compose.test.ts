@@ -80,7 +80,9 @@ for (const columns of [32, 48] as const) {
     const flat = all.replace(/\s+/g, ' ');
     assert.ok(flat.includes('12 Agustus 1985'), 'birth date in Indonesian');
     assert.ok(flat.includes('Berlaku: 23 November 2026 s/d 23 Desember 2026'), 'validity');
-    assert.ok(flat.includes('Demikian surat keterangan ini dibuat untuk dapat dipergunakan sebagaimana mestinya.'));
+    assert.ok(
+      flat.includes('Demikian surat keterangan ini dibuat untuk dapat dipergunakan sebagaimana mestinya.'),
+    );
     assert.ok(flat.includes('RT 002/RW 001'), 'address with RT/RW');
     assert.ok(flat.includes('Dusun Sukamaju'), 'address with dusun');
   });
@@ -141,24 +143,43 @@ test('a 60-character name wraps under itself and is printed whole', () => {
     const nameLines = [lines[start] ?? ''];
     for (let k = start + 1; lines[k]?.startsWith('   '); k++) nameLines.push(lines[k] ?? '');
     assert.ok(nameLines.length >= 2, 'wrapped');
-    const value = nameLines.map((l) => l.slice(l.indexOf(':') >= 0 && l === nameLines[0] ? l.indexOf(':') + 2 : 0).trim());
+    const value = nameLines.map((l) =>
+      l.slice(l.indexOf(':') >= 0 && l === nameLines[0] ? l.indexOf(':') + 2 : 0).trim(),
+    );
     assert.is(value.join(' '), nama);
     const indent = (nameLines[0] ?? '').indexOf(':') + 2;
-    assert.ok(nameLines.slice(1).every((l) => l.search(/\S/) === indent), 'continuation aligned under the value');
+    assert.ok(
+      nameLines.slice(1).every((l) => l.search(/\S/) === indent),
+      'continuation aligned under the value',
+    );
   }
 });
 
 test('non-ASCII text is transliterated, never printed raw', () => {
-  const lines = text(ctx({ resident: { ...resident, nama: 'JOSÉ \u2018BUDI\u2019 ÑOÑO \u201CAJI\u201D', alamat: 'Jl. Cempaka \u2013 Blok Ä' } }));
+  const lines = text(
+    ctx({
+      resident: {
+        ...resident,
+        nama: 'JOSÉ \u2018BUDI\u2019 ÑOÑO \u201CAJI\u201D',
+        alamat: 'Jl. Cempaka \u2013 Blok Ä',
+      },
+    }),
+  );
   const flat = lines.join(' ').replace(/\s+/g, ' ');
-  assert.ok(flat.includes("JOSE 'BUDI' NONO \"AJI\""), flat);
+  assert.ok(flat.includes('JOSE \'BUDI\' NONO "AJI"'), flat);
   assert.ok(flat.includes('Jl. Cempaka - Blok A'));
   assert.is(toAscii('café…\u00a0日'), 'cafe... ?');
 });
 
 test('kelurahan and a.n. signing', () => {
-  const village = { ...defaultConfig().village, kind: 'kelurahan' as const, head_title: 'Sekretaris Kelurahan' };
-  const flat = text(ctx({ village, columns: 48 })).join(' ').replace(/\s+/g, ' ');
+  const village = {
+    ...defaultConfig().village,
+    kind: 'kelurahan' as const,
+    head_title: 'Sekretaris Kelurahan',
+  };
+  const flat = text(ctx({ village, columns: 48 }))
+    .join(' ')
+    .replace(/\s+/g, ' ');
   assert.ok(flat.includes('KELURAHAN HANURA'));
   assert.ok(flat.includes('a.n. Lurah Hanura'));
   assert.ok(flat.includes('Sekretaris Kelurahan'));
@@ -177,7 +198,10 @@ test('wrapText: never longer than the width, long words broken, short text kept 
   assert.equal(wrapText('| a   b |', 12), ['| a   b |']);
   assert.equal(wrapText('abcdefghij klm', 4), ['abcd', 'efgh', 'ij', 'klm']);
   for (const w of [5, 8, 13]) {
-    for (const l of wrapText('satu dua tiga empat lima enam tujuh delapan sembilan sepuluhsebelasduabelas', w)) {
+    for (const l of wrapText(
+      'satu dua tiga empat lima enam tujuh delapan sembilan sepuluhsebelasduabelas',
+      w,
+    )) {
       assert.ok(l.length <= w, l);
     }
   }

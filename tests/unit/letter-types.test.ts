@@ -1,13 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultConfig } from '../../src/config/defaults.ts';
 import { isKioskError } from '../../src/errors.ts';
 import type { LetterType } from '../../src/letters/letter-type.ts';
 import { loadLetterTypes, MENU_LABEL_MAX } from '../../src/letters/letter-types.ts';
 import { fillTemplate, templateValues, validateTemplate } from '../../src/letters/template.ts';
-import { defaultConfig } from '../../src/config/defaults.ts';
 import type { Resident } from '../../src/store/resident.ts';
 
-const SHIPPED = ['sktm', 'domisili', 'usaha', 'keterangan_penduduk', 'pengantar_skck', 'belum_menikah', 'bepergian', 'pengantar_umum'];
+const SHIPPED = [
+  'sktm',
+  'domisili',
+  'usaha',
+  'keterangan_penduduk',
+  'pengantar_skck',
+  'belum_menikah',
+  'bepergian',
+  'pengantar_umum',
+];
 
 const resident: Resident = {
   nik: '1809105208850003',
@@ -129,22 +138,41 @@ test('a new id missing fields is refused, naming the first missing key', () => {
 test('bad override values name letters.types.<id>.<field>', () => {
   const cases: [Record<string, Partial<LetterType>>, RegExp][] = [
     [{ domisili: { validity_days: -1 } }, /letters\.types\.domisili\.validity_days: expected a whole number/],
-    [{ domisili: { body: 'Penduduk {nama_lengkap} di {desa}' } }, /letters\.types\.domisili\.body: unknown placeholder \{nama_lengkap\}/],
+    [
+      { domisili: { body: 'Penduduk {nama_lengkap} di {desa}' } },
+      /letters\.types\.domisili\.body: unknown placeholder \{nama_lengkap\}/,
+    ],
     [{ domisili: { body: 'Penduduk {nama di {desa}' } }, /letters\.types\.domisili\.body: stray "\{"/],
-    [{ sktm: { policy: 'langsung' as never } }, /letters\.types\.sktm\.policy: expected "final" or "pengantar", got "langsung"/],
+    [
+      { sktm: { policy: 'langsung' as never } },
+      /letters\.types\.sktm\.policy: expected "final" or "pengantar", got "langsung"/,
+    ],
     [{ sktm: { required_fields: ['nik', 'umur' as never] } }, /letters\.types\.sktm\.required_fields\[1\]/],
     [{ sktm: { purposes: [] } }, /letters\.types\.sktm\.purposes/],
-    [{ sktm: { menu_label: 'Surat Keterangan Tidak Mampu (SKTM)' } }, /letters\.types\.sktm\.menu_label: expected at most 24/],
+    [
+      { sktm: { menu_label: 'Surat Keterangan Tidak Mampu (SKTM)' } },
+      /letters\.types\.sktm\.menu_label: expected at most 24/,
+    ],
     [{ sktm: { code: '' } }, /letters\.types\.sktm\.code/],
     [{ sktm: { id: 'other' } }, /letters\.types\.sktm\.id/],
     [{ sktm: { colour: 'red' } as never }, /letters\.types\.sktm\.colour/],
   ];
-  for (const [override, pattern] of cases) assert.match(configError(() => loadLetterTypes(override)), pattern);
+  for (const [override, pattern] of cases)
+    assert.match(
+      configError(() => loadLetterTypes(override)),
+      pattern,
+    );
 });
 
 test('validateTemplate accepts every documented placeholder and rejects stray braces', () => {
-  validateTemplate('{nama} {nik} {ttl} {alamat_lengkap} {keperluan} {tanggal} {berlaku_sampai} {kantor_desa}', 'x');
-  assert.throws(() => validateTemplate('a } b', 'letters.types.x.body'), /letters\.types\.x\.body: stray "\}"/);
+  validateTemplate(
+    '{nama} {nik} {ttl} {alamat_lengkap} {keperluan} {tanggal} {berlaku_sampai} {kantor_desa}',
+    'x',
+  );
+  assert.throws(
+    () => validateTemplate('a } b', 'letters.types.x.body'),
+    /letters\.types\.x\.body: stray "\}"/,
+  );
 });
 
 test('template values: Indonesian dates, full address, "-" for blanks', () => {

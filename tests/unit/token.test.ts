@@ -27,10 +27,13 @@ test('compact: a realistic token stays small enough for a small QR', () => {
 test('tampered claims fail with bad_signature', () => {
   const token = signToken(claims, village.privateKey);
   const [v, , sig] = token.split('.');
-  const forged = Buffer.from(JSON.stringify([claims.n.replace('001', '002'), claims.t, claims.d, claims.v, claims.r])).toString(
-    'base64url',
-  );
-  assert.equal(verifyToken(`${v}.${forged}.${sig}`, village.publicKey), { ok: false, reason: 'bad_signature' });
+  const forged = Buffer.from(
+    JSON.stringify([claims.n.replace('001', '002'), claims.t, claims.d, claims.v, claims.r]),
+  ).toString('base64url');
+  assert.equal(verifyToken(`${v}.${forged}.${sig}`, village.publicKey), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   const sigBytes = Buffer.from(sig ?? '', 'base64url');
   sigBytes[10] = (sigBytes[10] ?? 0) ^ 0x01;
   const flipped = `${token.split('.').slice(0, 2).join('.')}.${sigBytes.toString('base64url')}`;
