@@ -16,9 +16,9 @@ import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from
 import { type Clock, systemClock } from './flows/clock.ts';
 import { ClockGuard, systemClockSynced } from './flows/clock-guard.ts';
 import { FlowRunner } from './flows/flow-runner.ts';
-import type { Health, KioskState, OutOfServiceReason } from './flows/kiosk-state.ts';
+import { outOfServiceReasons } from './flows/kiosk-flow.ts';
+import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
-import type { PrinterStatus } from './hardware/printer.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { LetterRegister } from './letters/register.ts';
@@ -182,6 +182,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
+  if (simulator) {
+    stdout.write(`sim: SIMULATOR MODE — demo village Desa ${config.village.name}; type 'help' for commands\n`);
+    stdout.write(`${demoCardLines(true).map((l) => `sim: ${l}`).join('\n')}\n`);
+  }
   await Promise.all([printer.start(), display.start(), indicator?.start()]);
   await reader.start();
   await buttons.start();
@@ -231,10 +235,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       quit: () => (options.onQuit ? options.onQuit() : void stop()),
     });
   }
-  if (simulator) {
-    stdout.write(`sim: SIMULATOR MODE — demo village Desa ${config.village.name}; type 'help' for commands\n`);
-    stdout.write(`${demoCardLines(true).map((l) => `sim: ${l}`).join('\n')}\n`);
-  }
   logger.info({ version: VERSION, simulator, reader: reader.describe(), printer: printer.describe(), display: display.describe() }, 'kiosk ready');
 
   return {
@@ -254,23 +254,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 function demoCardLines(simulator: boolean): string[] {
   if (!simulator) return ['no demo cards: this kiosk runs on its own configuration'];
   return ['demo cards (tap <UID>):', ...DEMO_CARDS.map((c) => `  ${c.uid.padEnd(16)} ${c.note}`)];
-}
-
-/** Out-of-service reasons in the order the screen shows them. */
-export function outOfServiceReasons(health: Health): OutOfServiceReason[] {
-  const reasons: OutOfServiceReason[] = [];
-  if (health.remote_reason) reasons.push('remote');
-  if (!health.data_ok) reasons.push('data_unavailable');
-  if (!health.clock_trusted) reasons.push('clock_untrusted');
-  if (!health.reader_present) reasons.push('reader_missing');
-  const printerReason: Partial<Record<PrinterStatus, OutOfServiceReason>> = {
-    paper_out: 'paper_out',
-    cover_open: 'cover_open',
-    offline: 'printer_offline',
-  };
-  const p = printerReason[health.printer];
-  if (p) reasons.push(p);
-  return reasons;
 }
 
 /** Turns health transitions into the district's events (paper_out, printer_offline, …). */

@@ -29,6 +29,10 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
     const finished = new Promise<void>((resolve) => {
       quit = resolve;
     });
+    // Listen before starting: a SIGTERM during start-up must still end in a clean stop.
+    const onSignal = () => quit();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
     const daemon = await startDaemon({
       configPath: values.config,
       env: io.env,
@@ -38,9 +42,6 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
     });
     notifier.ready();
     notifier.startWatchdog(() => daemon.healthy());
-    const onSignal = () => quit();
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
     await finished;
     notifier.stopping();
     await daemon.stop();
