@@ -3,9 +3,10 @@
  * runs the daemon. Errors that a person can act on are printed plainly with exit code 1 (2 for
  * wrong usage); anything else is a bug and prints its stack.
  */
-import { isKioskError } from './errors.ts';
+
 import type { CommandIo } from './commands/command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { isKioskError } from './errors.ts';
 import { VERSION } from './version.ts';
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {

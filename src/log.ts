@@ -3,7 +3,7 @@
  * screen text). Each line starts with a syslog priority `<N>` so journald files it at the right
  * level instead of everything at 6. Never log a full NIK or a card UID: use maskNik().
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -25,7 +25,12 @@ export function createLogger(
   out: NodeJS.WritableStream = process.stderr,
 ): Logger {
   return pino(
-    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (l, n) => ({ level: n, lvl: l }) } },
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (l, n) => ({ level: n, lvl: l }) },
+    },
     journaldStream(out),
   );
 }

@@ -9,6 +9,7 @@
  * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
 import { screenFor } from './display/screens.ts';
@@ -19,16 +20,15 @@ import { FlowRunner } from './flows/flow-runner.ts';
 import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
-import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterService } from './letters/letter-service.ts';
+import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
 import { createLogger, type Logger } from './log.ts';
-import { resolveCard } from './card-lookup.ts';
+import { ReportingLink } from './reporting-link.ts';
+import { attachSimCommands } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
 import { ResidentStore } from './store/resident-store.ts';
-import { attachSimCommands } from './sim/stdin-commands.ts';
-import { ReportingLink } from './reporting-link.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 
 export interface DaemonOptions {
@@ -74,7 +74,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
     );
   } else {
-    logger.info({ config: loaded.source, device: config.device.id, village: config.village.code }, 'config loaded');
+    logger.info(
+      { config: loaded.source, device: config.device.id, village: config.village.code },
+      'config loaded',
+    );
   }
 
   mkdirSync(config.data_dir, { recursive: true });
@@ -89,9 +92,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   const bus = new KioskBus();
   for (const entry of register.interrupted) {
-    logger.warn({ number: entry.number, letter_type: entry.letter_type }, 'letter interrupted by a restart: number kept, not reused');
+    logger.warn(
+      { number: entry.number, letter_type: entry.letter_type },
+      'letter interrupted by a restart: number kept, not reused',
+    );
   }
-  if (store.count() === 0) logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
+  if (store.count() === 0)
+    logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
   const adapters = await createAdapters(config, { logger, screenOut: stdout });
   const { reader, buttons, printer, display, indicator } = adapters;
@@ -107,9 +114,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     logger,
   });
   const firstClock = await clockGuard.check();
-  if (!firstClock.trusted) logger.warn({ reason: firstClock.reason }, 'clock not trusted: out of service until it is set');
+  if (!firstClock.trusted)
+    logger.warn({ reason: firstClock.reason }, 'clock not trusted: out of service until it is set');
 
-  const logo = config.village.logo_file && existsSync(config.village.logo_file) ? readFileSync(config.village.logo_file) : null;
+  const logo =
+    config.village.logo_file && existsSync(config.village.logo_file)
+      ? readFileSync(config.village.logo_file)
+      : null;
   let clockTrusted = firstClock.trusted;
   const letters = new LetterService({
     config,
@@ -146,7 +157,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     }
   };
   const draw = (state: KioskState) => {
-    const model = screenFor(state, { village: config.village, now: now(), network, paperMm: printer.paperMm });
+    const model = screenFor(state, {
+      village: config.village,
+      now: now(),
+      network,
+      paperMm: printer.paperMm,
+    });
     display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));
   };
 
@@ -162,7 +178,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       resolveCard: (uid) => resolveCard(uid, { store, register, types, config, now: now() }),
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
-        if (state.screen.name === 'printing' && previous.screen.name !== 'printing') printingSince = clock.now();
+        if (state.screen.name === 'printing' && previous.screen.name !== 'printing')
+          printingSince = clock.now();
         if (state.screen.name !== 'printing') printingSince = null;
         draw(state);
         publishStatus(state);
@@ -183,8 +200,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
   if (simulator) {
-    stdout.write(`sim: SIMULATOR MODE — demo village Desa ${config.village.name}; type 'help' for commands\n`);
-    stdout.write(`${demoCardLines(true).map((l) => `sim: ${l}`).join('\n')}\n`);
+    stdout.write(
+      `sim: SIMULATOR MODE — demo village Desa ${config.village.name}; type 'help' for commands\n`,
+    );
+    stdout.write(
+      `${demoCardLines(true)
+        .map((l) => `sim: ${l}`)
+        .join('\n')}\n`,
+    );
   }
   await Promise.all([printer.start(), display.start(), indicator?.start()]);
   await reader.start();
@@ -220,7 +243,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       runner.stop();
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
-      await Promise.allSettled([reader.stop(), buttons.stop(), printer.stop(), display.stop(), indicator?.stop()]);
+      await Promise.allSettled([
+        reader.stop(),
+        buttons.stop(),
+        printer.stop(),
+        display.stop(),
+        indicator?.stop(),
+      ]);
       logger.info('stopped');
     })();
     return stopping;
@@ -235,7 +264,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       quit: () => (options.onQuit ? options.onQuit() : void stop()),
     });
   }
-  logger.info({ version: VERSION, simulator, reader: reader.describe(), printer: printer.describe(), display: display.describe() }, 'kiosk ready');
+  logger.info(
+    {
+      version: VERSION,
+      simulator,
+      reader: reader.describe(),
+      printer: printer.describe(),
+      display: display.describe(),
+    },
+    'kiosk ready',
+  );
 
   return {
     config,
@@ -246,7 +284,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     register,
     bus,
     status: controls.status,
-    healthy: () => printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
+    healthy: () =>
+      printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
     stop,
   };
 }

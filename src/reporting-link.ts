@@ -40,7 +40,10 @@ export class ReportingLink extends EventEmitter<{ connection: ['online' | 'offli
       }
       const { startEmbeddedBroker } = await import('./mqtt/embedded-broker.ts');
       this.broker = await startEmbeddedBroker(config.mqtt.embedded_port);
-      logger.info({ url: this.broker.url }, 'simulator: embedded MQTT broker started (watch it with `anjungan monitor --url <url>`)');
+      logger.info(
+        { url: this.broker.url },
+        'simulator: embedded MQTT broker started (watch it with `anjungan monitor --url <url>`)',
+      );
       effective = { ...config, mqtt: { ...config.mqtt, url: this.broker.url } };
     }
     const { Reporter } = await import('./mqtt/reporter.ts');

@@ -19,7 +19,11 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
   async run(argv, io) {
     let values: { config?: string | undefined };
     try {
-      ({ values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, strict: true }));
+      ({ values } = parseArgs({
+        args: argv,
+        options: { config: { type: 'string', short: 'c' } },
+        strict: true,
+      }));
     } catch (err) {
       throw new KioskError('usage', `${(err as Error).message} (see anjungan run --help)`);
     }

@@ -41,7 +41,13 @@ export function defaultConfig(): Config {
         long_press_ms: 2000,
       },
       display: { driver: 'sim', device: null, width: 480, height: 320, orientation: 'landscape' },
-      printer: { driver: 'sim', interface: '/dev/usb/lp0', paper_mm: 58, timeout_ms: 30000, status_interval_s: 15 },
+      printer: {
+        driver: 'sim',
+        interface: '/dev/usb/lp0',
+        paper_mm: 58,
+        timeout_ms: 30000,
+        status_interval_s: 15,
+      },
       indicator: { driver: 'none', led_pin: null, buzzer_pin: null },
     },
     mqtt: {

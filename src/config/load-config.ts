@@ -96,7 +96,8 @@ interface SchemaNode {
 export function configLeaves(node: SchemaNode = configSchema as SchemaNode, path: string[] = []) {
   const out: [string[], SchemaNode][] = [];
   if (node.properties) {
-    for (const [key, child] of Object.entries(node.properties)) out.push(...configLeaves(child, [...path, key]));
+    for (const [key, child] of Object.entries(node.properties))
+      out.push(...configLeaves(child, [...path, key]));
   } else if (path.length > 0 && path.join('.') !== 'letters.types') {
     out.push([path, node]);
   }

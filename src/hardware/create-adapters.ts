@@ -6,16 +6,16 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log.ts';
-import type { Buttons } from './buttons.ts';
 import { SimButtons } from './buttons.sim.ts';
-import type { CardReader } from './card-reader.ts';
+import type { Buttons } from './buttons.ts';
 import { SimCardReader } from './card-reader.sim.ts';
-import type { Display } from './display.ts';
+import type { CardReader } from './card-reader.ts';
 import { SimDisplay } from './display.sim.ts';
-import type { Indicator } from './indicator.ts';
+import type { Display } from './display.ts';
 import { SimIndicator } from './indicator.sim.ts';
-import type { Printer } from './printer.ts';
+import type { Indicator } from './indicator.ts';
 import { SimPrinter } from './printer.sim.ts';
+import type { Printer } from './printer.ts';
 
 export interface Adapters {
   reader: CardReader;

@@ -8,15 +8,16 @@
  * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
  * start reports as interrupted and never reuses).
  */
-import type { DeviceKeys } from '../store/keys.ts';
-import type { ResidentStore } from '../store/resident-store.ts';
-import { maskNik } from '../store/resident.ts';
+
 import type { Config } from '../config/config.ts';
 import { errorMessage, isKioskError } from '../errors.ts';
 import type { KioskBus } from '../events.ts';
 import type { IssueOutcome } from '../flows/flow-runner.ts';
 import { canPrint, type Printer } from '../hardware/printer.ts';
 import type { Logger } from '../log.ts';
+import type { DeviceKeys } from '../store/keys.ts';
+import { maskNik } from '../store/resident.ts';
+import type { ResidentStore } from '../store/resident-store.ts';
 import { composeLetter } from './compose-letter.ts';
 import type { LetterType } from './letter-type.ts';
 import type { LetterRegister } from './register.ts';

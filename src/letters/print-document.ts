@@ -4,7 +4,13 @@
  * Text is plain ASCII (the printer code page is the lowest common denominator).
  */
 export type PrintBlock =
-  | { kind: 'text'; text: string; align?: 'left' | 'center' | 'right'; bold?: boolean; size?: 'normal' | 'double' }
+  | {
+      kind: 'text';
+      text: string;
+      align?: 'left' | 'center' | 'right';
+      bold?: boolean;
+      size?: 'normal' | 'double';
+    }
   /** "Nama            : BUDI", the label padded to `labelWidth`; the value wraps under itself. */
   | { kind: 'field'; label: string; value: string; labelWidth: number }
   | { kind: 'rule'; char?: string }

@@ -11,8 +11,8 @@
  * printed there too), so scripts can wait for it.
  */
 import { createInterface } from 'node:readline';
-import type { Adapters } from '../hardware/create-adapters.ts';
 import { BUTTON_NAMES, type ButtonName } from '../hardware/buttons.ts';
+import type { Adapters } from '../hardware/create-adapters.ts';
 import type { SimPrinterState } from '../hardware/printer.sim.ts';
 
 export const SIM_HELP = [
@@ -28,7 +28,13 @@ export const SIM_HELP = [
   'quit                          stop the kiosk',
 ];
 
-const PRINTER_STATES: readonly SimPrinterState[] = ['ready', 'paper-near-end', 'paper-out', 'cover-open', 'offline'];
+const PRINTER_STATES: readonly SimPrinterState[] = [
+  'ready',
+  'paper-near-end',
+  'paper-out',
+  'cover-open',
+  'offline',
+];
 
 export interface SimCommandContext {
   sim: Adapters['sim'];
@@ -78,19 +84,24 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
     case 'printer': {
       if (!sim.printer) return unavailable('printer');
       const state = arg.toLowerCase() as SimPrinterState;
-      if (!PRINTER_STATES.includes(state)) return `sim: error: printer state must be one of ${PRINTER_STATES.join(', ')}`;
+      if (!PRINTER_STATES.includes(state))
+        return `sim: error: printer state must be one of ${PRINTER_STATES.join(', ')}`;
       sim.printer.setState(state);
       return `sim: printer ${state}`;
     }
     case 'paper': {
       if (!sim.printer) return unavailable('printer');
       const lines = arg ? Number(arg) : undefined;
-      if (lines !== undefined && !(Number.isInteger(lines) && lines > 0)) return 'sim: error: paper <lines> takes a positive whole number';
+      if (lines !== undefined && !(Number.isInteger(lines) && lines > 0))
+        return 'sim: error: paper <lines> takes a positive whole number';
       sim.printer.loadPaper(lines);
       return `sim: paper loaded${lines ? ` (${lines} lines)` : ''}`;
     }
     case 'cards':
-      return ctx.cards().map((l) => `sim: ${l}`).join('\n');
+      return ctx
+        .cards()
+        .map((l) => `sim: ${l}`)
+        .join('\n');
     case 'quit':
     case 'exit':
       ctx.quit();
@@ -109,7 +120,11 @@ export function parseUid(text: string): Buffer | null {
 }
 
 /** Reads commands from a stream line by line until it ends; returns a closer. */
-export function attachSimCommands(input: NodeJS.ReadableStream, out: NodeJS.WritableStream, ctx: SimCommandContext) {
+export function attachSimCommands(
+  input: NodeJS.ReadableStream,
+  out: NodeJS.WritableStream,
+  ctx: SimCommandContext,
+) {
   const rl = createInterface({ input, terminal: false });
   rl.on('line', (line) => {
     const answer = runSimCommand(line, ctx);

@@ -13,7 +13,9 @@ import { DaemonProcess } from '../support/daemon-process.ts';
 
 test('anjungan run: a simulated session from the terminal prints a letter, quit stops it cleanly', async () => {
   if (existsSync(DEFAULT_CONFIG_PATH)) {
-    console.log(`skipped: ${DEFAULT_CONFIG_PATH} exists on this machine, so the daemon would not start in simulator mode`);
+    console.log(
+      `skipped: ${DEFAULT_CONFIG_PATH} exists on this machine, so the daemon would not start in simulator mode`,
+    );
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
@@ -71,7 +73,10 @@ test('anjungan run stops cleanly on SIGTERM', async () => {
 test('a bad config stops the daemon at start with the key named and exit code 1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
   const config = join(dir, 'config.json');
-  (await import('node:fs')).writeFileSync(config, JSON.stringify({ hardware: { printer: { paper_mm: 57 } } }));
+  (await import('node:fs')).writeFileSync(
+    config,
+    JSON.stringify({ hardware: { printer: { paper_mm: 57 } } }),
+  );
   const kiosk = new DaemonProcess(['run', '--config', config], { ANJUNGAN_DATA_DIR: dir });
   assert.is(await kiosk.exit, 1);
   assert.match(kiosk.stderr, 'hardware.printer.paper_mm must be one of 58, 80');

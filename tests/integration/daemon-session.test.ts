@@ -47,13 +47,18 @@ function completeCard(daemon: Daemon): { uid: Buffer; resident: Resident } {
   for (const card of DEMO_CARDS) {
     const uid = Buffer.from(card.uid, 'hex');
     const resident = daemon.store.findByCard(uid);
-    if (resident && resident.status_dasar === 'HIDUP' && resident.pekerjaan && resident.tempat_lahir) return { uid, resident };
+    if (resident && resident.status_dasar === 'HIDUP' && resident.pekerjaan && resident.tempat_lahir)
+      return { uid, resident };
   }
   throw new Error('no complete demo card');
 }
 
 async function screen(k: Kiosk, name: ScreenName, ms = 5000) {
-  await waitFor(`screen ${name} (now ${k.daemon.runner.state.screen.name})`, () => k.daemon.runner.state.screen.name === name, ms);
+  await waitFor(
+    `screen ${name} (now ${k.daemon.runner.state.screen.name})`,
+    () => k.daemon.runner.state.screen.name === name,
+    ms,
+  );
 }
 
 async function press(k: Kiosk, ...buttons: ButtonName[]) {

@@ -35,7 +35,11 @@ export class DaemonProcess {
 
   /** Waits until stdout has printed `text` at least `count` times in all. */
   async waitOut(text: string, ms = 10_000, count = 1): Promise<void> {
-    await waitFor(`"${text}" on stdout\n--- stdout ---\n${this.stdout.slice(-2000)}\n--- stderr ---\n${this.stderr.slice(-2000)}`, () => this.stdout.split(text).length - 1 >= count, ms);
+    await waitFor(
+      `"${text}" on stdout\n--- stdout ---\n${this.stdout.slice(-2000)}\n--- stderr ---\n${this.stderr.slice(-2000)}`,
+      () => this.stdout.split(text).length - 1 >= count,
+      ms,
+    );
   }
 
   /** Screen ids in the order they were printed. */

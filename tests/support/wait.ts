@@ -1,7 +1,12 @@
 import { PassThrough } from 'node:stream';
 
 /** Polls `check` until it returns a truthy value or `ms` pass; rejects naming `what`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 5000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  ms = 5000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -36,7 +36,10 @@ test('no config file: simulator mode on embedded defaults with data under ./var'
 });
 
 test('a config file overrides parts of the defaults and leaves the rest', () => {
-  const path = write('partial.json', { village: { name: 'Sukamaju' }, hardware: { printer: { paper_mm: 80 } } });
+  const path = write('partial.json', {
+    village: { name: 'Sukamaju' },
+    hardware: { printer: { paper_mm: 80 } },
+  });
   const loaded = loadConfig({ path, env: {} });
   assert.is(loaded.simulator, false);
   assert.is(loaded.config.village.name, 'Sukamaju');
@@ -65,7 +68,12 @@ test('ANJUNGAN_* variables override any key, typed by the schema', () => {
 
 test('every leaf key has its environment variable name', () => {
   const names = configLeaves().map(([path]) => envName(path));
-  for (const expected of ['ANJUNGAN_DATA_DIR', 'ANJUNGAN_MQTT_URL', 'ANJUNGAN_HARDWARE_PRINTER_DRIVER', 'ANJUNGAN_DEVICE_ID']) {
+  for (const expected of [
+    'ANJUNGAN_DATA_DIR',
+    'ANJUNGAN_MQTT_URL',
+    'ANJUNGAN_HARDWARE_PRINTER_DRIVER',
+    'ANJUNGAN_DEVICE_ID',
+  ]) {
     assert.ok(names.includes(expected), expected);
   }
 });
@@ -97,7 +105,9 @@ test('a file that is not JSON, or a missing explicit file, is a clear error', ()
 });
 
 test('a bad value from the environment is caught like one from the file', () => {
-  const err = errorOf(() => loadConfig({ defaultPath: missing, env: { ANJUNGAN_TIMEOUTS_INACTIVITY_S: 'soon' } }));
+  const err = errorOf(() =>
+    loadConfig({ defaultPath: missing, env: { ANJUNGAN_TIMEOUTS_INACTIVITY_S: 'soon' } }),
+  );
   assert.match(err.message, 'timeouts.inactivity_s must be integer');
 });
 
