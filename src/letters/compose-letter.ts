@@ -128,7 +128,7 @@ export function composeLetter(ctx: LetterContext): PrintDocument {
   if (nomor.length <= columns) text(nomor, { align: 'center' });
   else {
     text('Nomor:', { align: 'center' });
-    text(ctx.number, { align: 'center' });
+    for (const part of splitNumber(a(ctx.number), columns)) text(part, { align: 'center' });
   }
   feed();
 
@@ -193,6 +193,21 @@ export function composeLetter(ctx: LetterContext): PrintDocument {
   feed(2);
   blocks.push({ kind: 'cut' });
   return { title: a(type.title), columns, blocks };
+}
+
+/** A number longer than a line (dotted Permendagri 83/2022 codes on 58 mm) breaks after a "/". */
+function splitNumber(number: string, columns: number): string[] {
+  const parts: string[] = [];
+  let line = '';
+  for (const piece of number.split(/(?<=\/)/)) {
+    if (line.length + piece.length > columns && line.length > 0) {
+      parts.push(line);
+      line = '';
+    }
+    line += piece;
+  }
+  parts.push(line);
+  return parts.flatMap((p) => wrapText(p, columns));
 }
 
 /** The boxed notice of a pengantar: clear to anyone that it is not valid yet. */

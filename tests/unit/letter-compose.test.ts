@@ -98,6 +98,13 @@ test('the title is bold and centred, the number numbered, the letter ends with a
   assert.is(doc.title, 'SURAT KETERANGAN DOMISILI');
 });
 
+test('a number longer than the line breaks after a slash, never inside a part', () => {
+  const number = '400.12.3.2/001/1809102004/XI/2026';
+  const lines = text(ctx({ number, columns: 32 }));
+  const at = lines.indexOf('Nomor:');
+  assert.equal(lines.slice(at + 1, at + 3), ['400.12.3.2/001/1809102004/XI/', '2026']);
+});
+
 test('identity block: field blocks with the full NIK', () => {
   const doc = composeLetter(ctx({ columns: 48 }));
   const fields = doc.blocks.flatMap((b) => (b.kind === 'field' ? [[b.label, b.value]] : []));
