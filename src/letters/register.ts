@@ -77,6 +77,7 @@ export class LetterRegister {
   readonly #reserving = new Set<string>();
   /** Repeated strings (types, purposes, statuses) stored once for 100,000 entries. */
   readonly #intern = new Map<string, string>();
+  readonly #dayCache = new Map<number, string>();
   #ordinal = 0;
   #newest: number | null = null;
 
@@ -180,8 +181,7 @@ export class LetterRegister {
     const day = localDay(now);
     let n = 0;
     for (const e of this.#byRef.get(resident_ref) ?? []) {
-      if (e.letter_type === letter_type && e.status !== 'failed' && localDay(new Date(e.issued_at)) === day)
-        n++;
+      if (e.letter_type === letter_type && e.status !== 'failed' && this.#dayOf(e) === day) n++;
     }
     return n;
   }
@@ -207,7 +207,7 @@ export class LetterRegister {
     for (const e of this.#byId.values()) {
       if (filter.type !== undefined && e.letter_type !== filter.type) continue;
       if (filter.date !== undefined || filter.month !== undefined) {
-        const day = localDay(new Date(e.issued_at));
+        const day = this.#dayOf(e);
         if (filter.date !== undefined && day !== filter.date) continue;
         if (filter.month !== undefined && day.slice(0, 7) !== filter.month) continue;
       }
@@ -290,25 +290,36 @@ export class LetterRegister {
       return;
     }
     const e = checkEntry(r);
+    const t = Date.parse(e.issued_at);
+    if (Number.isNaN(t)) throw new Error('issued_at is not a time');
     if (this.#byId.has(e.id)) throw new Error(`duplicate entry id ${e.id}`);
     this.#ordinal++;
     this.#bumpMax(e.year, e.letter_type, e.seq);
-    this.#index(e);
+    this.#index(e, t);
   }
 
-  #index(e: RegisterEntry): void {
+  #index(e: RegisterEntry, t = Date.parse(e.issued_at)): void {
     e.letter_type = this.#str(e.letter_type);
     e.purpose = this.#str(e.purpose);
-    e.nik_masked = this.#str(e.nik_masked);
-    e.resident_ref = this.#str(e.resident_ref);
     this.#byId.set(e.id, e);
     this.#byNumber.set(e.number, e);
     const list = this.#byRef.get(e.resident_ref);
     if (list === undefined) this.#byRef.set(e.resident_ref, [e]);
     else list.push(e);
-    const t = Date.parse(e.issued_at);
     if (this.#newest === null || t > this.#newest) this.#newest = t;
-    if (e.status !== 'failed') this.#countDay(e, 1);
+    if (e.status !== 'failed') this.#countDay(e, 1, t);
+  }
+
+  /** Local day of an entry; memoised per quarter hour (every UTC offset is a multiple of 15 min). */
+  #dayOf(e: RegisterEntry, t = Date.parse(e.issued_at)): string {
+    const bucket = Math.floor(t / 900_000);
+    let day = this.#dayCache.get(bucket);
+    if (day === undefined) {
+      if (this.#dayCache.size > 10_000) this.#dayCache.clear();
+      day = localDay(new Date(t));
+      this.#dayCache.set(bucket, day);
+    }
+    return day;
   }
 
   #applyStatus(e: RegisterEntry, s: StatusRecord): void {
@@ -319,8 +330,8 @@ export class LetterRegister {
     e.updated_at = s.updated_at;
   }
 
-  #countDay(e: RegisterEntry, delta: number): void {
-    const day = localDay(new Date(e.issued_at));
+  #countDay(e: RegisterEntry, delta: number, t?: number): void {
+    const day = this.#dayOf(e, t);
     this.#perDay.set(day, (this.#perDay.get(day) ?? 0) + delta);
   }
 
@@ -333,46 +344,35 @@ export class LetterRegister {
   #str(s: string): string {
     const known = this.#intern.get(s);
     if (known !== undefined) return known;
-    // Only low-variety strings pay off; cap the table so unique values do not pile up.
-    if (this.#intern.size < 50_000) this.#intern.set(s, s);
+    // Only for low-variety fields (types, purposes, reasons); capped in case a file is odd.
+    if (this.#intern.size < 10_000) this.#intern.set(s, s);
     return s;
   }
 }
 
+/** Validates a reserve line in place (no copy: 100,000 of them are replayed at start). */
 function checkEntry(r: Record<string, unknown>): RegisterEntry {
-  for (const k of [
-    'id',
-    'number',
-    'letter_type',
-    'resident_ref',
-    'nik_masked',
-    'purpose',
-    'issued_at',
-    'updated_at',
-  ]) {
+  for (const k of ENTRY_TEXT_FIELDS) {
     if (typeof r[k] !== 'string') throw new Error(`field ${k} missing or not text`);
   }
   if (!Number.isInteger(r.seq) || !Number.isInteger(r.year))
     throw new Error('seq/year missing or not integers');
   if (r.policy !== 'final' && r.policy !== 'pengantar') throw new Error(`policy ${String(r.policy)} unknown`);
   if (!STATUSES.has(r.status as RegisterStatus)) throw new Error(`status ${String(r.status)} unknown`);
-  if (Number.isNaN(Date.parse(r.issued_at as string))) throw new Error('issued_at is not a time');
-  return {
-    id: r.id as string,
-    number: r.number as string,
-    letter_type: r.letter_type as string,
-    seq: r.seq as number,
-    year: r.year as number,
-    resident_ref: r.resident_ref as string,
-    nik_masked: r.nik_masked as string,
-    purpose: r.purpose as string,
-    policy: r.policy,
-    issued_at: r.issued_at as string,
-    status: r.status as RegisterStatus,
-    reason: typeof r.reason === 'string' ? r.reason : null,
-    updated_at: r.updated_at as string,
-  };
+  if (typeof r.reason !== 'string') r.reason = null;
+  return r as unknown as RegisterEntry;
 }
+
+const ENTRY_TEXT_FIELDS = [
+  'id',
+  'number',
+  'letter_type',
+  'resident_ref',
+  'nik_masked',
+  'purpose',
+  'issued_at',
+  'updated_at',
+];
 
 function checkStatus(r: Record<string, unknown>): StatusRecord {
   if (typeof r.id !== 'string') throw new Error('status change without id');
