@@ -11,4 +11,5 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "write this kiosk's config and create its keys",
     load: async () => (await import('./provision.ts')).default,
   },
+  cards: { summary: 'bind e-KTP cards to residents (enroll by tap, bind, unbind, list)', load: async () => (await import('./cards.ts')).default },
 };

@@ -102,7 +102,8 @@ async function importResidents(
   const started = Date.now();
   const parsed = await parseResidentFile(file);
   const where = parsed.kind === 'xlsx' ? `sheet "${parsed.sheet}" row` : 'line';
-  for (const s of parsed.skipped) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);
+  const notes = [...parsed.skipped, ...parsed.warnings].sort((a, b) => a.line - b.line);
+  for (const s of notes) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);
   if (parsed.problems.length > 0) {
     for (const p of parsed.problems) io.stderr.write(`${file}: ${where} ${p.line}: ${p.message}\n`);
     const badRows = new Set(parsed.problems.map((p) => p.line)).size;

@@ -60,6 +60,8 @@ export interface MappedRow {
   /** Card UID bound in the file (card_uid hex, or OpenSID tag_id_card decimal). */
   card: Buffer | null;
   problems: string[];
+  /** Doubts that do not block the import. */
+  warnings: string[];
 }
 
 /** Decides the format from the header row; a KioskError naming the expected headers otherwise. */
@@ -160,16 +162,23 @@ export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTab
       if (field === 'status_dasar' && value === '') value = 'HIDUP';
       resident[field] = value as never;
     }
+    const warnings: string[] = [];
     let card: Buffer | null = null;
     const cardText = cardCol === undefined ? '' : (row.cells[cardCol] ?? '').trim();
     if (cardText !== '' && cardText !== '-' && cardText !== '0') {
       try {
         card = format === 'opensid' ? uidFromDecimal(cardText) : parseHexUid(cardText);
+        if (format === 'opensid' && card.length === 7 && cardText.length <= 10) {
+          warnings.push(
+            `tag_id_card ${cardText} is too large for a 4-byte card: bound as the 7-byte UID ${card.toString('hex').toUpperCase()}; ` +
+              'if the card is not recognised, bind it again with `anjungan cards enroll`',
+          );
+        }
       } catch (err) {
         problems.push((err as Error).message.replace(/^card UID/, 'card_uid'));
       }
     }
-    out.push({ line: row.line, resident, card, problems });
+    out.push({ line: row.line, resident, card, problems, warnings });
   }
   return out;
 }

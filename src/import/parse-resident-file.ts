@@ -29,6 +29,8 @@ export interface ParsedResidentFile {
   problems: ImportProblem[];
   /** Rows left out on purpose (temporary NIK), which do not block the import. */
   skipped: ImportProblem[];
+  /** Doubts about rows that were imported (e.g. an odd card number). */
+  warnings: ImportProblem[];
 }
 
 /** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
@@ -44,6 +46,7 @@ export async function parseResidentFile(
   const cards: ParsedResidentFile['cards'] = [];
   const problems: ImportProblem[] = [];
   const skipped: ImportProblem[] = [];
+  const warnings: ImportProblem[] = [];
   const nikLine = new Map<string, number>();
   const cardLine = new Map<string, number>();
 
@@ -97,6 +100,7 @@ export async function parseResidentFile(
       for (const message of rowProblems) problems.push({ line: row.line, message });
       continue;
     }
+    for (const message of row.warnings) warnings.push({ line: row.line, message });
     residents.push(r);
     if (row.card) cards.push({ uid: row.card, nik: r.nik, line: row.line });
   }
@@ -109,5 +113,6 @@ export async function parseResidentFile(
     cards,
     problems,
     skipped,
+    warnings,
   };
 }
