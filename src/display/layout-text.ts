@@ -46,6 +46,8 @@ export interface Layout {
   height: number;
   background: string;
   items: Item[];
+  /** The horizontal bands (status, title, body, hints): every text lies inside one of them. */
+  bands: { name: 'status' | 'title' | 'body' | 'hints'; top: number; bottom: number }[];
 }
 
 /** Baseline that centres a line of capitals/lower case of `size` px in a box [top, top+h). */
@@ -97,7 +99,7 @@ export function wrapText(s: string, max: number, size: number, bold: boolean): s
   const fits = (t: string) => textWidth(t, size, bold) <= max;
   const lines: string[] = [];
   let cur = '';
-  for (const word of s.split(/\s+/).filter((w) => w !== '')) {
+  for (const word of glueShortLabels(s.split(/[ \t\n]+/).filter((w) => w !== ''))) {
     const candidate = cur ? `${cur} ${word}` : word;
     if (fits(candidate)) {
       cur = candidate;
@@ -112,6 +114,20 @@ export function wrapText(s: string, max: number, size: number, bold: boolean): s
   }
   if (cur || lines.length === 0) lines.push(cur);
   return lines;
+}
+
+/** Keeps "RT 002", "RW 001", "NIK ****1234" on one line: a short all-caps label sticks to what follows. */
+function glueShortLabels(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (next !== undefined && /^[A-Z]{2,3}$/.test(w)) {
+      out.push(`${w} ${next}`);
+      i++;
+    } else out.push(w);
+  }
+  return out;
 }
 
 function breakWord(word: string, fits: (t: string) => boolean): string[] {

@@ -65,7 +65,13 @@ export function layoutScreen(model: ScreenModel, canvas: Canvas): Layout {
   };
   items.push(...bodyItems(model, body));
   items.push(...hintBarItems(model, { width: W, top: H - hintH, height: hintH, scale: s, margin }));
-  return { width: W, height: H, background: COLOURS.background, items };
+  const bands: Layout['bands'] = [
+    { name: 'status', top: 0, bottom: statusH },
+    { name: 'title', top: statusH, bottom: statusH + bandH },
+    { name: 'body', top: body.top, bottom: body.top + body.height },
+    { name: 'hints', top: H - hintH, bottom: H },
+  ];
+  return { width: W, height: H, background: COLOURS.background, items, bands };
 }
 
 interface BodyPlan {
@@ -110,12 +116,13 @@ function planBody(model: ScreenModel, b: Band, f: number, force: boolean): BodyP
     const room = b.height - progressH - menuGap - menuMin;
     const flat = wrapped.flat();
     const keep = Math.max(1, Math.floor(room / lh));
-    if (flat.length > keep) {
-      const kept = flat.slice(0, keep);
-      const last = kept[keep - 1];
-      if (last) kept[keep - 1] = { t: ellipsize(`${last.t} …`, width, f, last.bold), bold: last.bold };
-      wrapped = [kept];
+    // One paragraph without gaps: the room goes to text.
+    const kept = flat.slice(0, keep);
+    const last = kept[keep - 1];
+    if (last && flat.length > keep) {
+      kept[keep - 1] = { t: ellipsize(`${last.t} …`, width, f, last.bold), bold: last.bold };
     }
+    wrapped = [kept];
     linesH = heightOf(wrapped);
   }
 

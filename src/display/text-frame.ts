@@ -76,7 +76,7 @@ function spread(left: string, right: string): string {
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+  for (const word of text.split(/[ \t\n]+/).filter((w) => w !== '')) {
     let w = word;
     while ([...w].length > width) {
       if (cur) {
