@@ -20,6 +20,7 @@ import { FlowRunner } from './flows/flow-runner.ts';
 import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
+import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
@@ -209,7 +210,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         .join('\n')}\n`,
     );
   }
-  await Promise.all([printer.start(), display.start(), indicator?.start()]);
+  // warmUpEscpos: the first letter would otherwise pay ~80 ms of cold encoder start.
+  await Promise.all([
+    printer.start(),
+    display.start(),
+    indicator?.start(),
+    warmUpEscpos(config.hardware.printer.paper_mm),
+  ]);
   await reader.start();
   await buttons.start();
   await printer.probe();
