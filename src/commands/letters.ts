@@ -1,0 +1,195 @@
+/**
+ * `anjungan letters list|show|export`: the letter register for the village office's register
+ * book. Residents appear by name and masked NIK, resolved through the resident store from the
+ * register's `resident_ref`; the register is opened read-only, so this is safe while the kiosk runs.
+ */
+import { writeFileSync } from 'node:fs';
+import { KioskError } from '../errors.ts';
+import { loadLetterTypes } from '../letters/letter-types.ts';
+import type { RegisterEntry } from '../letters/register.ts';
+import type { ResidentStore } from '../store/resident-store.ts';
+import type { Command } from './command.ts';
+import {
+  CONFIG_HELP,
+  CONFIG_OPTION,
+  openContext,
+  openRegister,
+  openStore,
+  parseCommandArgs,
+  table,
+  usageError,
+} from './context.ts';
+
+const HELP = `Usage:
+  anjungan letters list [--date YYYY-MM-DD | --month YYYY-MM] [--type T] [--config FILE]
+  anjungan letters show <number> [--config FILE]
+  anjungan letters export --month YYYY-MM [--type T] [--out FILE] [--config FILE]
+
+list     Letters issued (every status: printing, printed, failed, interrupted), oldest first.
+show     One letter: number, type, status, time, purpose, resident (name, masked NIK).
+export   One month as CSV for the office's register book (standard output unless --out).
+
+Options:
+  --date D        only letters of that day (the kiosk's local time)
+  --month M       only letters of that month
+  --type T        only letters of that type id (sktm, domisili, …)
+  --out FILE      export: write the CSV to FILE (UTF-8 with BOM, opens in spreadsheet programs)
+${CONFIG_HELP}
+
+Exit codes: 0 done, 1 letter not found or register unreadable, 2 wrong usage.`;
+
+const EXPORT_COLUMNS = [
+  'number',
+  'letter_type',
+  'title',
+  'status',
+  'issued_at',
+  'purpose',
+  'policy',
+  'resident_name',
+  'nik_masked',
+  'reason',
+  'updated_at',
+] as const;
+
+const letters: Command = {
+  name: 'letters',
+  summary: 'the letter register: list, show, export a month as CSV',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        ...CONFIG_OPTION,
+        date: { type: 'string' },
+        month: { type: 'string' },
+        type: { type: 'string' },
+        out: { type: 'string' },
+      },
+      'letters',
+    );
+    const [sub, ...args] = positionals;
+    if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
+      throw usageError('--date must be YYYY-MM-DD', 'letters');
+    }
+    if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) {
+      throw usageError('--month must be YYYY-MM', 'letters');
+    }
+    if (sub !== 'list' && sub !== 'show' && sub !== 'export') {
+      throw usageError(
+        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export)',
+        'letters',
+      );
+    }
+    if (sub === 'show' && args.length !== 1)
+      throw usageError('letters show takes one letter number', 'letters');
+    if (sub !== 'show' && args.length > 0) throw usageError(`unexpected argument '${args[0]}'`, 'letters');
+    if (sub === 'export' && values.month === undefined)
+      throw usageError('letters export needs --month YYYY-MM', 'letters');
+
+    const ctx = openContext(io, values.config);
+    const { store } = await openStore(ctx);
+    const register = await openRegister(ctx);
+    try {
+      const titles = typeTitles(ctx.config.letters.types);
+      if (sub === 'show') {
+        const e = register.find(args[0]!);
+        if (!e) throw new KioskError('usage', `no letter numbered ${args[0]} in ${register.file}`);
+        io.stdout.write(`${showEntry(e, store, titles)}\n`);
+        return 0;
+      }
+      const filter = {
+        ...(values.date !== undefined && { date: values.date }),
+        ...(values.month !== undefined && { month: values.month }),
+        ...(values.type !== undefined && { type: values.type }),
+      };
+      const entries = register.list(filter);
+      if (sub === 'list') {
+        const rows = [['NUMBER', 'TYPE', 'STATUS', 'ISSUED AT', 'PURPOSE', 'RESIDENT']];
+        for (const e of entries) {
+          rows.push([
+            e.number,
+            e.letter_type,
+            e.status,
+            e.issued_at.slice(0, 19).replace('T', ' '),
+            e.purpose,
+            who(e, store),
+          ]);
+        }
+        io.stdout.write(`${table(rows)}\n${entries.length} letter(s)\n`);
+        return 0;
+      }
+      const csv = toCsv(entries, store, titles);
+      if (values.out) {
+        writeFileSync(values.out, `\uFEFF${csv}`);
+        io.stdout.write(`${entries.length} letter(s) of ${values.month} written to ${values.out}\n`);
+      } else {
+        io.stdout.write(csv);
+      }
+      return 0;
+    } finally {
+      await register.close();
+    }
+  },
+};
+
+export default letters;
+
+/** Letter type id → printed title; a register may hold types since removed from the config. */
+function typeTitles(overrides: Parameters<typeof loadLetterTypes>[0]): Map<string, string> {
+  try {
+    return new Map(loadLetterTypes(overrides).map((t) => [t.id, t.title]));
+  } catch {
+    return new Map();
+  }
+}
+
+function who(e: RegisterEntry, store: ResidentStore): string {
+  const r = store.byRef(e.resident_ref);
+  return `${r?.nama ?? '(not in the resident list)'} ${e.nik_masked}`;
+}
+
+function showEntry(e: RegisterEntry, store: ResidentStore, titles: Map<string, string>): string {
+  const r = store.byRef(e.resident_ref);
+  return table([
+    ['number', e.number],
+    ['type', `${e.letter_type}${titles.has(e.letter_type) ? ` (${titles.get(e.letter_type)})` : ''}`],
+    [
+      'policy',
+      e.policy === 'final' ? 'final (issued on the spot)' : 'pengantar (to be signed at the office)',
+    ],
+    ['status', `${e.status}${e.reason ? `: ${e.reason}` : ''}`],
+    ['issued at', e.issued_at],
+    ['updated at', e.updated_at],
+    ['purpose', e.purpose],
+    ['resident', r?.nama ?? '(not in the resident list any more)'],
+    ['NIK', e.nik_masked],
+  ]);
+}
+
+function toCsv(entries: RegisterEntry[], store: ResidentStore, titles: Map<string, string>): string {
+  const lines = [EXPORT_COLUMNS.join(',')];
+  for (const e of entries) {
+    const row: Record<(typeof EXPORT_COLUMNS)[number], string> = {
+      number: e.number,
+      letter_type: e.letter_type,
+      title: titles.get(e.letter_type) ?? '',
+      status: e.status,
+      issued_at: e.issued_at,
+      purpose: e.purpose,
+      policy: e.policy,
+      resident_name: store.byRef(e.resident_ref)?.nama ?? '',
+      nik_masked: e.nik_masked,
+      reason: e.reason ?? '',
+      updated_at: e.updated_at,
+    };
+    lines.push(EXPORT_COLUMNS.map((c) => csvCell(row[c])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+function csvCell(value: string): string {
+  const v = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
