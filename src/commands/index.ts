@@ -11,5 +11,20 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "write this kiosk's config and create its keys",
     load: async () => (await import('./provision.ts')).default,
   },
-  cards: { summary: 'bind e-KTP cards to residents (enroll by tap, bind, unbind, list)', load: async () => (await import('./cards.ts')).default },
+  cards: {
+    summary: 'bind e-KTP cards to residents (enroll by tap, bind, unbind, list)',
+    load: async () => (await import('./cards.ts')).default,
+  },
+  letters: {
+    summary: 'the letter register: list, show, export a month as CSV',
+    load: async () => (await import('./letters.ts')).default,
+  },
+  'print-test': {
+    summary: "print a test page with the printer's status",
+    load: async () => (await import('./print-test.ts')).default,
+  },
+  verify: {
+    summary: "check a letter's QR code offline against the village's public key",
+    load: async () => (await import('./verify.ts')).default,
+  },
 };
