@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
+import { useShippedFonts } from './display/fonts.ts';
 import { screenFor } from './display/screens.ts';
 import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from './events.ts';
 import { type Clock, systemClock } from './flows/clock.ts';
@@ -62,6 +63,8 @@ export interface Daemon {
 }
 
 export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  // fontconfig reads FONTCONFIG_FILE once, at the first text render anywhere in the process.
+  useShippedFonts();
   const env = options.env ?? process.env;
   const loaded = loadConfig({ path: options.configPath, env, defaultPath: options.defaultConfigPath });
   const { config, simulator } = loaded;
@@ -228,6 +231,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     clockTrusted = trusted;
     runner.setHealth({ clock_trusted: trusted });
   });
+  // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing).
+  const clockTick = setInterval(() => draw(runner.state), 20_000);
+  clockTick.unref();
   reporting.on('connection', (state) => {
     network = state;
     draw(runner.state);
@@ -246,6 +252,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       logger.info('stopping: finishing any letter in progress');
       detachStdin?.();
       clockGuard.stop();
+      clearInterval(clockTick);
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();
       bus.emitEvent({ type: 'stopping' });
