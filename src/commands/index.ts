@@ -27,4 +27,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "check a letter's QR code offline against the village's public key",
     load: async () => (await import('./verify.ts')).default,
   },
+  selftest: {
+    summary: 'check each configured device: PASS / FAIL with the remedy',
+    load: async () => (await import('./selftest.ts')).default,
+  },
 };
