@@ -121,3 +121,19 @@ export class VirtualCard {
     return Buffer.from([0x6d, 0x00]); // INS not supported
   }
 }
+
+/**
+ * Taps a card on the vpcd reader at `port`: inserts it, waits `holdMs` (pcscd polls: ~0.5 s until
+ * the UID is read), removes it. Returns the card (its `apdus` show what the reader sent).
+ */
+export async function tapCard(
+  port: number,
+  uidHex: string,
+  opts: { atr?: Buffer; holdMs?: number } = {},
+): Promise<VirtualCard> {
+  const card = new VirtualCard({ port, uid: Buffer.from(uidHex, 'hex'), atr: opts.atr ?? ATR_ISO14443_4 });
+  await card.insert();
+  await new Promise((r) => setTimeout(r, opts.holdMs ?? 1500));
+  await card.remove();
+  return card;
+}
