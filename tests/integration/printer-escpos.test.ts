@@ -2,6 +2,11 @@
  * The ESC/POS adapter printing real letters over TCP into the virtual printer, which answers
  * DLE EOT like a printer and decodes what it received.
  */
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../../src/config/defaults.ts';
@@ -14,6 +19,7 @@ import type { PrintDocument } from '../../src/letters/print-document.ts';
 import { silentLogger } from '../../src/log.ts';
 import { demoResidents } from '../../src/store/demo-data.ts';
 import { startVirtualPrinter, type VirtualPrinter } from '../support/virtual-printer.ts';
+import { ptyBridgeUnavailable, startPtyBridge } from '../support/virtual-printer-pty.ts';
 
 const config = defaultConfig();
 
@@ -197,6 +203,59 @@ test('a bad tcp interface is a config error', async () => {
     (e: unknown) => e,
   );
   assert.ok(isKioskError(err, 'config_invalid'));
+});
+
+test('device path (like /dev/usb/lp0): status read back over the same file, letter printed', async () => {
+  const why = ptyBridgeUnavailable();
+  if (why) {
+    if (process.env.CI === 'true') throw new Error(why);
+    console.log(`SKIP device-path test: ${why}`);
+    return;
+  }
+  const vp = await startVirtualPrinter('paper-near-end');
+  const bridge = await startPtyBridge(vp.port);
+  try {
+    const cfg = { ...config.hardware.printer, driver: 'escpos' as const, interface: bridge.path };
+    const printer = await createEscposPrinter(cfg, {
+      nativeQr: false,
+      logger: silentLogger(),
+      probeTimeoutMs: 1000,
+    });
+    await printer.start();
+    try {
+      assert.is(printer.status, 'paper_near_end');
+      await printer.print({ id: 'dev-1', document: letter() });
+      vp.setState('paper-out');
+      assert.is(await printer.probe(), 'paper_out');
+    } finally {
+      await printer.stop();
+    }
+  } finally {
+    await bridge.close();
+  }
+  const job = await vp.nextJob(); // the bridge's connection ends: the printer sees the job end
+  assert.ok(job.decoded.lines.some((l) => l.text.includes('470/001/1809102004/XI/2026')));
+  assert.is(job.decoded.cuts, 1);
+  await vp.close();
+});
+
+test('device path that never answers DLE EOT (a FIFO echoes our own bytes): offline, nothing printed', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
+  const fifo = path.join(dir, 'lp0');
+  execFileSync('mkfifo', [fifo]);
+  try {
+    const cfg = { ...config.hardware.printer, driver: 'escpos' as const, interface: fifo };
+    const printer = await createEscposPrinter(cfg, {
+      nativeQr: false,
+      logger: silentLogger(),
+      probeTimeoutMs: 300,
+    });
+    assert.is(await printer.probe(), 'offline');
+    const err = await printer.print({ id: 'x', document: letter() }).catch((e: unknown) => e);
+    assert.ok(isKioskError(err, 'printer_offline'), String(err));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
