@@ -31,7 +31,9 @@ export type ErrorCode =
   // reporting
   | 'mqtt_error'
   | 'command_rejected'
-  | 'usage';
+  | 'usage'
+  // technicians' commands
+  | 'letter_not_found';
 
 export class KioskError extends Error {
   override readonly name = 'KioskError';
