@@ -94,7 +94,7 @@ const letters: Command = {
       const titles = typeTitles(ctx.config.letters.types);
       if (sub === 'show') {
         const e = register.find(args[0]!);
-        if (!e) throw new KioskError('usage', `no letter numbered ${args[0]} in ${register.file}`);
+        if (!e) throw new KioskError('letter_not_found', `no letter numbered ${args[0]} in ${register.file}`);
         io.stdout.write(`${showEntry(e, store, titles)}\n`);
         return 0;
       }
