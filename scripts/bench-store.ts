@@ -37,13 +37,13 @@ const TYPES = [
 const SAMPLE_LETTERS = 20;
 const CARDS = 10_000;
 
-const uidOf = (i: number) => {
+export const uidOf = (i: number) => {
   const uid = Buffer.alloc(7);
   uid[0] = 0x04;
   uid.writeUInt32BE(i, 3);
   return uid;
 };
-const nikOf = (i: number) => `180910${String(i).padStart(10, '0')}`;
+export const nikOf = (i: number) => `180910${String(i).padStart(10, '0')}`;
 
 /** Builds the data set, then measures in a child process. */
 export async function benchStore(
@@ -83,7 +83,7 @@ export async function benchStore(
   }
 }
 
-async function buildResidents(dir: string, uidKey: Buffer, n: number): Promise<void> {
+export async function buildResidents(dir: string, uidKey: Buffer, n: number): Promise<void> {
   const demo = demoResidents();
   const list: Resident[] = [];
   for (let i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ async function buildResidents(dir: string, uidKey: Buffer, n: number): Promise<v
 }
 
 /** Writes the register file directly (100,000 fsynced appends would take minutes). */
-function buildRegister(dir: string, uidKey: Buffer, residents: number, n: number): void {
+export function buildRegister(dir: string, uidKey: Buffer, residents: number, n: number): void {
   const fd = fs.openSync(path.join(dir, 'register.jsonl'), 'w', 0o600);
   const start = new Date(2024, 0, 2, 8, 0).getTime();
   const seqs = new Map<string, number>();

@@ -224,6 +224,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await buttons.start();
   await printer.probe();
   runner.start();
+  // Adapters report presence/status while starting, before the runner listened: take them now.
+  runner.setHealth({ printer: printer.status, reader_present: reader.present });
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
   draw(runner.state);
   publishStatus(runner.state);
