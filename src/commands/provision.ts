@@ -128,6 +128,13 @@ const SETTINGS: Setting[] = [
     ask: true,
   },
   {
+    flag: 'mqtt-protocol',
+    key: 'mqtt.protocol_version',
+    kind: 'int',
+    prompt: 'MQTT version: 5, or 4 for MQTT 3.1.1 brokers',
+    choices: ['4', '5'],
+  },
+  {
     flag: 'ca-file',
     key: 'mqtt.ca_file',
     kind: 'text',
