@@ -20,6 +20,7 @@ import {
   openStore,
   parseCommandArgs,
   restartHint,
+  settleOwnership,
   table,
   usageError,
 } from './context.ts';
@@ -89,6 +90,7 @@ const cards: Command = {
         if (values.nik !== undefined) {
           const nik = checkNik(values.nik);
           const n = await store.unbindNik(nik);
+          settleOwnership(ctx);
           if (n === 0) throw new KioskError('card_not_bound', `no card is bound to NIK ${maskNik(nik)}`);
           io.stdout.write(`unbound ${n} card(s) of NIK ${maskNik(nik)}\n${restartHint(ctx)}\n`);
           return 0;
@@ -97,6 +99,7 @@ const cards: Command = {
         const holder = store.findByCard(uid);
         if (!(await store.unbindCard(uid)))
           throw new KioskError('card_not_bound', 'this card is not bound to anyone');
+        settleOwnership(ctx);
         io.stdout.write(
           `unbound card ${store.cardKeyOf(uid).slice(0, 8)} from ${holder ? `${holder.nama} (NIK ${maskNik(holder.nik)})` : 'a removed resident'}\n${restartHint(ctx)}\n`,
         );
@@ -154,6 +157,7 @@ async function bind(
     );
   const before = store.findByCard(uid);
   await store.bindCard(uid, nik, { force });
+  settleOwnership(ctx);
   const key = store.cardKeyOf(uid).slice(0, 8);
   const out = ctx.io.stdout;
   if (before?.nik === nik) {

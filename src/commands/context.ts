@@ -3,7 +3,7 @@
  * config (--config, $ANJUNGAN_CONFIG, /etc/anjungan/config.json), the device keys, the resident
  * store and the letter register the way the daemon does.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -12,6 +12,7 @@ import { LetterRegister } from '../letters/register.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type DeviceKeys, loadOrCreateKeys } from '../store/keys.ts';
 import { ResidentStore } from '../store/resident-store.ts';
+import { chownTree, isRoot, lookupServiceUser } from '../systemd/service-user.ts';
 import type { CommandIo } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -86,6 +87,25 @@ export function openRegister(ctx: CliContext): Promise<LetterRegister> {
     logger: ctx.logger,
     readOnly: true,
   });
+}
+
+/**
+ * After a change made as root (`sudo anjungan residents import …`): files the store just wrote
+ * are root's, and the service (user anjungan) could no longer read them. Hands the data
+ * directory back to its owner when that owner is the service user.
+ */
+export function settleOwnership(ctx: CliContext): void {
+  if (!isRoot()) return;
+  const user = lookupServiceUser();
+  if (!user) return;
+  try {
+    if (statSync(ctx.config.data_dir).uid !== user.uid) return;
+    chownTree(ctx.config.data_dir, user.uid, user.gid);
+  } catch (err) {
+    ctx.io.stderr.write(
+      `warning: could not give ${ctx.config.data_dir} back to ${user.name}: ${(err as Error).message}\n`,
+    );
+  }
 }
 
 /** Printed after a change to residents or cards: the running daemon keeps its own copy. */

@@ -14,6 +14,7 @@ import {
   openStore,
   parseCommandArgs,
   restartHint,
+  settleOwnership,
   table,
   usageError,
 } from './context.ts';
@@ -127,6 +128,7 @@ async function importResidents(
   const cards = opts.dryRun
     ? parsed.cards.filter((c) => store.findByCard(c.uid)?.nik !== c.nik).length
     : await store.bindCards(parsed.cards);
+  if (!opts.dryRun) settleOwnership(ctx);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lines = [
     `${opts.dryRun ? 'DRY RUN, nothing changed: would import' : 'imported'} ${file} ` +
