@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createNotifier } from '../../src/systemd/sd-notify.ts';
+import { provisionedKiosk } from '../support/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const hasPython = spawnSync('python3', ['-c', 'import socket'], { stdio: 'ignore' }).status === 0;
@@ -212,6 +213,33 @@ test('a process that sends STOPPING=1 on SIGTERM and exits at once still deliver
     await l.waitFor((m) => m.includes('STOPPING=1'));
   } finally {
     child.kill();
+    l.close();
+  }
+});
+
+test('anjungan run sends READY=1 once up, WATCHDOG=1 while healthy, STOPPING=1 on SIGTERM', async () => {
+  if (!requirePython()) return;
+  const kiosk = await provisionedKiosk();
+  const l = await listen(path.join(tmp(), 'notify.sock'));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'run', '--config', kiosk.config],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NOTIFY_SOCKET: l.address, WATCHDOG_USEC: '1000000', ANJUNGAN_LOG_LEVEL: 'warn' },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
+  try {
+    await l.waitFor((m) => m.includes('READY=1'), 30_000);
+    await l.waitFor((m) => m.includes('WATCHDOG=1'), 5000);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.is(await exited, 0);
+    await l.waitFor((m) => m.includes('STOPPING=1'));
+    assert.ok(l.messages.indexOf('READY=1') < l.messages.indexOf('STOPPING=1'));
+  } finally {
+    child.kill('SIGKILL');
     l.close();
   }
 });
