@@ -367,10 +367,15 @@ async function ask(io: CommandIo, answers: Map<Setting, string>): Promise<void> 
       io.stdout.write(
         `${s.prompt}${s.choices ? ` (${s.choices.join('/')})` : ''}${fallback ? ` [${fallback}]` : ''}: `,
       );
-      const next = await lines.next();
-      const answer = next.done ? '' : String(next.value).trim();
+      let next = await lines.next();
+      // A required value is asked again until given (or the input ends).
+      while (s.required && !next.done && String(next.value).trim() === '') {
+        io.stdout.write(`${s.prompt} (required): `);
+        next = await lines.next();
+      }
+      if (next.done) break;
+      const answer = String(next.value).trim();
       if (answer !== '') answers.set(s, answer);
-      else if (s.required && next.done) break;
     }
   } finally {
     rl.close();
