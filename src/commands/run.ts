@@ -35,8 +35,9 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
     });
     // Listen before starting: a SIGTERM during start-up must still end in a clean stop.
     const onSignal = () => quit();
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    // `on`, not `once`: a second SIGTERM while stopping must not kill the process mid-stop.
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     const daemon = await startDaemon({
       configPath: values.config,
       env: io.env,

@@ -44,7 +44,9 @@ export type HidResult = { kind: 'uid'; uid: Buffer } | { kind: 'error'; reason: 
 export function decimalToUid(digits: string, reverse: boolean): Buffer | null {
   if (!/^[0-9]{1,17}$/.test(digits)) return null;
   const value = BigInt(digits);
-  const size = digits.length <= 10 ? 4 : 7;
+  // Same rule as the resident import (OpenSID's tag_id_card): a 10-digit value above 2^32 - 1
+  // cannot come from a 4-byte card, so it is read as a 7-byte UID; both sides must agree.
+  const size = digits.length <= 10 && value <= 0xffffffffn ? 4 : 7;
   if (value >= 1n << BigInt(size * 8)) return null;
   const uid = Buffer.alloc(size);
   for (let i = size - 1, v = value; i >= 0; i--, v >>= 8n) uid[i] = Number(v & 0xffn);

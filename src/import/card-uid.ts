@@ -4,8 +4,8 @@
  * (up to 10 digits for a 4-byte UID, 17 for a 7-byte one), big-endian.
  */
 import { KioskError } from '../errors.ts';
+import { decimalToUid } from '../hardware/card-reader.hid.ts';
 
-const MAX_4 = 0xffffffffn;
 const MAX_7 = (1n << 56n) - 1n;
 
 /** Parses a hex UID of 4, 7 or 10 bytes (separators `:`, `-`, space allowed). */
@@ -35,17 +35,12 @@ export function uidFromDecimal(text: string): Buffer {
   }
   const value = BigInt(digits);
   if (value === 0n) throw new KioskError('import_invalid', `tag_id_card '${text}' is zero`);
-  const size = digits.length <= 10 && value <= MAX_4 ? 4 : 7;
   if (value > MAX_7) {
     throw new KioskError('import_invalid', `tag_id_card '${text}' is larger than a 7-byte card UID can be`);
   }
-  const out = Buffer.alloc(size);
-  let v = value;
-  for (let i = size - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  // The keyboard-reader adapter decodes typed digits with the same function, so a card imported
+  // from OpenSID matches the card when it is tapped.
+  return decimalToUid(digits, false)!;
 }
 
 /** Upper-case hex without separators, the form the CLI prints. */

@@ -1,8 +1,7 @@
 /**
  * `anjungan selftest`: pluggable checks, each `{ name, run(ctx) → { ok, detail, remedy } }`.
  * The device checks live in check-devices.ts; other checks are separate files in this folder
- * that export `default` (one check) or `checks` (several) and are listed in OPTIONAL_CHECKS,
- * loaded when present (check-mqtt.ts and check-clock.ts belong to the technician tooling).
+ * that export `default` (one check) or `checks` (several), listed in loadChecks().
  */
 import type { Config } from '../config/config.ts';
 import { errorMessage } from '../errors.ts';
@@ -32,29 +31,17 @@ export interface SelftestCheck {
   run(ctx: SelftestContext): Promise<CheckResult>;
 }
 
-/** Check modules owned elsewhere, loaded when they exist. */
-const OPTIONAL_CHECKS = ['./check-mqtt.ts', './check-clock.ts'];
-
-/** The device checks plus every optional check module that is present. */
+/**
+ * Every check, devices first. MQTT and clock checks are imported lazily (with literal paths, so
+ * the compiled build resolves them too) because they load the MQTT client.
+ */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const checks = [...DEVICE_CHECKS];
-  for (const file of OPTIONAL_CHECKS) {
-    let mod: { default?: SelftestCheck; checks?: SelftestCheck[] };
-    try {
-      mod = (await import(file)) as typeof mod;
-    } catch (err) {
-      // Absent is fine; a module that exists but fails to load is a bug worth seeing.
-      if (
-        (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
-        errorMessage(err).includes(file.slice(2))
-      )
-        continue;
-      throw err;
-    }
-    if (mod.default) checks.push(mod.default);
-    if (mod.checks) checks.push(...mod.checks);
-  }
-  return checks;
+  const [mqtt, clock] = await Promise.all([import('./check-mqtt.ts'), import('./check-clock.ts')]);
+  return [...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock)];
+}
+
+function modChecks(mod: { default?: SelftestCheck; checks?: SelftestCheck[] }): SelftestCheck[] {
+  return [...(mod.default ? [mod.default] : []), ...(mod.checks ?? [])];
 }
 
 export interface CheckOutcome extends CheckResult {

@@ -94,7 +94,7 @@ test('struct input_event is 24 bytes on 64-bit and 16 on 32-bit userland', () =>
   assert.is(inputEventSize('arm'), 16);
 });
 
-test('decimal → UID: 10 digits = 4 bytes, 17 digits = 7 bytes, reversed on request', () => {
+test('decimal → UID: up to 2^32 - 1 in ≤ 10 digits = 4 bytes, else 7 bytes, reversed on request', () => {
   const rows: [string, boolean, string | null][] = [
     ['2712847316', false, 'a1b2c3d4'],
     ['2712847316', true, 'd4c3b2a1'],
@@ -102,7 +102,8 @@ test('decimal → UID: 10 digits = 4 bytes, 17 digits = 7 bytes, reversed on req
     ['1304792892040950', false, '04a2b3c4d5e6f6'],
     ['01304792892040950', false, '04a2b3c4d5e6f6'],
     ['72057594037927935', false, 'ffffffffffffff'],
-    ['4294967296', false, null], // 10 digits but above 32 bits
+    // 10 digits but above 32 bits: no 4-byte card types it, so it is a 7-byte UID (as the OpenSID import reads it)
+    ['4294967296', false, '00000100000000'],
     ['720575940379279360', false, null], // 18 digits
     ['12a4', false, null],
   ];
