@@ -266,6 +266,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         display.stop(),
         indicator?.stop(),
       ]);
+      // Every register line is already fsynced; closing releases the file.
+      await register.close();
       logger.info('stopped');
     })();
     return stopping;
