@@ -6,22 +6,9 @@
  * The encoder renders blocks with exactly these functions, so what `renderDocumentText()`
  * returns is what the printer prints, line for line.
  */
+// Month names come from the one catalogue of resident-facing words (screens and letters agree).
+import { MONTHS } from '../display/text-id.ts';
 import type { PrintBlock, PrintDocument } from './print-document.ts';
-
-const MONTHS_ID = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-] as const;
 
 /** Characters NFKD does not decompose to ASCII but that have an obvious ASCII form. */
 const SPECIAL: Record<string, string> = {
@@ -194,14 +181,14 @@ export function renderDocumentText(doc: PrintDocument): string[] {
 
 /** "12 Agustus 1985" from a Date (local time). */
 export function formatTanggal(date: Date): string {
-  return `${date.getDate()} ${MONTHS_ID[date.getMonth()]} ${date.getFullYear()}`;
+  return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}`;
 }
 
 /** "12 Agustus 1985" from an ISO "1985-08-12"; anything else is returned as given. */
 export function formatIsoTanggal(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
   if (!m) return iso;
-  const month = MONTHS_ID[Number(m[2]) - 1];
+  const month = MONTHS[Number(m[2]) - 1];
   if (!month) return iso;
   return `${Number(m[3])} ${month} ${m[1]}`;
 }
