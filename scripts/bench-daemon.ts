@@ -73,7 +73,10 @@ function firstFrame(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`daemon did not show a screen in 30 s:\n${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`daemon did not show a screen in 30 s:\n${err}`)),
+      30_000,
+    );
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
     });
@@ -97,7 +100,13 @@ function readRssMb(pid: number): number {
 async function measureSessions(config: string): Promise<Record<string, number>> {
   const out = new (await import('node:stream')).PassThrough();
   out.resume();
-  const daemon = await startDaemon({ configPath: config, env: {}, stdin: null, stdout: out, logger: silentLogger() });
+  const daemon = await startDaemon({
+    configPath: config,
+    env: {},
+    stdin: null,
+    stdout: out,
+    logger: silentLogger(),
+  });
   const { display, printer } = daemon.adapters;
   const reader = daemon.adapters.sim.reader!;
   const buttons = daemon.adapters.sim.buttons!;

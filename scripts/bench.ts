@@ -62,7 +62,9 @@ const machine = {
   date: new Date().toISOString(),
 };
 console.table(rows);
-console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GiB, Node ${machine.node}`);
+console.log(
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GiB, Node ${machine.node}`,
+);
 writeFileSync('bench-results.json', `${JSON.stringify({ machine, results }, null, 2)}\n`);
 console.log('figures written to bench-results.json');
 process.exit(0);

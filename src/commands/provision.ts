@@ -323,7 +323,7 @@ const provision: Command = {
     const der = keys.publicKey.export({ format: 'der', type: 'spki' });
     const fingerprint = createHash('sha256').update(der).digest('hex').slice(0, 32).match(/.{4}/g)?.join(':');
     io.stdout.write(
-      [
+      `${[
         `config written: ${target}`,
         `village: ${config.village.kind.toUpperCase()} ${config.village.name} (${config.village.code}), device ${config.device.id}`,
         `keys: ${path.dirname(paths.uidKeyFile)} (${owner ?? 'owned by the current user'}, mode 0600)`,
@@ -336,7 +336,7 @@ const provision: Command = {
         '',
         ...simulatedPorts(config),
         'Next: anjungan residents import <file>, anjungan cards enroll <NIK>, anjungan selftest',
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   },
