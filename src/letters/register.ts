@@ -8,43 +8,35 @@
  * A number is reserved (and the line fsynced) BEFORE the print starts, so a power cut mid-print
  * leaves an entry `printing`, which the next start marks `interrupted`: the number is neither
  * given twice nor lost. The next sequence is the highest ever seen for (counter, year) + 1, so
- * failed and interrupted numbers are never reused either. Nothing is rewritten per letter and
- * every query is answered from in-memory indexes: the 100,001st letter costs what the first did.
+ * failed and interrupted numbers are never reused either. Nothing is rewritten per letter.
+ *
+ * The daemon keeps only a summary in memory (register-index.ts) and, beside the file,
+ * `register.checkpoint` (store/checkpoint.ts): the summary as of a byte offset, so that a start
+ * replays only the lines appended since. A checkpoint that does not match the file is ignored
+ * (whole-file replay). Read-only opens (CLI listings) keep every entry, as list()/find() need.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
-import { KioskError } from '../errors.ts';
+import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AppendLog } from '../store/append-log.ts';
+import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
 import type { LetterPolicy } from './letter-type.ts';
 import { formatLetterNumber, validateNumberFormat } from './numbering.ts';
+import {
+  type IndexSnapshot,
+  localDay,
+  localIso,
+  NeedsFullIndex,
+  type RegisterEntry,
+  RegisterIndex,
+  type RegisterStatus,
+  type StatusRecord,
+} from './register-index.ts';
 
-export type RegisterStatus = 'printing' | 'printed' | 'failed' | 'interrupted';
-
-export interface RegisterEntry {
-  id: string;
-  number: string;
-  letter_type: string;
-  seq: number;
-  year: number;
-  resident_ref: string;
-  nik_masked: string;
-  purpose: string;
-  policy: LetterPolicy;
-  /** Local time with offset, e.g. 2024-10-15T09:12:03.120+07:00. */
-  issued_at: string;
-  status: RegisterStatus;
-  reason: string | null;
-  updated_at: string;
-}
-
-interface StatusRecord {
-  op: 'status';
-  id: string;
-  status: RegisterStatus;
-  reason: string | null;
-  updated_at: string;
-}
+export type { RegisterEntry, RegisterStatus } from './register-index.ts';
+export { localDay, localIso } from './register-index.ts';
 
 export interface RegisterOptions {
   numbering: Config['letters']['numbering'];
@@ -58,53 +50,53 @@ const STATUSES = new Set<RegisterStatus>(['printing', 'printed', 'failed', 'inte
 const REPAIR_HINT =
   'the register is the village record of issued letters: copy the file somewhere safe, then remove or ' +
   'repair that line by hand and start again';
+/** A checkpoint is written after this many new lines (and on close). */
+const CHECKPOINT_EVERY = 500;
+/** Per-resident daily counts are kept in memory for this many days back. */
+const WINDOW_DAYS = 2;
+const DAY_MS = 86_400_000;
 
 export class LetterRegister {
   readonly file: string;
+  readonly checkpointFile: string;
   readonly interrupted: RegisterEntry[] = [];
   readonly #opts: RegisterOptions;
   #log: AppendLog | null = null;
-  readonly #byId = new Map<string, RegisterEntry>();
-  readonly #byNumber = new Map<string, RegisterEntry>();
-  /** Entries per resident: a resident has few letters, so a day/type scan is O(1)-ish. */
-  readonly #byRef = new Map<string, RegisterEntry[]>();
-  /** Letters not failed per local day (YYYY-MM-DD). */
-  readonly #perDay = new Map<string, number>();
-  /** Highest sequence per `year|letter_type` and per year (shared counter). */
-  readonly #maxByType = new Map<string, number>();
-  readonly #maxByYear = new Map<number, number>();
+  #index: RegisterIndex = RegisterIndex.full();
   /** Numbers handed out whose reserve line is still being written. */
   readonly #reserving = new Set<string>();
-  /** Repeated strings (types, purposes, statuses) stored once for 100,000 entries. */
-  readonly #intern = new Map<string, string>();
-  readonly #dayCache = new Map<number, string>();
-  #ordinal = 0;
-  #newest: number | null = null;
+  #lastOrdinal = 0;
+  /** Appends not yet applied to the index (a checkpoint is taken only when there are none). */
+  #inflight = 0;
+  /** File bytes whose lines the index holds. */
+  #appliedBytes = 0;
+  #checkpointLines = 0;
+  #checkpointing: Promise<void> = Promise.resolve();
 
   private constructor(file: string, opts: RegisterOptions) {
     this.file = file;
+    this.checkpointFile = path.join(path.dirname(file), 'register.checkpoint');
     this.#opts = opts;
   }
 
   /**
-   * Replays `<dataDir>/register.jsonl` (a torn last line is dropped with a warning, a damaged
-   * line elsewhere throws 'register_corrupt'), marks entries left `printing` as `interrupted`.
+   * Replays `<dataDir>/register.jsonl` (from its checkpoint when that matches; a torn last line
+   * is dropped with a warning, a damaged line elsewhere throws 'register_corrupt'), marks entries
+   * left `printing` as `interrupted`.
    */
   static async open(dataDir: string, opts: RegisterOptions): Promise<LetterRegister> {
     validateNumberFormat(opts.numbering.format);
     const reg = new LetterRegister(path.join(dataDir, 'register.jsonl'), opts);
-    reg.#log = await AppendLog.open(reg.file, {
-      logger: opts.logger,
-      corruptCode: 'register_corrupt',
-      repairHint: REPAIR_HINT,
-      readOnly: opts.readOnly ?? false,
-      onRecord: (record) => reg.#apply(record),
-    });
+    if (opts.readOnly) await reg.#replay(RegisterIndex.full());
+    else await reg.#openSummary();
+    reg.#lastOrdinal = Math.max(reg.#index.lastOrdinal, reg.#index.count);
+    reg.#appliedBytes = reg.#log!.size;
     if (!opts.readOnly) await reg.#markInterrupted();
     opts.logger.info(
-      { file: reg.file, entries: reg.#byId.size, interrupted: reg.interrupted.length },
+      { file: reg.file, entries: reg.#index.count, interrupted: reg.interrupted.length },
       'letter register opened',
     );
+    reg.#maybeCheckpoint();
     return reg;
   }
 
@@ -123,12 +115,11 @@ export class LetterRegister {
   }): Promise<RegisterEntry> {
     const log = this.#writable();
     const year = req.at.getFullYear();
-    const counter = this.#opts.numbering.counter;
-    const typeKey = `${year}|${req.letter_type}`;
-    let seq = (counter === 'shared' ? this.#maxByYear.get(year) : this.#maxByType.get(typeKey)) ?? 0;
+    const shared = this.#opts.numbering.counter === 'shared';
+    let seq = this.#index.maxSeq(year, req.letter_type, shared);
     let number: string;
-    // Belt and braces: a number must never repeat, even after a switch between counter modes
-    // or two types sharing a classification code.
+    // Numbers in flight count as used; and, belt and braces, a number must never repeat, even
+    // after a switch between counter modes or two types sharing a classification code.
     do {
       seq++;
       number = formatLetterNumber(this.#opts.numbering.format, {
@@ -137,12 +128,10 @@ export class LetterRegister {
         villageCode: this.#opts.villageCode,
         date: req.at,
       });
-    } while (this.#byNumber.has(number) || this.#reserving.has(number));
-    this.#bumpMax(year, req.letter_type, seq);
-    this.#ordinal++;
+    } while (this.#index.hasNumber(number) || this.#reserving.has(number));
     const at = localIso(req.at);
     const entry: RegisterEntry = {
-      id: `${at.slice(0, 10).replaceAll('-', '')}-${String(this.#ordinal).padStart(6, '0')}`,
+      id: `${at.slice(0, 10).replaceAll('-', '')}-${String(++this.#lastOrdinal).padStart(6, '0')}`,
       number,
       letter_type: req.letter_type,
       seq,
@@ -157,12 +146,17 @@ export class LetterRegister {
       updated_at: at,
     };
     this.#reserving.add(number);
+    this.#inflight++;
     try {
       await log.append(entry);
+      this.#index.add(entry, req.at.getTime());
+      this.#appliedBytes = log.size;
     } finally {
       this.#reserving.delete(number);
+      this.#inflight--;
     }
-    this.#index(entry);
+    this.#index.advanceWindow(localDay(new Date(req.at.getTime() - WINDOW_DAYS * DAY_MS)));
+    this.#maybeCheckpoint();
     return { ...entry };
   }
 
@@ -179,35 +173,35 @@ export class LetterRegister {
   /** Letters of this type issued to this resident on `now`'s local day, failed ones excepted. */
   issuedToday(resident_ref: string, letter_type: string, now: Date): number {
     const day = localDay(now);
-    let n = 0;
-    for (const e of this.#byRef.get(resident_ref) ?? []) {
-      if (e.letter_type === letter_type && e.status !== 'failed' && this.#dayOf(e) === day) n++;
-    }
-    return n;
+    return (
+      this.#index.issuedOn(resident_ref, letter_type, day) ??
+      this.#full().issuedOn(resident_ref, letter_type, day)!
+    );
   }
 
   /** Letters issued (not failed) on that local day. */
   countOn(day: Date): number {
-    return this.#perDay.get(localDay(day)) ?? 0;
+    return this.#index.countOn(localDay(day));
   }
 
   /** The newest issued_at: the system clock must never be earlier than this. */
   newestTime(): Date | null {
-    return this.#newest === null ? null : new Date(this.#newest);
+    return this.#index.newest === null ? null : new Date(this.#index.newest);
   }
 
   find(number: string): RegisterEntry | undefined {
-    const e = this.#byNumber.get(number);
+    const e = this.#full().findNumber(number);
     return e === undefined ? undefined : { ...e };
   }
 
   /** Entries in issue order, filtered by local date (YYYY-MM-DD), month (YYYY-MM) and type id. */
   list(filter: { date?: string; month?: string; type?: string } = {}): RegisterEntry[] {
+    const index = this.#full();
     const out: RegisterEntry[] = [];
-    for (const e of this.#byId.values()) {
+    for (const e of index.entries()) {
       if (filter.type !== undefined && e.letter_type !== filter.type) continue;
       if (filter.date !== undefined || filter.month !== undefined) {
-        const day = this.#dayOf(e);
+        const day = index.dayOf(e);
         if (filter.date !== undefined && day !== filter.date) continue;
         if (filter.month !== undefined && day.slice(0, 7) !== filter.month) continue;
       }
@@ -218,13 +212,119 @@ export class LetterRegister {
 
   /** Number of entries (all statuses). */
   size(): number {
-    return this.#byId.size;
+    return this.#index.count;
   }
 
-  /** Closes the file (waits for appends in flight). */
+  /** Closes the file (waits for appends in flight) and leaves a checkpoint for the next start. */
   async close(): Promise<void> {
-    await this.#log?.close();
+    const log = this.#log;
+    if (log === null) return;
+    await log.close();
     this.#log = null;
+    if (
+      !this.#opts.readOnly &&
+      !this.#index.full &&
+      this.#inflight === 0 &&
+      log.lines > this.#checkpointLines
+    ) {
+      this.#startCheckpoint(log);
+    }
+    await this.#checkpointing;
+  }
+
+  async #openSummary(): Promise<void> {
+    const logger = this.#opts.logger;
+    const windowStart = localDay(new Date(Date.now() - WINDOW_DAYS * DAY_MS));
+    const cp = await readCheckpoint<IndexSnapshot>(this.checkpointFile, this.file);
+    let reason = cp.ok ? null : cp.reason;
+    let index: RegisterIndex | null = null;
+    if (cp.ok) {
+      try {
+        index = RegisterIndex.fromSnapshot(cp.state);
+        // Made "after" now: the clock went back; the daily counts we need are not in it.
+        if (index.windowStart > windowStart) throw new Error('made at a later date than now');
+      } catch (err) {
+        index = null;
+        reason = errorMessage(err);
+      }
+    }
+    if (reason !== null) {
+      logger.info(
+        { file: this.checkpointFile, reason },
+        'no usable register checkpoint: reading the whole register',
+      );
+    }
+    try {
+      if (cp.ok && index !== null) {
+        await this.#replay(index, cp.position);
+        this.#checkpointLines = cp.position.lines;
+      } else {
+        await this.#replay(RegisterIndex.summary(windowStart));
+      }
+    } catch (err) {
+      if (!(err instanceof NeedsFullIndex)) throw err;
+      logger.warn(
+        { file: this.file, reason: err.message },
+        'the register has lines the compact index does not take: keeping every entry in memory',
+      );
+      await this.#replay(RegisterIndex.full());
+    }
+    this.#index.advanceWindow(windowStart);
+  }
+
+  async #replay(index: RegisterIndex, from?: { offset: number; lines: number }): Promise<void> {
+    this.#index = index;
+    this.#log = await AppendLog.open(this.file, {
+      logger: this.#opts.logger,
+      corruptCode: 'register_corrupt',
+      repairHint: REPAIR_HINT,
+      readOnly: this.#opts.readOnly ?? false,
+      from,
+      onRecord: (record) => applyRecord(index, record),
+    });
+  }
+
+  /**
+   * The index with every entry: the summary cannot answer (a listing, an old day). Read from
+   * the file, which holds everything applied so far; from then on this register keeps it.
+   */
+  #full(): RegisterIndex {
+    if (this.#index.full) return this.#index;
+    const full = RegisterIndex.full();
+    const bytes = Buffer.alloc(this.#appliedBytes);
+    const fd = openSync(this.file, 'r');
+    try {
+      for (let done = 0; done < bytes.length; ) {
+        const n = readSync(fd, bytes, done, bytes.length - done, done);
+        if (n === 0) throw new Error('file shrank');
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    let lineNo = 0;
+    for (let start = 0; start < bytes.length; ) {
+      let stop = bytes.indexOf(0x0a, start);
+      if (stop < 0) stop = bytes.length;
+      lineNo++;
+      const text = bytes.toString('utf8', start, stop);
+      start = stop + 1;
+      if (text.trim() === '') continue;
+      try {
+        applyRecord(full, JSON.parse(text));
+      } catch (err) {
+        throw new KioskError(
+          'register_corrupt',
+          `${this.file} line ${lineNo} is damaged (${errorMessage(err)}); ${REPAIR_HINT}`,
+        );
+      }
+    }
+    this.#opts.logger.info(
+      { file: this.file, entries: full.count },
+      'letter register: every entry now in memory',
+    );
+    this.#index = full;
+    return full;
   }
 
   async #changeStatus(
@@ -234,7 +334,7 @@ export class LetterRegister {
     at: Date,
   ): Promise<RegisterEntry> {
     const log = this.#writable();
-    const e = this.#byId.get(id);
+    const e = this.#index.get(id) ?? this.#full().get(id);
     if (e === undefined) throw new KioskError('usage', `no register entry ${id}`);
     if (e.status === status) return { ...e };
     if (e.status !== 'printing') {
@@ -244,15 +344,21 @@ export class LetterRegister {
       );
     }
     const record: StatusRecord = { op: 'status', id, status, reason, updated_at: localIso(at) };
-    await log.append(record);
-    this.#applyStatus(e, record);
-    return { ...e };
+    this.#inflight++;
+    try {
+      await log.append(record);
+      this.#index.setStatus(record);
+      this.#appliedBytes = log.size;
+    } finally {
+      this.#inflight--;
+    }
+    this.#maybeCheckpoint();
+    return { ...(this.#index.get(id) ?? e) };
   }
 
   async #markInterrupted(): Promise<void> {
     const now = new Date();
-    for (const e of this.#byId.values()) {
-      if (e.status !== 'printing') continue;
+    for (const e of this.#index.printing()) {
       const reason = 'power cut or crash while printing';
       const record: StatusRecord = {
         op: 'status',
@@ -262,7 +368,8 @@ export class LetterRegister {
         updated_at: localIso(now),
       };
       await this.#writable().append(record);
-      this.#applyStatus(e, record);
+      this.#index.setStatus(record);
+      this.#appliedBytes = this.#log!.size;
       this.interrupted.push({ ...e });
       this.#opts.logger.warn(
         { id: e.id, number: e.number, letter_type: e.letter_type },
@@ -271,83 +378,44 @@ export class LetterRegister {
     }
   }
 
+  #maybeCheckpoint(): void {
+    const log = this.#log;
+    if (log === null || this.#opts.readOnly || this.#index.full || this.#inflight > 0) return;
+    if (log.lines - this.#checkpointLines >= CHECKPOINT_EVERY) this.#startCheckpoint(log);
+  }
+
+  /** Snapshots the index now (it matches the file exactly) and writes it in the background. */
+  #startCheckpoint(log: AppendLog): void {
+    const position = { offset: log.size, lines: log.lines };
+    const state = this.#index.snapshot();
+    this.#checkpointLines = position.lines;
+    this.#checkpointing = this.#checkpointing
+      .then(() => writeCheckpoint(this.checkpointFile, this.file, position, state))
+      .catch((err: unknown) =>
+        this.#opts.logger.warn({ file: this.checkpointFile, err }, 'could not write the register checkpoint'),
+      );
+  }
+
   #writable(): AppendLog {
     if (this.#log === null || this.#opts.readOnly) {
       throw new KioskError('usage', `${this.file} is opened read-only or closed`);
     }
     return this.#log;
   }
+}
 
-  /** Replay of one line. Validates fully before changing anything (a torn line may parse). */
-  #apply(record: unknown): void {
-    const r = record as Record<string, unknown>;
-    if (typeof r !== 'object' || r === null) throw new Error('not a JSON object');
-    if (r.op === 'status') {
-      const s = checkStatus(r);
-      const e = this.#byId.get(s.id);
-      if (e === undefined) throw new Error(`status change for unknown entry ${s.id}`);
-      this.#applyStatus(e, s);
-      return;
-    }
-    const e = checkEntry(r);
-    const t = Date.parse(e.issued_at);
-    if (Number.isNaN(t)) throw new Error('issued_at is not a time');
-    if (this.#byId.has(e.id)) throw new Error(`duplicate entry id ${e.id}`);
-    this.#ordinal++;
-    this.#bumpMax(e.year, e.letter_type, e.seq);
-    this.#index(e, t);
+/** Replay of one line. Validates fully before changing anything (a torn line may parse). */
+function applyRecord(index: RegisterIndex, record: unknown): void {
+  const r = record as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null) throw new Error('not a JSON object');
+  if (r.op === 'status') {
+    index.setStatus(checkStatus(r));
+    return;
   }
-
-  #index(e: RegisterEntry, t = Date.parse(e.issued_at)): void {
-    e.letter_type = this.#str(e.letter_type);
-    e.purpose = this.#str(e.purpose);
-    this.#byId.set(e.id, e);
-    this.#byNumber.set(e.number, e);
-    const list = this.#byRef.get(e.resident_ref);
-    if (list === undefined) this.#byRef.set(e.resident_ref, [e]);
-    else list.push(e);
-    if (this.#newest === null || t > this.#newest) this.#newest = t;
-    if (e.status !== 'failed') this.#countDay(e, 1, t);
-  }
-
-  /** Local day of an entry; memoised per quarter hour (every UTC offset is a multiple of 15 min). */
-  #dayOf(e: RegisterEntry, t = Date.parse(e.issued_at)): string {
-    const bucket = Math.floor(t / 900_000);
-    let day = this.#dayCache.get(bucket);
-    if (day === undefined) {
-      if (this.#dayCache.size > 10_000) this.#dayCache.clear();
-      day = localDay(new Date(t));
-      this.#dayCache.set(bucket, day);
-    }
-    return day;
-  }
-
-  #applyStatus(e: RegisterEntry, s: StatusRecord): void {
-    if (e.status !== 'failed' && s.status === 'failed') this.#countDay(e, -1);
-    if (e.status === 'failed' && s.status !== 'failed') this.#countDay(e, 1);
-    e.status = s.status;
-    e.reason = s.reason === null ? null : this.#str(s.reason);
-    e.updated_at = s.updated_at;
-  }
-
-  #countDay(e: RegisterEntry, delta: number, t?: number): void {
-    const day = this.#dayOf(e, t);
-    this.#perDay.set(day, (this.#perDay.get(day) ?? 0) + delta);
-  }
-
-  #bumpMax(year: number, type: string, seq: number): void {
-    const key = `${year}|${type}`;
-    if (seq > (this.#maxByType.get(key) ?? 0)) this.#maxByType.set(key, seq);
-    if (seq > (this.#maxByYear.get(year) ?? 0)) this.#maxByYear.set(year, seq);
-  }
-
-  #str(s: string): string {
-    const known = this.#intern.get(s);
-    if (known !== undefined) return known;
-    // Only for low-variety fields (types, purposes, reasons); capped in case a file is odd.
-    if (this.#intern.size < 10_000) this.#intern.set(s, s);
-    return s;
-  }
+  const e = checkEntry(r);
+  const t = Date.parse(e.issued_at);
+  if (Number.isNaN(t)) throw new Error('issued_at is not a time');
+  index.add(e, t);
 }
 
 /** Validates a reserve line in place (no copy: 100,000 of them are replayed at start). */
@@ -385,22 +453,4 @@ function checkStatus(r: Record<string, unknown>): StatusRecord {
     reason: typeof r.reason === 'string' ? r.reason : null,
     updated_at: r.updated_at,
   };
-}
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-
-/** YYYY-MM-DD of the local day (the kiosk's time zone, Asia/Jakarta on the Pi). */
-export function localDay(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** ISO 8601 in local time with its UTC offset: what the village reads in the register file. */
-export function localIso(d: Date): string {
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const abs = Math.abs(off);
-  return (
-    `${localDay(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
 }

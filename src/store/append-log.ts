@@ -28,7 +28,15 @@ export interface AppendLogOptions {
   repairHint: string;
   /** Read only: no torn-line repair, no appends (a CLI reading while the daemon runs). */
   readOnly?: boolean;
+  /** Replay only what follows this position (a checkpoint of the state before it). */
+  from?: { offset: number; lines: number };
 }
+
+/**
+ * Thrown by `onRecord` to abandon the replay as it is (not a damaged line): open() rejects with
+ * it unchanged and nothing in the file is touched.
+ */
+export class ReplayAbort extends Error {}
 
 export class AppendLog {
   readonly file: string;
@@ -47,6 +55,11 @@ export class AppendLog {
   /** Number of good lines in the file. */
   get lines(): number {
     return this.#lines;
+  }
+
+  /** Bytes of good lines in the file (appends included once they resolved). */
+  get size(): number {
+    return this.#size;
   }
 
   /** Replays `file` (missing = empty) through `opts.onRecord`, then opens it for appending. */
@@ -80,8 +93,9 @@ export class AppendLog {
   /** Appends one record as a JSON line; resolves once it is on disk. */
   append(record: unknown): Promise<void> {
     if (this.#fh === null) throw new Error(`${this.file} was opened read-only or is closed`);
+    const text = `${JSON.stringify(record)}\n`;
     const run = this.#queue.then(async () => {
-      await this.#write(`${JSON.stringify(record)}\n`);
+      await this.#write(text);
       this.#lines++;
     });
     this.#queue = run.catch(() => {});
@@ -125,12 +139,13 @@ async function replay(
       return { goodSize: 0, lines: 0, tornBytes: 0, needsNewline: false };
     throw new KioskError(opts.corruptCode, `cannot read ${file}: ${errorMessage(err)}`, { cause: err });
   }
-  let lineNo = 0;
-  let pos = 0; // file offset of `carry`'s first byte
+  let lineNo = opts.from?.lines ?? 0;
+  let pos = opts.from?.offset ?? 0; // file offset of `carry`'s first byte
+  let readPos = pos;
   let carry: Buffer = Buffer.alloc(0);
   // The last non-empty line that failed to parse; an error only if another line follows it.
   let pending: { lineNo: number; offset: number; reason: string } | null = null;
-  let goodSize = 0;
+  let goodSize = pos;
   const chunk = Buffer.allocUnsafe(CHUNK);
 
   const handle = (line: Buffer, offset: number, hasNewline: boolean): void => {
@@ -151,6 +166,7 @@ async function replay(
     try {
       opts.onRecord(record, lineNo);
     } catch (err) {
+      if (err instanceof ReplayAbort) throw err;
       if (!hasNewline) {
         // A torn line can still parse ("…" cut at a comma is not JSON, but "12" of "123" is).
         pending = { lineNo, offset, reason: errorMessage(err) };
@@ -163,8 +179,9 @@ async function replay(
 
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(chunk, 0, CHUNK, null);
+      const { bytesRead } = await fh.read(chunk, 0, CHUNK, readPos);
       if (bytesRead === 0) break;
+      readPos += bytesRead;
       let buf =
         carry.length > 0
           ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
