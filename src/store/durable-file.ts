@@ -12,7 +12,7 @@
  * A missing file with no backup is a first start (lowdb keeps its default data). A file that
  * exists but cannot be used is never treated as empty.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { errorMessage, KioskError } from '../errors.ts';
@@ -131,7 +131,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
   async #attempt(file: string): Promise<Attempt<T>> {
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      // Sync on purpose: Node reads and decodes it natively in one go. The async readFile(…,
+      // 'utf8') decodes chunk by chunk (young-generation churn that grows the heap for good), and
+      // reading a Buffer first keeps a second copy of the file alive until a full GC.
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
       return { kind: 'bad', reason: errorMessage(err) };

@@ -1,12 +1,18 @@
 /**
  * Residents keyed by NIK and card bindings keyed by HMAC(UID), in `<data_dir>/residents.json`
- * through lowdb and the power-loss-safe DurableJsonFile adapter.
+ * through lowdb and the power-loss-safe DurableJsonFile adapter. Format 2:
  *
- *   { "version": 1, "key_id": "…", "residents": { "<nik>": Resident }, "cards": { "<card_key>": { nik, bound_at } } }
+ *   { "version": 2, "key_id": "…", "fields": ["nik", …],
+ *     "residents": "<nik>\t<no_kk>\t…\n<nik>\t…", "cards": { "<card_key>": { nik, bound_at } } }
  *
- * Lookups by card and by resident reference go through in-memory Maps rebuilt on open and kept
- * current on every change, so a tap costs the same with 10 or 100,000 residents. Every mutating
- * call is exactly one durable write of the whole document (bulk imports included).
+ * Residents are rows of text sorted by NIK in one string (see resident-rows.ts): 100,000 of them
+ * load in a fraction of the time and memory objects take, and the sorted rows are the NIK index. Card
+ * bindings stay objects keyed by card key (that object is the O(1) card index). Format 1 (residents
+ * as objects keyed by NIK) is read as well and written as format 2 at the next change.
+ *
+ * Resident refs (an HMAC per NIK) are computed when asked for and remembered for the residents
+ * seen lately; a ref never seen resolves through a one-time table of all refs (CLI listings).
+ * Every mutating call is exactly one durable write of the whole document (bulk imports included).
  */
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -15,6 +21,7 @@ import type { Logger } from '../log.ts';
 import { DurableJsonFile } from './durable-file.ts';
 import { cardKey, residentRef } from './keys.ts';
 import { maskNik, RESIDENT_FIELDS, type Resident } from './resident.ts';
+import { decodeRow, encodeRow, RowTable } from './resident-rows.ts';
 
 export interface CardBinding {
   nik: string;
@@ -22,16 +29,21 @@ export interface CardBinding {
 }
 
 export interface ResidentsDocument {
-  version: 1;
+  version: 2;
   /** Fingerprint of the UID key the card keys were made with (detects a replaced key file). */
   key_id?: string;
-  residents: Record<string, Resident>;
+  /** Field order of the rows. */
+  fields: string[];
+  /** One row per resident, sorted by NIK, joined by newlines (see resident-rows.ts). */
+  residents: string;
   cards: Record<string, CardBinding>;
 }
 
 export type UpsertResult = { added: number; updated: number; unchanged: number; removed: number };
 
 const NIK_RE = /^\d{16}$/;
+/** Refs remembered from refOf() (a tap computes its resident's ref; issuing resolves it). */
+const RECENT_REFS = 4096;
 
 export class ResidentStore {
   readonly file: string;
@@ -39,15 +51,14 @@ export class ResidentStore {
   readonly #uidKey: Buffer;
   readonly #keyId: string;
   readonly #logger: Logger;
-  #cardIndex = new Map<string, string>();
-  /** Resident refs both ways. Refs are HMACs (~2-3 µs each, ~0.3 s for 100,000 residents), so
-   * they are computed in the background after open; a lookup that needs one sooner computes
-   * the rest on the spot. */
-  readonly #refToNik = new Map<string, string>();
-  readonly #nikToRef = new Map<string, string>();
-  #unhashed: string[] = [];
-  #warming: NodeJS.Immediate | null = null;
-  #count = 0;
+  /** ref → NIK for recently computed refs, oldest first. */
+  readonly #recentRefs = new Map<string, string>();
+  /** ref → NIK for every resident, built on the first byRef() of a ref not seen lately. */
+  #allRefs: Map<string, string> | null = null;
+  /** The residents of the current document (same string, plus row offsets). */
+  #table = RowTable.fromText('');
+  /** Format of the file as read (1 is converted in memory and written as 2 at the next change). */
+  #readFormat = 2;
   /** Mutations run one at a time so each sees the previous one's result. */
   #lock: Promise<unknown> = Promise.resolve();
 
@@ -56,7 +67,15 @@ export class ResidentStore {
     this.#uidKey = uidKey;
     this.#keyId = keyId(uidKey);
     this.#logger = logger;
-    const adapter = new DurableJsonFile<ResidentsDocument>(file, { logger, validate: validateDocument });
+    const adapter = new DurableJsonFile<ResidentsDocument>(file, {
+      logger,
+      validate: (data) => {
+        const { doc, table, format } = toCurrentFormat(data);
+        this.#readFormat = format;
+        this.#table = table;
+        return doc;
+      },
+    });
     this.#db = new Low<ResidentsDocument>(adapter, emptyDocument(this.#keyId));
   }
 
@@ -68,33 +87,35 @@ export class ResidentStore {
     const store = new ResidentStore(path.join(dataDir, 'residents.json'), uidKey, logger);
     await store.#db.read();
     store.#checkKey();
-    for (const r of Object.values(store.#residents)) shareStrings(r);
-    store.#reindex(true);
+    if (store.#readFormat !== 2) {
+      logger.info(
+        { file: store.file, format: store.#readFormat },
+        'resident file in an older format: it is rewritten as format 2 at the next change',
+      );
+    }
     logger.info(
-      { file: store.file, residents: store.count(), cards: store.#cardIndex.size },
+      { file: store.file, residents: store.count(), cards: Object.keys(store.#cards).length },
       'resident store opened',
     );
     return store;
   }
 
   get(nik: string): Resident | undefined {
-    return Object.hasOwn(this.#residents, nik) ? this.#residents[nik] : undefined;
+    const i = this.#table.find(nik);
+    return i < 0 ? undefined : decodeRow(this.#table.row(i));
   }
 
   /** The resident behind a `resident_ref` (see residentRef()). */
   byRef(ref: string): Resident | undefined {
-    let nik = this.#refToNik.get(ref);
-    if (nik === undefined && this.#unhashed.length > 0) {
-      this.#hashRefs(Number.POSITIVE_INFINITY);
-      nik = this.#refToNik.get(ref);
-    }
+    const nik = this.#recentRefs.get(ref) ?? this.#refTable().get(ref);
     return nik === undefined ? undefined : this.get(nik);
   }
 
-  /** The resident bound to this card UID, if any. O(1). */
+  /** The resident bound to this card UID, if any. O(1) for the card, O(log n) for the resident. */
   findByCard(uid: Buffer): Resident | undefined {
-    const nik = this.#cardIndex.get(this.cardKeyOf(uid));
-    return nik === undefined ? undefined : this.get(nik);
+    const key = this.cardKeyOf(uid);
+    const cards = this.#cards;
+    return Object.hasOwn(cards, key) ? this.get(cards[key]!.nik) : undefined;
   }
 
   cardKeyOf(uid: Buffer): string {
@@ -102,15 +123,19 @@ export class ResidentStore {
   }
 
   refOf(nik: string): string {
-    return this.#nikToRef.get(nik) ?? residentRef(this.#uidKey, nik);
+    const ref = residentRef(this.#uidKey, nik);
+    this.#recentRefs.delete(ref);
+    this.#recentRefs.set(ref, nik);
+    if (this.#recentRefs.size > RECENT_REFS) this.#recentRefs.delete(this.#recentRefs.keys().next().value!);
+    return ref;
   }
 
   count(): number {
-    return this.#count;
+    return this.#table.length;
   }
 
   all(): Resident[] {
-    return Object.values(this.#residents);
+    return this.#table.rows().map(decodeRow);
   }
 
   /**
@@ -120,33 +145,44 @@ export class ResidentStore {
   async upsertMany(residents: Resident[], opts: { replace?: boolean } = {}): Promise<UpsertResult> {
     const result = await this.#mutate(() => {
       const result: UpsertResult = { added: 0, updated: 0, unchanged: 0, removed: 0 };
-      const incoming = new Map<string, Resident>();
+      const incoming = new Map<string, string>();
       for (const r of residents) {
         if (!NIK_RE.test(r.nik)) {
           throw new KioskError('import_invalid', `NIK ${maskNik(r.nik)} is not 16 digits; nothing was saved`);
         }
-        incoming.set(r.nik, normalise(r));
+        incoming.set(r.nik, encodeRow(r));
       }
-      const next: Record<string, Resident> = opts.replace ? {} : { ...this.#residents };
-      for (const [nik, r] of incoming) {
-        const old = this.get(nik);
-        if (old === undefined) result.added++;
-        else if (sameResident(old, r)) result.unchanged++;
-        else result.updated++;
-        next[nik] = old !== undefined && sameResident(old, r) ? old : r;
+      const table = this.#table;
+      const changedRows = new Map<number, string>();
+      const added: string[] = [];
+      for (const [nik, row] of incoming) {
+        const i = table.find(nik);
+        if (i < 0) {
+          result.added++;
+          added.push(row);
+        } else if (table.row(i) === row) result.unchanged++;
+        else {
+          result.updated++;
+          changedRows.set(i, row);
+        }
+      }
+      let next = table;
+      if (opts.replace) {
+        next = RowTable.fromRows([...incoming.values()]);
+        result.removed = table.length - (incoming.size - result.added);
+      } else if (added.length + changedRows.size > 0) {
+        const rows = table.rows();
+        for (const [i, row] of changedRows) rows[i] = row;
+        next = RowTable.fromRows(rows.concat(added));
       }
       let cards = this.#cards;
-      if (opts.replace) {
-        result.removed = this.count() - (incoming.size - result.added);
-        if (result.removed > 0) cards = dropBindings(cards, (nik) => !Object.hasOwn(next, nik));
-      }
+      if (result.removed > 0) cards = dropBindings(cards, (nik) => next.find(nik) < 0);
       const changed = result.added + result.updated + result.removed > 0;
-      return { changed, doc: { ...this.#db.data, residents: next, cards }, value: result };
+      return { changed, doc: { ...this.#db.data, residents: next.text, cards }, value: result, table: next };
     });
     this.#logger.info({ ...result, replace: opts.replace ?? false, total: this.count() }, 'residents saved');
     return result;
   }
-
   /**
    * Binds a card to a resident. Throws 'resident_not_found', 'card_random_uid' (a UID that
    * changes per tap cannot identify anyone) or 'card_already_bound' (bound to another NIK,
@@ -164,7 +200,7 @@ export class ResidentStore {
       let changed = 0;
       for (const { uid, nik } of pairs) {
         checkUid(uid);
-        if (this.get(nik) === undefined) {
+        if (this.#table.find(nik) < 0) {
           throw new KioskError(
             'resident_not_found',
             `no resident with NIK ${maskNik(nik)}; import the residents first`,
@@ -216,24 +252,35 @@ export class ResidentStore {
     }));
   }
 
-  get #residents(): Record<string, Resident> {
-    return this.#db.data.residents;
-  }
-
   get #cards(): Record<string, CardBinding> {
     return this.#db.data.cards;
+  }
+
+  /** ref → NIK for every resident (an HMAC each: ~0.3 s per 100,000), made once when needed. */
+  #refTable(): Map<string, string> {
+    if (this.#allRefs === null) {
+      const table = new Map<string, string>();
+      for (let i = 0; i < this.#table.length; i++) {
+        const nik = this.#table.key(i);
+        table.set(residentRef(this.#uidKey, nik), nik);
+      }
+      this.#allRefs = table;
+    }
+    return this.#allRefs;
   }
 
   /**
    * Runs `change` (which builds the next document without touching the current one), writes it
    * durably, and only then makes it current: a failed write leaves memory as the disk is.
    */
-  #mutate<V>(change: () => { changed: boolean; doc: ResidentsDocument; value: V }): Promise<V> {
+  #mutate<V>(
+    change: () => { changed: boolean; doc: ResidentsDocument; value: V; table?: RowTable },
+  ): Promise<V> {
     const run = this.#lock.then(async () => {
-      const { changed, doc, value } = change();
+      const { changed, doc, value, table } = change();
       if (!changed) return value;
       const previous = this.#db.data;
-      this.#db.data = { ...doc, version: 1, key_id: this.#keyId };
+      this.#db.data = { ...doc, version: 2, key_id: this.#keyId, fields: [...RESIDENT_FIELDS] };
       try {
         await this.#db.write();
       } catch (err) {
@@ -246,45 +293,15 @@ export class ResidentStore {
           },
         );
       }
-      this.#reindex(doc.residents !== previous.residents);
+      this.#readFormat = 2;
+      if (table !== undefined && table !== this.#table) {
+        this.#table = table;
+        this.#allRefs = null;
+      }
       return value;
     });
     this.#lock = run.catch(() => {});
     return run;
-  }
-
-  #reindex(residentsChanged: boolean): void {
-    const cardIndex = new Map<string, string>();
-    for (const [key, b] of Object.entries(this.#cards)) cardIndex.set(key, b.nik);
-    this.#cardIndex = cardIndex;
-    if (!residentsChanged) return;
-    const residents = this.#residents;
-    for (const [nik, ref] of this.#nikToRef) {
-      if (Object.hasOwn(residents, nik)) continue;
-      this.#nikToRef.delete(nik);
-      this.#refToNik.delete(ref);
-    }
-    const niks = Object.keys(residents);
-    this.#count = niks.length;
-    this.#unhashed = niks.filter((nik) => !this.#nikToRef.has(nik));
-    if (this.#warming === null && this.#unhashed.length > 0) this.#warming = setImmediate(() => this.#warm());
-  }
-
-  /** Background ref computation in slices, so that a tap right after start is not held up. */
-  #warm(): void {
-    this.#hashRefs(2000);
-    this.#warming = this.#unhashed.length > 0 ? setImmediate(() => this.#warm()) : null;
-  }
-
-  #hashRefs(max: number): void {
-    const residents = this.#residents;
-    for (let i = 0; i < max && this.#unhashed.length > 0; i++) {
-      const nik = this.#unhashed.pop()!;
-      if (!Object.hasOwn(residents, nik) || this.#nikToRef.has(nik)) continue;
-      const ref = residentRef(this.#uidKey, nik);
-      this.#nikToRef.set(nik, ref);
-      this.#refToNik.set(ref, nik);
-    }
   }
 
   #checkKey(): void {
@@ -300,53 +317,67 @@ export class ResidentStore {
 }
 
 function emptyDocument(keyIdValue: string): ResidentsDocument {
-  return { version: 1, key_id: keyIdValue, residents: {}, cards: {} };
+  return { version: 2, key_id: keyIdValue, fields: [...RESIDENT_FIELDS], residents: '', cards: {} };
 }
 
 function keyId(uidKey: Buffer): string {
   return cardKey(uidKey, Buffer.from('anjungan:key-id')).slice(0, 16);
 }
 
-/** Shape check on load: a document that parses but is not ours is as bad as garbage. */
-function validateDocument(data: unknown): ResidentsDocument {
-  const doc = data as Partial<ResidentsDocument> | null;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
-  if (doc.version !== 1) throw new Error(`version ${String(doc.version)}, expected 1`);
-  if (typeof doc.residents !== 'object' || doc.residents === null) throw new Error('no "residents" object');
-  if (typeof doc.cards !== 'object' || doc.cards === null) throw new Error('no "cards" object');
-  return doc as ResidentsDocument;
-}
-
-/** Keeps exactly the known fields, as strings (a stray field from an import is not stored). */
-function normalise(r: Resident): Resident {
-  const out = {} as Record<keyof Resident, string>;
-  for (const f of RESIDENT_FIELDS) out[f] = String(r[f] ?? '').trim();
-  return shareStrings(out as Resident);
-}
-
-/** Fields whose values repeat across residents (a family, a dusun, a job, a birthday). */
-const SHARED_FIELDS = RESIDENT_FIELDS.filter((f) => f !== 'nik' && f !== 'nama');
-const pool = new Map<string, string>();
-
 /**
- * JSON.parse gives every value its own string; with 100,000 residents the repeated "ISLAM",
- * "PETANI/PEKEBUN", "001"… cost tens of MB. Point equal values at one copy (the kiosk's memory
- * budget is 120 MB on a Pi).
+ * Shape check on load (a document that parses but is not ours is as bad as garbage), and the
+ * conversion of older formats to the current one.
  */
-function shareStrings(r: Resident): Resident {
-  const rec = r as unknown as Record<string, string>;
-  for (const f of SHARED_FIELDS) {
-    const v = rec[f];
-    if (typeof v !== 'string') continue;
-    const known = pool.get(v);
-    if (known !== undefined) rec[f] = known;
-    else if (pool.size < 500_000) pool.set(v, v);
+function toCurrentFormat(data: unknown): { doc: ResidentsDocument; table: RowTable; format: number } {
+  const doc = data as Record<string, unknown> | null;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('not a JSON object');
+  if (typeof doc.cards !== 'object' || doc.cards === null || Array.isArray(doc.cards))
+    throw new Error('no "cards" object');
+  const cards = doc.cards as Record<string, CardBinding>;
+  const key_id = typeof doc.key_id === 'string' ? doc.key_id : undefined;
+  if (doc.version === 1) {
+    const residents = doc.residents as Record<string, Resident> | null;
+    if (typeof residents !== 'object' || residents === null) throw new Error('no "residents" object');
+    const table = RowTable.fromRows(Object.values(residents).map(encodeRow));
+    return { doc: current(key_id, table, cards), table, format: 1 };
   }
-  return r;
+  if (doc.version !== 2) throw new Error(`version ${String(doc.version)}, expected 2 (or 1)`);
+  const fields = doc.fields;
+  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string') || fields[0] !== 'nik')
+    throw new Error('no "fields" list starting with nik');
+  if (typeof doc.residents !== 'string') throw new Error('no "residents" text');
+  let table = RowTable.fromText(doc.residents);
+  if (!sameFields(fields as string[])) {
+    table = RowTable.fromRows(table.rows().map((row) => reorder(row, fields as string[])));
+  }
+  return { doc: current(key_id, table, cards), table, format: 2 };
 }
 
-function sameResident(a: Resident, b: Resident): boolean {
-  return RESIDENT_FIELDS.every((f) => a[f] === b[f]);
+function current(
+  key_id: string | undefined,
+  table: RowTable,
+  cards: Record<string, CardBinding>,
+): ResidentsDocument {
+  return { version: 2, key_id, fields: [...RESIDENT_FIELDS], residents: table.text, cards };
+}
+
+function sameFields(fields: string[]): boolean {
+  return fields.length === RESIDENT_FIELDS.length && fields.every((f, i) => f === RESIDENT_FIELDS[i]);
+}
+
+/** A row written with another field list (a later or earlier version), in today's field order. */
+function reorder(row: string, fields: string[]): string {
+  const parts = row.split('\t');
+  const r: Record<string, string> = {};
+  fields.forEach((f, i) => {
+    r[f] = parts[i] ?? '';
+  });
+  // The values are already escaped: decode them back before encoding in today's order.
+  return encodeRow(decodeRow(encodeRawRow(r)));
+}
+
+function encodeRawRow(r: Record<string, string>): string {
+  return RESIDENT_FIELDS.map((f) => r[f] ?? '').join('\t');
 }
 
 function dropBindings(
