@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import type { OutboxDropCounts } from './payloads.ts';
 
-export type OutboxClass = 'telemetry' | 'event' | 'letter';
+/** `report`: the outbox's own outbox_dropped event, never dropped (else drops could vanish unsaid). */
+export type OutboxClass = 'telemetry' | 'event' | 'letter' | 'report';
 
 export interface OutboxMessage {
   topic: string;
@@ -54,13 +55,14 @@ const CLASS_KEY: Record<OutboxClass, keyof OutboxDropCounts> = {
   telemetry: 'telemetry',
   event: 'events',
   letter: 'letter_issued',
+  report: 'events',
 };
 const MAX_LISTED_NUMBERS = 50;
 
 export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   private readonly pending = new Map<number, OutboxRecord>();
-  private readonly fifo: Record<OutboxClass, number[]> = { telemetry: [], event: [], letter: [] };
-  private readonly fifoHead: Record<OutboxClass, number> = { telemetry: 0, event: 0, letter: 0 };
+  private readonly fifo: Record<OutboxClass, number[]> = { telemetry: [], event: [], letter: [], report: [] };
+  private readonly fifoHead: Record<OutboxClass, number> = { telemetry: 0, event: 0, letter: 0, report: 0 };
   /** Live (pending) record count per segment first-seq. */
   private readonly segments = new Map<number, { name: string; live: number }>();
   private current: { first: number; fh: FileHandle; count: number } | null = null;
@@ -77,6 +79,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   private totals: OutboxDropCounts = { telemetry: 0, events: 0, letter_issued: 0 };
   private unreported: DropReport = { telemetry: 0, events: 0, letter_issued: 0, letter_numbers: [] };
   private closed = false;
+  private busy: (seq: number) => boolean = () => false;
 
   private constructor(
     readonly dir: string,
@@ -105,6 +108,11 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   /** Pending records, oldest first (a live view: do not hold across awaits). */
   records(): IterableIterator<OutboxRecord> {
     return this.pending.values();
+  }
+
+  /** Records for which `busy` is true (published, PUBACK awaited) are never chosen by the bound. */
+  setBusyCheck(busy: (seq: number) => boolean): void {
+    this.busy = busy;
   }
 
   has(seq: number): boolean {
@@ -268,15 +276,16 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
 
   private oldestOf(cls: OutboxClass): OutboxRecord | undefined {
     const q = this.fifo[cls];
-    while (this.fifoHead[cls] < q.length) {
-      const rec = this.pending.get(q[this.fifoHead[cls]]!);
-      if (rec) return rec;
-      this.fifoHead[cls]++;
-    }
+    while (this.fifoHead[cls] < q.length && !this.pending.has(q[this.fifoHead[cls]]!)) this.fifoHead[cls]++;
     // Reclaim the consumed prefix now and then.
     if (this.fifoHead[cls] > 4096) {
       q.splice(0, this.fifoHead[cls]);
       this.fifoHead[cls] = 0;
+    }
+    // Skip the few in flight (a dropped record that is then delivered would be reported twice).
+    for (let i = this.fifoHead[cls]; i < q.length; i++) {
+      const rec = this.pending.get(q[i]!);
+      if (rec && !this.busy(rec.seq)) return rec;
     }
     return undefined;
   }

@@ -103,6 +103,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       maxMessages: m.outbox.max_messages,
       logger,
     });
+    this.outbox.setBusyCheck((seq) => this.inflight.has(seq));
     this.outbox.on('appended', () => this.pump());
     this.outbox.on('dropped', () => this.reportDrops());
     this.commands = new CommandHandler({
@@ -186,7 +187,8 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     if (!this.outbox) return null;
     const { code } = this.opts.config.village;
     const payload = eventPayload(event, at, code, this.opts.config.device.id);
-    const cls: OutboxClass = event.type === 'letter_issued' ? 'letter' : 'event';
+    const cls: OutboxClass =
+      event.type === 'letter_issued' ? 'letter' : event.type === 'outbox_dropped' ? 'report' : 'event';
     try {
       return await this.outbox.append({
         topic: this.topics.event(event.type),

@@ -70,10 +70,16 @@ export class Watcher {
     private readonly url: string,
     private readonly filter = 'anjungan/#',
     private readonly protocolVersion: 4 | 5 = 4,
+    /** With a client id: a persistent session (clean false) that gets what was sent while away. */
+    private readonly clientId: string | null = null,
   ) {}
 
   async start(): Promise<this> {
-    const client = mqtt.connect(this.url, { protocolVersion: this.protocolVersion, reconnectPeriod: 500 });
+    const client = mqtt.connect(this.url, {
+      protocolVersion: this.protocolVersion,
+      reconnectPeriod: 300,
+      ...(this.clientId ? { clientId: this.clientId, clean: false } : {}),
+    });
     this.client = client;
     client.on('message', (topic, payload, packet) => {
       this.seen.push({ topic, text: payload.toString(), retain: packet.retain, at: Date.now() });

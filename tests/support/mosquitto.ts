@@ -4,7 +4,7 @@
  * brings it back on the same port. Missing binary: skip, unless CI=true.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 export interface Mosquitto {
   port: number;
   url: string;
-  stop(): Promise<void>;
+  /** SIGKILL (a crash) by default; SIGTERM is a clean stop (a persistent broker saves its sessions). */
+  stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
   log(): string;
@@ -60,20 +61,20 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
   throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
 }
 
-export async function startMosquitto(extraConf = ''): Promise<Mosquitto> {
+/** `persistent`: sessions and queued QoS 1 messages survive a clean (SIGTERM) restart. */
+export async function startMosquitto(
+  opts: { persistent?: boolean; extraConf?: string } = {},
+): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'anj-mosq-'));
+  // Started as root, mosquitto drops to its own user, which must be able to write the database.
+  if (opts.persistent) chmodSync(dir, 0o777);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'log_dest stderr',
-      'persistence false',
-      extraConf,
-    ].join('\n'),
-  );
+  const persistence = opts.persistent
+    ? ['persistence true', `persistence_location ${dir}/`]
+    : ['persistence false'];
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'log_dest stderr', ...persistence];
+  writeFileSync(conf, `${[...lines, opts.extraConf ?? ''].join('\n')}\n`);
   const bin = spawnSync('sh', ['-c', `command -v ${BIN}`]).status === 0 ? BIN : '/usr/sbin/mosquitto';
   let child: ChildProcess | null = null;
   let output = '';
@@ -85,13 +86,13 @@ export async function startMosquitto(extraConf = ''): Promise<Mosquitto> {
     child = c;
     await waitForPort(port);
   };
-  const kill = async () => {
+  const kill = async (signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
     const c = child;
     child = null;
     if (!c || c.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
-      c.kill('SIGKILL');
+      c.kill(signal);
     });
   };
   await launch();
@@ -101,7 +102,7 @@ export async function startMosquitto(extraConf = ''): Promise<Mosquitto> {
     stop: kill,
     restart: launch,
     async close() {
-      await kill();
+      await kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
     log: () => output,
