@@ -31,4 +31,12 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'check each configured device: PASS / FAIL with the remedy',
     load: async () => (await import('./selftest.ts')).default,
   },
+  monitor: {
+    summary: 'district fleet view over MQTT: every kiosk online/offline, state, paper, letters today',
+    load: async () => (await import('./monitor.ts')).default,
+  },
+  command: {
+    summary: "send a signed command to a kiosk over MQTT ('command keygen' makes the district key)",
+    load: async () => (await import('./send-command.ts')).default,
+  },
 };

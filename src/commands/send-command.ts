@@ -1,0 +1,122 @@
+/**
+ * `anjungan command`: the district signs a command with its Ed25519 key, sends it to one kiosk
+ * and prints the answer; `anjungan command keygen` makes the district's key pair.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KioskError } from '../errors.ts';
+import { BROKER_HELP, BROKER_OPTIONS, brokerFrom, parseCli } from '../mqtt/cli-options.ts';
+import { generateDistrictKeyPair } from '../mqtt/command-signing.ts';
+import { COMMAND_NAMES } from '../mqtt/commands.ts';
+import { sendCommand } from '../mqtt/district-client.ts';
+import type { Command } from './command.ts';
+
+const sendCommandCli: Command = {
+  name: 'command',
+  summary: "send a signed command to a kiosk (status, out_of_service, ping); 'keygen' makes the district key",
+  help: `Usage: anjungan command <village>/<device> <name> [args...] --key FILE [--url URL]
+       anjungan command keygen --out DIR
+
+Signs the command with the district's Ed25519 private key (time + nonce, valid for the kiosk's
+mqtt.command_max_age_s), publishes it on anjungan/<village>/<device>/cmd/<name> and prints the
+kiosk's answer as JSON. Exit 0 when the kiosk accepted it, 1 when it refused or did not answer.
+
+Commands:
+  status                         the kiosk republishes its state and answers with it
+  ping                           answers pong with its uptime
+  out_of_service on <reason...>  out of service; the reason (Bahasa Indonesia) is shown on screen
+  out_of_service off             back in service
+  Other args are sent as key=value pairs (values parsed as JSON when they can be).
+
+Options:
+  --key FILE           the district private key (PKCS#8 PEM), from 'anjungan command keygen'
+  --timeout S          seconds to wait for the answer (default 10)
+  --out DIR            keygen: where to write district-command.key (0600) and district-command.pub.pem
+
+${BROKER_HELP}
+
+Key pair: run 'anjungan command keygen --out /secure/dir' once per district; put the content of
+district-command.pub.pem into every kiosk's config as mqtt.district_public_key; keep the .key file
+secret (whoever has it can put kiosks out of service).
+
+Examples:
+  anjungan command 1809102004/kiosk-01 out_of_service on "Sedang perbaikan, silakan ke kantor desa" --key district.key
+  anjungan command 1809102004/kiosk-01 status --key district.key --url mqtts://broker:8883 --ca ca.pem
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCli(
+      argv,
+      { ...BROKER_OPTIONS, key: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' } },
+      'command',
+    );
+    if (positionals[0] === 'keygen') return keygen(values.out, io.stdout);
+    const [target, name, ...rest] = positionals;
+    const m = /^([0-9]{10})\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})$/.exec(target ?? '');
+    if (!m || !name)
+      throw new KioskError('usage', 'expected <village>/<device> <name> (see anjungan command --help)');
+    if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
+      throw new KioskError('usage', `unknown command '${name}'; known: ${COMMAND_NAMES.join(', ')}`);
+    }
+    if (!values.key) throw new KioskError('usage', '--key FILE (the district private key) is required');
+    const privateKeyPem = values.key.startsWith('-----BEGIN') ? values.key : readFileSync(values.key, 'utf8');
+    const broker = brokerFrom(values, io.env, 5);
+    const timeout = Number(values.timeout ?? 10);
+    const answer = await sendCommand({
+      url: broker.url,
+      village: m[1]!,
+      device: m[2]!,
+      name,
+      args: commandArgs(name, rest),
+      privateKeyPem,
+      protocolVersion: broker.protocolVersion,
+      timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
+      client: broker.client,
+    });
+    io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    if (!answer.ok)
+      io.stderr.write(`refused by the kiosk: ${answer.error?.reason}: ${answer.error?.message}\n`);
+    return answer.ok ? 0 : 1;
+  },
+};
+
+/** `out_of_service on <reason...>` / `off`; anything else: key=value pairs. */
+export function commandArgs(name: string, rest: string[]): Record<string, unknown> {
+  if (name === 'out_of_service') {
+    const [mode, ...reason] = rest;
+    if (mode === 'off') return { on: false };
+    if (mode === 'on' && reason.length > 0) return { on: true, reason: reason.join(' ') };
+    throw new KioskError('usage', 'out_of_service needs "on <reason...>" or "off"');
+  }
+  const args: Record<string, unknown> = {};
+  for (const pair of rest) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new KioskError('usage', `argument '${pair}' is not key=value`);
+    const raw = pair.slice(eq + 1);
+    try {
+      args[pair.slice(0, eq)] = JSON.parse(raw);
+    } catch {
+      args[pair.slice(0, eq)] = raw;
+    }
+  }
+  return args;
+}
+
+function keygen(out: string | undefined, stdout: NodeJS.WritableStream): number {
+  if (!out) throw new KioskError('usage', 'keygen needs --out DIR');
+  mkdirSync(out, { recursive: true });
+  const keyFile = join(out, 'district-command.key');
+  const pubFile = join(out, 'district-command.pub.pem');
+  if (existsSync(keyFile))
+    throw new KioskError('usage', `${keyFile} exists: refusing to overwrite the district key`);
+  const pair = generateDistrictKeyPair();
+  writeFileSync(keyFile, pair.privateKeyPem, { mode: 0o600 });
+  chmodSync(keyFile, 0o600);
+  writeFileSync(pubFile, pair.publicKeyPem);
+  stdout.write(
+    `private key: ${keyFile} (keep it secret)\npublic key:  ${pubFile}\n\n` +
+      `Put this into every kiosk's config as mqtt.district_public_key:\n${JSON.stringify(pair.publicKeyPem)}\n`,
+  );
+  return 0;
+}
+
+export default sendCommandCli;
