@@ -16,6 +16,7 @@
  * (whole-file replay). Read-only opens (CLI listings) keep every entry, as list()/find() need.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
@@ -234,7 +235,12 @@ export class LetterRegister {
 
   async #openSummary(): Promise<void> {
     const logger = this.#opts.logger;
-    const windowStart = localDay(new Date(Date.now() - WINDOW_DAYS * DAY_MS));
+    // A Pi without a battery clock may boot far in the past: the file's last write is a floor.
+    const lastWrite = await stat(this.file).then(
+      (st) => st.mtimeMs,
+      () => 0,
+    );
+    const windowStart = localDay(new Date(Math.max(Date.now(), lastWrite) - WINDOW_DAYS * DAY_MS));
     const cp = await readCheckpoint<IndexSnapshot>(this.checkpointFile, this.file);
     let reason = cp.ok ? null : cp.reason;
     let index: RegisterIndex | null = null;
