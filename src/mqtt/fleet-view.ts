@@ -27,6 +27,8 @@ export interface KioskRow {
 export class FleetView extends EventEmitter<{ change: [KioskRow] }> {
   private readonly kiosks = new Map<string, KioskRow>();
   private client: MqttClient | null = null;
+  /** Messages received (a throughput figure for benchmarks). */
+  messages = 0;
 
   constructor(
     private readonly opts: {
@@ -66,6 +68,7 @@ export class FleetView extends EventEmitter<{ change: [KioskRow] }> {
 
   /** Applies one message of the contract (anything else is ignored). */
   ingest(topic: string, payload: Buffer): void {
+    this.messages++;
     const t = parseTopic(topic);
     if (!t || t.kind === 'cmd' || t.kind === 'reply') return;
     const key = `${t.village}/${t.device}`;

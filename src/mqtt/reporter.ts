@@ -174,6 +174,20 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     await this.outbox.close();
   }
 
+  /**
+   * Drops the connection without DISCONNECT and stops, as if the process had died: the broker
+   * then publishes the Last Will. For fleet simulations (scripts/fleet-load.ts), not the daemon.
+   */
+  async abort(): Promise<void> {
+    if (this.stopping || !this.outbox) return;
+    this.stopping = true;
+    this.opts.bus.off('event', this.onEvent);
+    this.opts.bus.off('status', this.onStatus);
+    for (const t of [this.telemetryTimer, this.stateTimer, this.pumpTimer]) if (t) clearTimeout(t);
+    await this.conn?.stop(false);
+    await this.outbox.close();
+  }
+
   // ---- events and the outbox ----
 
   private record(event: AnyEvent, at: number): void {
