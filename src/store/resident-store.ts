@@ -316,6 +316,20 @@ export class ResidentStore {
   }
 }
 
+/**
+ * The residents of a parsed residents.json (format 1 or 2) keyed by NIK, for tools and tests that
+ * read the file itself. Throws when the document is not one.
+ */
+export function residentsInDocument(data: unknown): Record<string, Resident> {
+  const { table } = toCurrentFormat(data);
+  const out: Record<string, Resident> = {};
+  for (const row of table.rows()) {
+    const r = decodeRow(row);
+    out[r.nik] = r;
+  }
+  return out;
+}
+
 function emptyDocument(keyIdValue: string): ResidentsDocument {
   return { version: 2, key_id: keyIdValue, fields: [...RESIDENT_FIELDS], residents: '', cards: {} };
 }

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log.ts';
 import { demoResidents } from '../../src/store/demo-data.ts';
 import { cardKey, residentRef } from '../../src/store/keys.ts';
 import type { Resident } from '../../src/store/resident.ts';
-import { ResidentStore } from '../../src/store/resident-store.ts';
+import { ResidentStore, residentsInDocument } from '../../src/store/resident-store.ts';
 
 const KEY = Buffer.from('0f'.repeat(32), 'hex');
 const log = silentLogger();
@@ -44,6 +44,8 @@ test('a format-1 file opens as it is; the first change writes format 2 with the 
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.is(doc.version, 2);
   assert.type(doc.residents, 'string');
+  assert.is(residentsInDocument(doc)[budi.nik]?.rt, '009', 'tools can read either format');
+  assert.is(Object.keys(residentsInDocument(JSON.parse(before))).length, people.length);
   assert.is(JSON.parse(fs.readFileSync(`${file}.bak`, 'utf8')).version, 1, 'the format-1 file is the backup');
 
   const reopened = await ResidentStore.open(dir, KEY, log);
