@@ -170,7 +170,17 @@ async function session(
     rawPayload: '{not json',
   });
   assert.is(garbage.error?.reason, 'malformed');
-  await early.waitFor('refusals reported', () => early.on('/event/command_refused').length === 2);
+  const huge = await sendCommand({
+    url: broker.url,
+    village: '1809102004',
+    device: 'kiosk-01',
+    name: 'status',
+    args: {},
+    privateKeyPem: district.privateKeyPem,
+    rawPayload: Buffer.alloc(200_000, 0x7b),
+  });
+  assert.is(huge.error?.reason, 'too_large');
+  await early.waitFor('refusals reported', () => early.on('/event/command_refused').length === 3);
 
   // Clean stop: `stopping`, then availability offline (retained).
   await reporter.stop();
