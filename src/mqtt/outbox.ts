@@ -23,10 +23,10 @@ import { EventEmitter } from 'node:events';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
+import { ClassQueues, type OutboxClass } from './outbox-classes.ts';
 import type { OutboxDropCounts } from './payloads.ts';
 
-/** `report`: the outbox's own outbox_dropped event, never dropped (else drops could vanish unsaid). */
-export type OutboxClass = 'telemetry' | 'event' | 'letter' | 'report';
+export type { OutboxClass } from './outbox-classes.ts';
 
 export interface OutboxMessage {
   topic: string;
@@ -61,8 +61,7 @@ const MAX_LISTED_NUMBERS = 50;
 
 export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   private readonly pending = new Map<number, OutboxRecord>();
-  private readonly fifo: Record<OutboxClass, number[]> = { telemetry: [], event: [], letter: [], report: [] };
-  private readonly fifoHead: Record<OutboxClass, number> = { telemetry: 0, event: 0, letter: 0, report: 0 };
+  private readonly queues = new ClassQueues((seq) => this.pending.has(seq));
   /** Live (pending) record count per segment first-seq. */
   private readonly segments = new Map<number, { name: string; live: number }>();
   private current: { first: number; fh: FileHandle; count: number } | null = null;
@@ -80,6 +79,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   private unreported: DropReport = { telemetry: 0, events: 0, letter_issued: 0, letter_numbers: [] };
   private closed = false;
   private busy: (seq: number) => boolean = () => false;
+  private readonly unlinking = new Set<Promise<void>>();
 
   private constructor(
     readonly dir: string,
@@ -138,6 +138,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     if (!rec) return;
     this.remove(rec);
     this.logAck(`a ${seq}`);
+    this.queues.trim(this.pending.size);
   }
 
   /** Drops since the last report, and marks them reported (persisted). Null when none. */
@@ -220,7 +221,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   private admit(rec: OutboxRecord, countLive = true): void {
     this.pending.set(rec.seq, rec);
     this.durableTo = Math.max(this.durableTo, rec.seq + 1);
-    this.fifo[rec.cls].push(rec.seq);
+    this.queues.push(rec.cls, rec.seq);
     const seg = countLive ? this.segmentOf(rec.seq) : undefined;
     if (seg) seg.live++;
   }
@@ -239,9 +240,10 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     if (!seg || seg.live > 0) return;
     if (!closing && this.current?.first === first) return;
     this.segments.delete(first);
-    unlink(join(this.dir, seg.name)).catch((err: unknown) =>
-      this.opts.logger.warn({ err }, 'outbox segment not deleted'),
-    );
+    const done: Promise<void> = unlink(join(this.dir, seg.name))
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'outbox segment not deleted'))
+      .finally(() => this.unlinking.delete(done));
+    this.unlinking.add(done);
   }
 
   private segmentFirstOf(seq: number): number | undefined {
@@ -275,19 +277,9 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
   }
 
   private oldestOf(cls: OutboxClass): OutboxRecord | undefined {
-    const q = this.fifo[cls];
-    while (this.fifoHead[cls] < q.length && !this.pending.has(q[this.fifoHead[cls]]!)) this.fifoHead[cls]++;
-    // Reclaim the consumed prefix now and then.
-    if (this.fifoHead[cls] > 4096) {
-      q.splice(0, this.fifoHead[cls]);
-      this.fifoHead[cls] = 0;
-    }
-    // Skip the few in flight (a dropped record that is then delivered would be reported twice).
-    for (let i = this.fifoHead[cls]; i < q.length; i++) {
-      const rec = this.pending.get(q[i]!);
-      if (rec && !this.busy(rec.seq)) return rec;
-    }
-    return undefined;
+    // In-flight records are skipped: one dropped and then delivered would be reported twice.
+    const seq = this.queues.oldest(cls, this.busy);
+    return seq === undefined ? undefined : this.pending.get(seq);
   }
 
   private countDrop(rec: { cls: OutboxClass; number?: string | undefined }): void {
@@ -331,6 +323,10 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
 
   /** Rewrites acks.log with only what the live segments still need (rarely: open, every N lines). */
   private async compactAcks(): Promise<void> {
+    // A deleted segment must be gone from disk before the acks that cover it are forgotten,
+    // else a crash in between would redeliver the whole segment.
+    await Promise.all(this.unlinking);
+    await this.syncDir();
     const lines = [
       `n ${this.nextSeq}`,
       `t ${this.totals.telemetry} ${this.totals.events} ${this.totals.letter_issued}`,
