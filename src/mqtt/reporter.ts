@@ -58,6 +58,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   private telemetryTimer: NodeJS.Timeout | null = null;
   private status: KioskStatus | null = null;
   private dropReportSeq: number | null = null;
+  private readonly early: [AnyEvent, number][] = [];
   private refusalTokens = 20;
   private lastStateDepth = -1;
   private stopping = false;
@@ -99,6 +100,10 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     const { config, logger } = this.opts;
     const m = config.mqtt;
     const urls = m.url === null ? [] : Array.isArray(m.url) ? m.url : [m.url];
+    // Listen at once: events emitted while the outbox opens wait in `early` (e.g. letter_interrupted).
+    this.opts.bus.on('event', this.onEvent);
+    this.opts.bus.on('status', this.onStatus);
+    this.record({ type: 'started' }, this.now());
     this.outbox = await Outbox.open(join(this.opts.dataDir, 'outbox'), {
       maxMessages: m.outbox.max_messages,
       logger,
@@ -120,10 +125,8 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       nonceFile: join(this.opts.dataDir, 'mqtt-nonces.json'),
     });
     await this.commands.start();
-    this.status = this.opts.controls.status();
-    this.opts.bus.on('event', this.onEvent);
-    this.opts.bus.on('status', this.onStatus);
-    this.record({ type: 'started' }, this.now());
+    this.status ??= this.opts.controls.status();
+    for (const [event, at] of this.early.splice(0)) void this.append(event, at);
     this.reportDrops();
     this.telemetryTimer = setInterval(() => void this.telemetry(), m.telemetry_interval_s * 1000);
     if (urls.length === 0) {
@@ -198,7 +201,10 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   }
 
   private async append(event: AnyEvent, at: number): Promise<number | null> {
-    if (!this.outbox) return null;
+    if (!this.outbox) {
+      this.early.push([event, at]);
+      return null;
+    }
     const { code } = this.opts.config.village;
     const payload = eventPayload(event, at, code, this.opts.config.device.id);
     const cls: OutboxClass =

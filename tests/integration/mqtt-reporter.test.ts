@@ -219,12 +219,19 @@ test('start() resolves at once with no broker; events wait in the outbox', async
     startedAt: Date.now(),
   });
   const t0 = Date.now();
-  await reporter.start();
+  const starting = reporter.start();
+  // Emitted while the outbox is still opening (the daemon reports interrupted letters at start).
+  kiosk.bus.emitEvent({
+    type: 'letter_interrupted',
+    number: 'S-11/002/1809102004/XI/2026',
+    letter_type: 'sktm',
+  });
+  await starting;
   kiosk.bus.emitEvent({ type: 'card_unknown' });
   await sleep(100);
   assert.ok(Date.now() - t0 < 2000);
   assert.is(reporter.connected, false);
-  assert.is(reporter.outboxDepth(), 2, 'started + card_unknown are queued');
+  assert.is(reporter.outboxDepth(), 3, 'started + letter_interrupted + card_unknown are queued');
   await reporter.stop();
 });
 
