@@ -83,6 +83,8 @@ export interface TelemetryCounters {
   commands_accepted: number;
   commands_refused: number;
   connects: number;
+  /** Messages the broker refused (MQTT 5 PUBACK reason ≥ 0x80, e.g. its ACL): dropped, not retried. */
+  messages_refused: number;
 }
 
 export type CommandRefusal =

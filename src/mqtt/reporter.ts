@@ -70,6 +70,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     commands_accepted: 0,
     commands_refused: 0,
     connects: 0,
+    messages_refused: 0,
   };
   private readonly now: () => number;
   private readonly onEvent = (event: DomainEvent, at: number) => {
@@ -258,7 +259,17 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       client.publish(rec.topic, rec.payload, { qos: 1 }, (err) => {
         if (client !== this.conn?.current) return;
         this.inflight.delete(rec.seq);
-        if (err) {
+        const code = (err as { code?: unknown } | undefined)?.code;
+        if (err && typeof code === 'number' && code >= 0x80) {
+          // MQTT 5 PUBACK with a failure reason (0x87 not authorised, …): the broker has it and
+          // refuses it; resending would loop on this message and starve the rest of the queue.
+          this.opts.logger.error(
+            { reasonCode: code, topic: rec.topic },
+            'broker refused a message: check its ACL',
+          );
+          outbox.ack(rec.seq);
+          this.counters.messages_refused++;
+        } else if (err) {
           this.opts.logger.warn({ err: err.message, topic: rec.topic }, 'publish not acknowledged');
         } else {
           outbox.ack(rec.seq);

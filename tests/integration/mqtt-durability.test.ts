@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KioskStatus } from '../../src/events.ts';
@@ -279,6 +279,42 @@ test('status changes while offline: the state published on reconnect is the late
   } finally {
     await reporter.stop();
     await watcher.close();
+  }
+});
+
+test('a message the broker refuses (MQTT 5 PUBACK 0x87, its ACL) is dropped and logged, not retried for ever', async () => {
+  if (!available) return;
+  const aclDir = dir();
+  chmodSync(aclDir, 0o755); // mosquitto, started as root, reads it as its own user
+  const acl = `${aclDir}/acl`;
+  writeFileSync(acl, 'topic readwrite #\ntopic deny anjungan/+/+/event/card_unknown\n');
+  chmodSync(acl, 0o644);
+  const strict = await startMosquitto({ extraConf: `acl_file ${acl}` });
+  const d = dir();
+  const kiosk = new TestKiosk();
+  const reporter = new Reporter({
+    config: testConfig(strict.url, d, { protocol_version: 5 }, 'kiosk-acl'),
+    bus: kiosk.bus,
+    controls: kiosk,
+    logger: silentLogger(),
+    dataDir: d,
+    startedAt: Date.now(),
+  });
+  const watcher = await new Watcher(strict.url, 'anjungan/+/kiosk-acl/event/+').start();
+  try {
+    await reporter.start();
+    kiosk.bus.emitEvent({ type: 'card_unknown' });
+    kiosk.bus.emitEvent(letter(1));
+    await watcher.waitFor(
+      'the letter after the refused message',
+      () => watcher.on('/event/letter_issued').length === 1,
+    );
+    await watcher.waitFor('empty outbox', () => reporter.outboxDepth() === 0);
+    assert.is(watcher.on('/event/card_unknown').length, 0);
+  } finally {
+    await reporter.stop();
+    await watcher.close();
+    await strict.close();
   }
 });
 
