@@ -3,15 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { residentsInDocument } from '../../src/store/resident-store.ts';
 import { provisionedKiosk, runCli, SAMPLE_XLSX } from '../support/cli-process.ts';
 import { nativeCsv, synthResident } from '../support/import-fixtures.ts';
 
 const residentsJson = (dataDir: string) => path.join(dataDir, 'residents.json');
-const stored = (dataDir: string) =>
-  JSON.parse(fs.readFileSync(residentsJson(dataDir), 'utf8')) as {
-    residents: Record<string, { nama: string; status_dasar: string }>;
+/** The residents file as written (format 2 keeps rows in one string; residentsInDocument reads any format). */
+const stored = (dataDir: string) => {
+  const doc = JSON.parse(fs.readFileSync(residentsJson(dataDir), 'utf8')) as {
     cards: Record<string, { nik: string }>;
   };
+  return { residents: residentsInDocument(doc), cards: doc.cards };
+};
 
 test('the OpenSID sample export imports: words, cards, NIK-0 skipped, MATI kept; listings are masked', async () => {
   const k = await provisionedKiosk();
