@@ -121,10 +121,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (!firstClock.trusted)
     logger.warn({ reason: firstClock.reason }, 'clock not trusted: out of service until it is set');
 
-  const logo =
-    config.village.logo_file && existsSync(config.village.logo_file)
-      ? readFileSync(config.village.logo_file)
-      : null;
+  const logoFile = config.village.logo_file;
+  if (logoFile && !existsSync(logoFile))
+    logger.warn({ logo_file: logoFile }, 'village.logo_file not found: letters print without a logo');
+  const logo = logoFile && existsSync(logoFile) ? readFileSync(logoFile) : null;
   let clockTrusted = firstClock.trusted;
   const letters = new LetterService({
     config,
