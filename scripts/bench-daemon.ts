@@ -53,11 +53,16 @@ async function measureStarts(config: string): Promise<Record<string, number>> {
   let settled = Number.NaN;
   for (let i = 0; i < STARTS; i++) {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['dist/cli.js', 'run', '--config', config], {
-      cwd: ROOT,
-      env: { ...process.env, ANJUNGAN_CLI_ENTRY: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    // The same V8 flag as systemd/anjungan.service and `npm start`: measure what runs on a kiosk.
+    const child = spawn(
+      process.execPath,
+      ['--max-semi-space-size=2', 'dist/cli.js', 'run', '--config', config],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ANJUNGAN_CLI_ENTRY: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     await firstFrame(child);
     times.push(performance.now() - t0);
     rss.push(readRssMb(child.pid!));
