@@ -6,6 +6,8 @@
  *
  *   node --import tsx scripts/virtual-printer.ts --port 9100 [--state paper-out] [--out DIR]
  *        [--paper 58|80] [--slow BYTES_PER_S] [--drop-after BYTES] [--offline silent|refuse]
+ *   node --import tsx scripts/virtual-printer.ts --decode FILE.bin [--paper 58|80]
+ *        (decodes a saved job, e.g. one the simulator kept in var/sim/prints/, and exits)
  *
  * Then point a kiosk at it: "printer": { "driver": "escpos", "interface": "tcp://127.0.0.1:9100" }.
  * A job ends when the client closes the connection.
@@ -340,6 +342,7 @@ async function main(argv: string[]): Promise<void> {
       slow: { type: 'string' },
       'drop-after': { type: 'string' },
       offline: { type: 'string' },
+      decode: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -353,6 +356,19 @@ async function main(argv: string[]): Promise<void> {
       }\n` +
         'While running, type a state (ready, paper-near-end, paper-out, cover-open), offline-silent, offline-refuse, online, slow N, drop N.\n',
     );
+    return;
+  }
+  if (values.decode) {
+    const bytes = fs.readFileSync(values.decode);
+    const job: ReceivedJob = {
+      n: 1,
+      bytes,
+      decoded: decodeEscpos(bytes),
+      complete: true,
+      queries: [],
+      pngs: [],
+    };
+    process.stdout.write(formatJob(job, values.paper === '80' ? 48 : 32));
     return;
   }
   const states = Object.keys(STATE_STATUS);
