@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../src/log.ts';
 import { startDaemon } from '../src/main.ts';
-import { buildRegister, buildResidents, nikOf, uidOf } from './bench-store.ts';
+import { buildRegister, buildResidents, nikOf, percentile, round, uidOf } from './bench-store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESIDENTS = 100_000;
@@ -185,16 +185,6 @@ async function waitUntil(check: () => boolean, ms = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('bench: timed out');
     await new Promise((r) => setImmediate(r));
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
