@@ -8,10 +8,10 @@ import type { LetterType } from './letters/letter-type.ts';
 import { offersFor } from './letters/offers.ts';
 import type { LetterRegister } from './letters/register.ts';
 import { maskNik, type Resident } from './store/resident.ts';
-import type { ResidentStore } from './store/resident-store.ts';
+import type { ResidentLookup } from './store/resident-lookup.ts';
 
 export interface LookupDeps {
-  store: ResidentStore;
+  store: ResidentLookup;
   register: LetterRegister;
   types: ReadonlyMap<string, LetterType>;
   config: Config;

@@ -14,6 +14,7 @@ import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
 import { useShippedFonts } from './display/fonts.ts';
 import { screenFor } from './display/screens.ts';
+import { isKioskError } from './errors.ts';
 import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from './events.ts';
 import { type Clock, systemClock } from './flows/clock.ts';
 import { ClockGuard, systemClockSynced } from './flows/clock-guard.ts';
@@ -30,6 +31,7 @@ import { ReportingLink } from './reporting-link.ts';
 import { attachSimCommands } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
+import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 
@@ -53,7 +55,7 @@ export interface Daemon {
   simulator: boolean;
   adapters: Adapters;
   runner: FlowRunner;
-  store: ResidentStore;
+  store: ResidentLookup;
   register: LetterRegister;
   bus: KioskBus;
   status(): KioskStatus;
@@ -86,8 +88,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 
   mkdirSync(config.data_dir, { recursive: true });
   const keys = await loadOrCreateKeys(config);
-  const store = await ResidentStore.open(config.data_dir, keys.uidKey, logger);
-  if (simulator) await seedDemo(store);
+  const { store, dataOk } = await openResidents(config.data_dir, keys.uidKey, simulator, logger);
   const register = await LetterRegister.open(config.data_dir, {
     numbering: config.letters.numbering,
     villageCode: config.village.code,
@@ -101,7 +102,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       'letter interrupted by a restart: number kept, not reused',
     );
   }
-  if (store.count() === 0)
+  if (dataOk && store.count() === 0)
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
   const adapters = await createAdapters(config, { logger, screenOut: stdout });
@@ -194,7 +195,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
       },
     },
-    { printer: printer.status, reader_present: reader.present, clock_trusted: clockTrusted, data_ok: true },
+    { printer: printer.status, reader_present: reader.present, clock_trusted: clockTrusted, data_ok: dataOk },
   );
 
   const controls: KioskControls = {
@@ -306,6 +307,27 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
     stop,
   };
+}
+
+/**
+ * Opens the resident data. A file that cannot be read even from its backup keeps the kiosk up but
+ * out of service (never silently empty, never a blank screen in a restart loop).
+ */
+async function openResidents(
+  dataDir: string,
+  uidKey: Buffer,
+  simulator: boolean,
+  logger: Logger,
+): Promise<{ store: ResidentLookup; dataOk: boolean }> {
+  try {
+    const store = await ResidentStore.open(dataDir, uidKey, logger);
+    if (simulator) await seedDemo(store);
+    return { store, dataOk: true };
+  } catch (err) {
+    if (!isKioskError(err, 'data_corrupt')) throw err;
+    logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
+    return { store: new UnavailableResidents(uidKey), dataOk: false };
+  }
 }
 
 function demoCardLines(simulator: boolean): string[] {

@@ -17,7 +17,7 @@ import { canPrint, type Printer } from '../hardware/printer.ts';
 import type { Logger } from '../log.ts';
 import type { DeviceKeys } from '../store/keys.ts';
 import { maskNik } from '../store/resident.ts';
-import type { ResidentStore } from '../store/resident-store.ts';
+import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
 import type { LetterType } from './letter-type.ts';
 import type { LetterRegister } from './register.ts';
@@ -25,7 +25,7 @@ import { signToken } from './verification-token.ts';
 
 export interface LetterServiceDeps {
   config: Config;
-  store: ResidentStore;
+  store: ResidentLookup;
   register: LetterRegister;
   types: ReadonlyMap<string, LetterType>;
   printer: Printer;

@@ -3,7 +3,7 @@
  * broker), driven through the simulated card reader and buttons; the printed ESC/POS bytes are
  * decoded back to text.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -27,8 +27,9 @@ interface Kiosk {
   events: DomainEvent[];
 }
 
-async function startKiosk(): Promise<Kiosk> {
+async function startKiosk(prepare?: (dataDir: string) => void): Promise<Kiosk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'anj-daemon-'));
+  prepare?.(dataDir);
   const out = new TextSink();
   const daemon = await startDaemon({
     defaultConfigPath: join(dataDir, 'no-config.json'),
@@ -192,6 +193,23 @@ test('the daily limit per letter type is enforced (default 2)', async () => {
     await press(k, 'ok', 'ok');
     await screen(k, 'limit_reached');
     assert.is(k.daemon.register.list().length, 2);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('resident data unreadable (and no backup): up, out of service, saying why, and taps change nothing', async () => {
+  const k = await startKiosk((dir) => writeFileSync(join(dir, 'residents.json'), '{"version":2,"resi'));
+  try {
+    await screen(k, 'out_of_service');
+    assert.ok(k.daemon.status().out_of_service.includes('data_unavailable'));
+    assert.match(k.out.text, 'Data penduduk tidak tersedia');
+    k.daemon.adapters.sim.reader!.tap(Buffer.from(DEMO_CARDS[0]!.uid, 'hex'));
+    await k.daemon.runner.idle();
+    assert.is(k.daemon.runner.state.screen.name, 'out_of_service');
+    assert.is(k.daemon.register.list().length, 0);
+    // The damaged file is left as it was, for the technician to restore.
+    assert.is(readFileSync(join(k.dataDir, 'residents.json'), 'utf8'), '{"version":2,"resi');
   } finally {
     await k.daemon.stop();
   }
