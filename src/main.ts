@@ -234,8 +234,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     clockTrusted = trusted;
     runner.setHealth({ clock_trusted: trusted });
   });
-  // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing).
-  const clockTick = setInterval(() => draw(runner.state), 20_000);
+  // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing); the
+  // status is re-published only if it changed (letters_today resets at midnight).
+  const clockTick = setInterval(() => {
+    draw(runner.state);
+    publishStatus(runner.state);
+  }, 20_000);
   clockTick.unref();
   reporting.on('connection', (state) => {
     network = state;
