@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
+import { RESIDENT_FIELDS } from '../../src/store/resident.ts';
 
 export interface SynthResident {
   nik: string;
@@ -27,24 +28,8 @@ export function synthResident(i: number): SynthResident {
   return { nik, nama: `WARGA ${female ? 'PEREMPUAN' : 'LAKI'} ${i}`, tanggal_lahir: iso, female };
 }
 
-const NATIVE_HEADER = [
-  'nik',
-  'no_kk',
-  'nama',
-  'tempat_lahir',
-  'tanggal_lahir',
-  'jenis_kelamin',
-  'agama',
-  'status_perkawinan',
-  'pekerjaan',
-  'kewarganegaraan',
-  'alamat',
-  'rt',
-  'rw',
-  'dusun',
-  'status_dasar',
-  'card_uid',
-];
+/** The kiosk's own CSV format: the resident fields, then an optional card UID in hex. */
+const NATIVE_HEADER = [...RESIDENT_FIELDS, 'card_uid'];
 
 /** A CSV in the kiosk's own format; `mutate` may change a row's cells (by header name). */
 export function nativeCsv(count: number, mutate?: (i: number, row: Record<string, string>) => void): string {

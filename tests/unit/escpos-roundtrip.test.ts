@@ -17,6 +17,7 @@ import type { PrintDocument } from '../../src/letters/print-document.ts';
 import { renderDocumentText } from '../../src/letters/text-layout.ts';
 import { signToken } from '../../src/letters/verification-token.ts';
 import type { Resident } from '../../src/store/resident.ts';
+import { sampleResident } from '../support/letter-fixtures.ts';
 
 const keys = generateKeyPairSync('ed25519');
 const NUMBER = '470/001/1809102004/XI/2026';
@@ -24,23 +25,7 @@ const token = signToken(
   { n: NUMBER, t: 'domisili', d: '2026-11-23', v: '1809102004', r: 'r_0123456789abcdef0123' },
   keys.privateKey,
 );
-const resident: Resident = {
-  nik: '1809105208850003',
-  no_kk: '1809101234560001',
-  nama: 'SITI AMINAH',
-  tempat_lahir: 'Pesawaran',
-  tanggal_lahir: '1985-08-12',
-  jenis_kelamin: 'PEREMPUAN',
-  agama: 'ISLAM',
-  status_perkawinan: 'KAWIN',
-  pekerjaan: 'PETANI/PEKEBUN',
-  kewarganegaraan: 'WNI',
-  alamat: 'Jl. Melati No. 5',
-  rt: '002',
-  rw: '001',
-  dusun: 'Sukamaju',
-  status_dasar: 'HIDUP',
-};
+const resident: Resident = sampleResident();
 const types = loadLetterTypes({});
 
 function letter(columns: 32 | 48, over: Partial<LetterContext> = {}): PrintDocument {

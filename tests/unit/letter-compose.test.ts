@@ -5,6 +5,7 @@ import { composeLetter, type LetterContext } from '../../src/letters/compose-let
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { renderDocumentText, toAscii, wrapText } from '../../src/letters/text-layout.ts';
 import type { Resident } from '../../src/store/resident.ts';
+import { sampleResident } from '../support/letter-fixtures.ts';
 
 const types = loadLetterTypes({});
 const typeOf = (id: string) => {
@@ -13,23 +14,7 @@ const typeOf = (id: string) => {
   return t;
 };
 
-const resident: Resident = {
-  nik: '1809105208850003',
-  no_kk: '1809101234560001',
-  nama: 'SITI AMINAH',
-  tempat_lahir: 'Pesawaran',
-  tanggal_lahir: '1985-08-12',
-  jenis_kelamin: 'PEREMPUAN',
-  agama: 'ISLAM',
-  status_perkawinan: 'KAWIN',
-  pekerjaan: 'PETANI/PEKEBUN',
-  kewarganegaraan: 'WNI',
-  alamat: 'Jl. Melati No. 5',
-  rt: '002',
-  rw: '001',
-  dusun: 'Sukamaju',
-  status_dasar: 'HIDUP',
-};
+const resident: Resident = sampleResident();
 
 function ctx(over: Partial<LetterContext> = {}): LetterContext {
   return {

@@ -6,6 +6,7 @@ import type { LetterType } from '../../src/letters/letter-type.ts';
 import { loadLetterTypes, MENU_LABEL_MAX } from '../../src/letters/letter-types.ts';
 import { fillTemplate, templateValues, validateTemplate } from '../../src/letters/template.ts';
 import type { Resident } from '../../src/store/resident.ts';
+import { sampleResident } from '../support/letter-fixtures.ts';
 
 const SHIPPED = [
   'sktm',
@@ -18,23 +19,7 @@ const SHIPPED = [
   'pengantar_umum',
 ];
 
-const resident: Resident = {
-  nik: '1809105208850003',
-  no_kk: '1809101234560001',
-  nama: 'SITI AMINAH',
-  tempat_lahir: 'Pesawaran',
-  tanggal_lahir: '1985-08-12',
-  jenis_kelamin: 'PEREMPUAN',
-  agama: 'ISLAM',
-  status_perkawinan: 'BELUM KAWIN',
-  pekerjaan: 'PETANI/PEKEBUN',
-  kewarganegaraan: 'WNI',
-  alamat: 'Jl. Melati No. 5',
-  rt: '002',
-  rw: '001',
-  dusun: 'Sukamaju',
-  status_dasar: 'HIDUP',
-};
+const resident: Resident = sampleResident({ status_perkawinan: 'BELUM KAWIN' });
 
 /** The KioskError message thrown by fn, failing the test when it does not throw config_invalid. */
 function configError(fn: () => unknown): string {
