@@ -120,4 +120,78 @@ test('SIGTERM: the kiosk publishes `stopping` and `offline` itself, then exits 0
   }
 });
 
+/** One letter from the terminal: tap, `down` × downs on the letter menu, ok through to done. */
+async function issueLetter(k: DaemonProcess, uid: string, downs: number): Promise<void> {
+  const count = (id: string) => k.stdout.split(`--- screen: ${id} ---`).length - 1;
+  const done = count('done');
+  await waitFor('idle', () => k.screens().at(-1) === 'idle', 15_000);
+  k.send(`tap ${uid}`);
+  await waitFor('greeting', () => k.screens().at(-1) === 'greeting', 10_000);
+  k.send('press ok');
+  await waitFor('letter menu', () => k.screens().at(-1) === 'choose_letter');
+  for (let i = 0; i < downs; i++) k.send('press down');
+  k.send('press ok');
+  await waitFor('purpose menu', () => k.screens().at(-1) === 'choose_purpose');
+  k.send('press ok');
+  await waitFor('confirm', () => k.screens().at(-1) === 'confirm');
+  k.send('press ok');
+  await waitFor('done', () => count('done') > done, 15_000);
+  k.send('press ok');
+}
+
+test('broker down: letters issued, daemon restarted while still down, broker back: every letter reported, none twice', async () => {
+  if (!available) return;
+  const broker = await startMosquitto({ persistent: true });
+  // A persistent session: the watcher gets what the broker received while it was away.
+  const watcher = await new Watcher(broker.url, 'anjungan/#', 4, 'anj-test-daemon-watcher').start();
+  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
+  const config = await provision(dir, broker.url);
+  const uid = DEMO_CARDS[0]!.uid;
+  const kiosks: DaemonProcess[] = [];
+  const issuedNumbers = () =>
+    watcher.on('event/letter_issued').map((s) => String((JSON.parse(s.text) as { number: string }).number));
+  try {
+    const first = new DaemonProcess(['run', '--config', config], {});
+    kiosks.push(first);
+    await watcher.waitFor(
+      'online',
+      () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text === 'online',
+      20_000,
+    );
+    await issueLetter(first, uid, 0);
+    await watcher.waitFor('letter 1', () => issuedNumbers().length === 1);
+
+    await broker.stop('SIGTERM');
+    await issueLetter(first, uid, 1);
+    await issueLetter(first, uid, 2);
+    first.send('quit');
+    assert.is(await first.exit, 0);
+
+    const second = new DaemonProcess(['run', '--config', config], {});
+    kiosks.push(second);
+    await issueLetter(second, uid, 3);
+    await broker.restart();
+    await watcher.waitFor(
+      `all 4 letters (saw ${issuedNumbers().join(', ')})`,
+      () => new Set(issuedNumbers()).size === 4,
+      30_000,
+    );
+
+    // Duplicates are allowed only as redeliveries of the same event id.
+    const byId = new Map<string, string>();
+    for (const s of watcher.on('event/letter_issued')) {
+      const e = JSON.parse(s.text) as { id: string; number: string };
+      assert.is(byId.get(e.id) ?? e.number, e.number);
+      byId.set(e.id, e.number);
+    }
+    assert.is(byId.size, 4, 'one event id per letter');
+    second.send('quit');
+    assert.is(await second.exit, 0);
+  } finally {
+    for (const k of kiosks) await k.kill('SIGKILL');
+    await watcher.close();
+    await broker.close();
+  }
+});
+
 test.run();
