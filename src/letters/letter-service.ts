@@ -20,7 +20,7 @@ import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
 import type { LetterType } from './letter-type.ts';
-import type { LetterRegister } from './register.ts';
+import { type LetterRegister, localDay } from './register.ts';
 import { signToken } from './verification-token.ts';
 
 export interface LetterServiceDeps {
@@ -80,7 +80,7 @@ export class LetterService {
         {
           n: entry.number,
           t: type.id,
-          d: localDate(issuedAt),
+          d: localDay(issuedAt),
           v: config.village.code,
           r: req.resident_ref,
         },
@@ -116,10 +116,4 @@ export class LetterService {
     });
     return { kind: 'printed', number: entry.number };
   }
-}
-
-/** YYYY-MM-DD in the kiosk's local time (the date printed on the letter). */
-export function localDate(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
