@@ -11,9 +11,11 @@
  * printed there too), so scripts can wait for it.
  */
 import { createInterface } from 'node:readline';
+import { errorMessage } from '../errors.ts';
 import { BUTTON_NAMES, type ButtonName } from '../hardware/buttons.ts';
 import type { Adapters } from '../hardware/create-adapters.ts';
 import type { SimPrinterState } from '../hardware/printer.sim.ts';
+import { parseHexUid } from '../import/card-uid.ts';
 
 export const SIM_HELP = [
   'tap <UID hex>                 tap a card (e.g. tap 04A1B2C3)',
@@ -56,8 +58,12 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
     case 'tap':
     case 'pull': {
       if (!sim.reader) return unavailable('card reader');
-      const uid = parseUid(arg);
-      if (!uid) return `sim: error: '${arg}' is not a UID in hex (4 or 7 bytes, e.g. 04A1B2C3)`;
+      let uid: Buffer;
+      try {
+        uid = parseHexUid(arg);
+      } catch (err) {
+        return `sim: error: ${errorMessage(err)}`;
+      }
       if (cmd === 'tap') sim.reader.tap(uid);
       else sim.reader.pullMidRead(uid);
       return `sim: ${cmd === 'tap' ? 'tapped' : 'pulled'} ${uid.toString('hex').toUpperCase()}`;
@@ -109,14 +115,6 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
     default:
       return `sim: error: unknown command '${[cmd, arg, ...extra].join(' ').trim()}' (try: help)`;
   }
-}
-
-/** UID hex (spaces/colons allowed) → bytes; only 4, 7 or 10 byte UIDs (ISO 14443). */
-export function parseUid(text: string): Buffer | null {
-  const hex = text.replace(/[\s:-]/g, '');
-  if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length % 2 !== 0) return null;
-  const uid = Buffer.from(hex, 'hex');
-  return [4, 7, 10].includes(uid.length) ? uid : null;
 }
 
 /** Reads commands from a stream line by line until it ends; returns a closer. */

@@ -7,7 +7,7 @@ import { SimButtons } from '../../src/hardware/buttons.sim.ts';
 import { SimCardReader } from '../../src/hardware/card-reader.sim.ts';
 import { SimPrinter } from '../../src/hardware/printer.sim.ts';
 import { silentLogger } from '../../src/log.ts';
-import { parseUid, runSimCommand, type SimCommandContext } from '../../src/sim/stdin-commands.ts';
+import { runSimCommand, type SimCommandContext } from '../../src/sim/stdin-commands.ts';
 
 function context() {
   const reader = new SimCardReader();
@@ -29,12 +29,22 @@ function context() {
   return { ctx, reader, buttons, printer, quits: () => quits };
 }
 
-test('parseUid accepts 4-, 7- and 10-byte UIDs in hex, with separators', () => {
-  assert.equal(parseUid('04a1b2c3'), Buffer.from([4, 0xa1, 0xb2, 0xc3]));
-  assert.equal(parseUid('04:A1:B2:C3:D4:E5:F6')?.length, 7);
-  assert.is(parseUid('04A1B2'), null);
-  assert.is(parseUid('zz11aa22'), null);
-  assert.is(parseUid(''), null);
+test('tap takes 4-, 7- and 10-byte UIDs in hex, with separators; anything else is an error, not a tap', async () => {
+  const { ctx, reader } = context();
+  await reader.start();
+  const taps: Buffer[] = [];
+  reader.on('tap', (t) => taps.push(t.uid));
+  assert.is(runSimCommand('tap 04a1b2c3', ctx), 'sim: tapped 04A1B2C3');
+  assert.is(runSimCommand('tap 04:A1:B2:C3:D4:E5:F6', ctx), 'sim: tapped 04A1B2C3D4E5F6');
+  assert.equal(taps[0], Buffer.from([4, 0xa1, 0xb2, 0xc3]));
+  assert.is(taps[1]?.length, 7);
+  for (const bad of ['04A1B2', 'zz11aa22', '']) {
+    assert.match(
+      runSimCommand(`tap ${bad}`, ctx),
+      /^sim: error: card UID '.*' must be 4, 7 or 10 bytes in hex/,
+    );
+  }
+  assert.is(taps.length, 2);
 });
 
 test('tap reaches the simulated reader as UID bytes', async () => {
@@ -44,7 +54,7 @@ test('tap reaches the simulated reader as UID bytes', async () => {
   reader.on('tap', (t) => taps.push(t.uid.toString('hex')));
   assert.is(runSimCommand('tap 04A1B2C3', ctx), 'sim: tapped 04A1B2C3');
   assert.equal(taps, ['04a1b2c3']);
-  assert.match(runSimCommand('tap 123', ctx), /^sim: error: '123' is not a UID/);
+  assert.match(runSimCommand('tap 123', ctx), /^sim: error: card UID '123' must be 4, 7 or 10 bytes in hex/);
   assert.equal(taps.length, 1);
 });
 
