@@ -126,7 +126,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (logoFile && !existsSync(logoFile))
     logger.warn({ logo_file: logoFile }, 'village.logo_file not found: letters print without a logo');
   const logo = logoFile && existsSync(logoFile) ? readFileSync(logoFile) : null;
-  let clockTrusted = firstClock.trusted;
   const letters = new LetterService({
     config,
     store,
@@ -135,7 +134,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     printer,
     keys,
     bus,
-    clockTrusted: () => clockTrusted,
+    // The runner's health is the one record of whether the clock is trusted.
+    clockTrusted: () => runner.state.health.clock_trusted,
     now,
     logger,
     logo,
@@ -195,7 +195,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
       },
     },
-    { printer: printer.status, reader_present: reader.present, clock_trusted: clockTrusted, data_ok: dataOk },
+    {
+      printer: printer.status,
+      reader_present: reader.present,
+      clock_trusted: firstClock.trusted,
+      data_ok: dataOk,
+    },
   );
 
   const controls: KioskControls = {
@@ -231,7 +236,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   draw(runner.state);
   publishStatus(runner.state);
   clockGuard.start((trusted) => {
-    clockTrusted = trusted;
     runner.setHealth({ clock_trusted: trusted });
   });
   // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing); the
@@ -247,7 +251,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   });
   await reporting.start();
   bus.emitEvent({ type: 'started' });
-  if (!clockTrusted) bus.emitEvent({ type: 'clock_untrusted' });
+  if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
   for (const entry of register.interrupted) {
     bus.emitEvent({ type: 'letter_interrupted', number: entry.number, letter_type: entry.letter_type });
