@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../src/log.ts';
 import { startDaemon } from '../src/main.ts';
-import { buildRegister, buildResidents, nikOf, percentile, round, uidOf } from './bench-store.ts';
+import { percentile, round } from './bench-stats.ts';
+import { buildRegister, buildResidents, nikOf, uidOf } from './bench-store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESIDENTS = 100_000;

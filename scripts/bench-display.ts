@@ -8,13 +8,9 @@ import { packFrame } from '../src/display/pixels.ts';
 import { ScreenRenderer } from '../src/display/renderer.ts';
 import { screenFor } from '../src/display/screens.ts';
 import { allScreens, context } from '../tests/support/display-fixtures.ts';
+import { percentile, round } from './bench-stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_DISPLAY_ROUNDS ?? 200);
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)] ?? Number.NaN;
-}
 
 async function benchSize(
   width: number,
@@ -37,8 +33,6 @@ async function benchSize(
     total.push(t2 - t0);
     pack.push(t2 - t1);
   }
-  total.sort((a, b) => a - b);
-  pack.sort((a, b) => a - b);
   return { median: percentile(total, 50), p99: percentile(total, 99), packMedian: percentile(pack, 50) };
 }
 
@@ -51,15 +45,11 @@ export async function benchDisplay(): Promise<Record<string, number>> {
   ] as const) {
     const r = await benchSize(w, h);
     const key = `display_${w}x${h}`;
-    result[`${key}_median_ms`] = round(r.median);
-    result[`${key}_p99_ms`] = round(r.p99);
-    result[`${key}_rgb565_pack_median_ms`] = round(r.packMedian);
+    result[`${key}_median_ms`] = round(r.median, 2);
+    result[`${key}_p99_ms`] = round(r.p99, 2);
+    result[`${key}_rgb565_pack_median_ms`] = round(r.packMedian, 2);
   }
   return result;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VILLAGE_FLAGS } from '../tests/support/cli-process.ts';
 import { nativeCsv, writeOpensidCsv, writeOpensidXlsx } from '../tests/support/import-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -49,18 +50,7 @@ for (const [name, file] of Object.entries(files)) {
     config,
     '--data-dir',
     path.join(kiosk, 'data'),
-    '--village-name',
-    'Hanura',
-    '--village-code',
-    '1809102004',
-    '--kecamatan',
-    'Teluk Pandan',
-    '--kabupaten',
-    'Pesawaran',
-    '--province',
-    'Lampung',
-    '--device-id',
-    'bench',
+    ...VILLAGE_FLAGS,
   ]);
   const size = (fs.statSync(file).size / 1e6).toFixed(1);
   const first = cli(['residents', 'import', file, '--config', config]);

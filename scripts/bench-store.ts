@@ -21,6 +21,7 @@ import { demoResidents } from '../src/store/demo-data.ts';
 import { residentRef } from '../src/store/keys.ts';
 import type { Resident } from '../src/store/resident.ts';
 import { ResidentStore } from '../src/store/resident-store.ts';
+import { percentile, round } from './bench-stats.ts';
 
 const FORMAT = '{code}/{seq:3}/{village_code}/{roman_month}/{year}';
 const VILLAGE = '1809102004';
@@ -253,16 +254,6 @@ function today9(): Date {
   const d = new Date();
   d.setHours(9, 0, 0, 0);
   return d;
-}
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 const self = fileURLToPath(import.meta.url);
