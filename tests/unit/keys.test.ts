@@ -1,13 +1,12 @@
 import { sign, verify } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Config } from '../../src/config/config.ts';
 import { defaultConfig } from '../../src/config/defaults.ts';
-import { type ErrorCode, isKioskError } from '../../src/errors.ts';
 import { cardKey, loadOrCreateKeys, residentRef } from '../../src/store/keys.ts';
+import { throwsCode, tmpDir } from '../support/store-helpers.ts';
 
 function configIn(dir: string, device: Partial<Config['device']> = {}): Config {
   const c = defaultConfig();
@@ -15,19 +14,6 @@ function configIn(dir: string, device: Partial<Config['device']> = {}): Config {
   c.device = { ...c.device, ...device };
   return c;
 }
-
-async function throwsCode(fn: () => Promise<unknown>, code: ErrorCode): Promise<Error> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(isKioskError(caught, code), `expected KioskError ${code}, got ${String(caught)}`);
-  return caught as Error;
-}
-
-const tmpDir = () => fs.mkdtempSync(`${os.tmpdir()}/anj-`);
 
 test('first start creates both keys with private modes, and later starts load the same keys', async () => {
   const dir = tmpDir();

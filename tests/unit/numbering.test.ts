@@ -1,23 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Config } from '../../src/config/config.ts';
-import { type ErrorCode, isKioskError } from '../../src/errors.ts';
+import { isKioskError } from '../../src/errors.ts';
 import { formatLetterNumber, romanMonth, validateNumberFormat } from '../../src/letters/numbering.ts';
 import { LetterRegister } from '../../src/letters/register.ts';
-import { createLogger, silentLogger } from '../../src/log.ts';
+import { silentLogger } from '../../src/log.ts';
+import { capturingLogger, throwsCode, tmpDir } from '../support/store-helpers.ts';
 
 const DEFAULT_FORMAT = '{code}/{seq:3}/{village_code}/{roman_month}/{year}';
 const VILLAGE = '1809102004';
 
 type Numbering = Config['letters']['numbering'];
-
-function tmpDir(): string {
-  return fs.mkdtempSync(`${os.tmpdir()}/anj-`);
-}
 
 function open(dir: string, counter: Numbering['counter'] = 'per_type', logger = silentLogger()) {
   return LetterRegister.open(dir, {
@@ -42,29 +37,6 @@ function req(type: { letter_type: string; code: string }, when: Date, ref = 'r_0
     policy: 'final' as const,
     at: when,
   };
-}
-
-async function throwsCode(fn: () => Promise<unknown>, code: ErrorCode): Promise<Error> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(isKioskError(caught, code), `expected KioskError ${code}, got ${String(caught)}`);
-  return caught as Error;
-}
-
-function capturingLogger() {
-  const warnings: Record<string, unknown>[] = [];
-  const out = new Writable({
-    write(chunk, _e, cb) {
-      const line = JSON.parse(String(chunk).replace(/^<\d>/, ''));
-      if (line.level === 40) warnings.push(line);
-      cb();
-    },
-  });
-  return { logger: createLogger('info', out), warnings };
 }
 
 // ---- numbers ----------------------------------------------------------------------------
@@ -186,7 +158,7 @@ test('a letter left printing by a crash is reported as interrupted and its numbe
   assert.is(again.interrupted.length, 1);
   assert.is(again.interrupted[0]!.number, crashed.number);
   assert.is(again.interrupted[0]!.status, 'interrupted');
-  assert.ok(warnings.some((w) => w.number === crashed.number));
+  assert.ok(warnings().some((w) => w.number === crashed.number));
   const next = await again.reserve(req(SKTM, at(2024, 10, 15, 11)));
   assert.is(next.number, 'S-11/002/1809102004/X/2024');
   await again.markPrinted(next.id, at(2024, 10, 15, 11, 1));
@@ -226,7 +198,7 @@ test('a torn last line (power cut mid-append) is dropped with a warning; the reg
 
   const { logger, warnings } = capturingLogger();
   const again = await open(dir, 'per_type', logger);
-  assert.is(warnings.length, 1);
+  assert.is(warnings().length, 1);
   assert.is(again.size(), 1);
   const b = await again.reserve(req(SKTM, at(2024, 10, 15, 10)));
   assert.is(b.number, 'S-11/002/1809102004/X/2024');

@@ -1,21 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LetterRegister, localIso } from '../../src/letters/register.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
+import { tmpDir } from '../support/store-helpers.ts';
 
 const FORMAT = '{code}/{seq:3}/{village_code}/{roman_month}/{year}';
 const SKTM = { letter_type: 'sktm', code: 'S-11' };
 const DOMISILI = { letter_type: 'domisili', code: '470' };
 const BUDI = 'r_aaaaaaaaaaaaaaaaaaaa';
 const SITI = 'r_bbbbbbbbbbbbbbbbbbbb';
-
-function tmpDir(): string {
-  return fs.mkdtempSync(`${os.tmpdir()}/anj-`);
-}
 
 function infoLogger() {
   const lines: Record<string, unknown>[] = [];

@@ -1,44 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ErrorCode, isKioskError } from '../../src/errors.ts';
-import { createLogger } from '../../src/log.ts';
 import { demoResidents } from '../../src/store/demo-data.ts';
 import { DurableJsonFile } from '../../src/store/durable-file.ts';
 import { ResidentStore } from '../../src/store/resident-store.ts';
+import { capturingLogger, throwsCode, tmpDir } from '../support/store-helpers.ts';
 
 type Doc = { version: number; items: string[] };
-
-/** A real pino logger writing into an array, to assert on the warnings a technician would see. */
-function capturingLogger() {
-  const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
-  const out = new Writable({
-    write(chunk, _enc, cb) {
-      const text = String(chunk).replace(/^<\d>/, '');
-      lines.push(JSON.parse(text));
-      cb();
-    },
-  });
-  return { logger: createLogger('debug', out), lines, warnings: () => lines.filter((l) => l.level === 40) };
-}
-
-function tmpDir(): string {
-  return fs.mkdtempSync(`${os.tmpdir()}/anj-`);
-}
-
-async function throwsCode(fn: () => Promise<unknown>, code: ErrorCode): Promise<Error> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(isKioskError(caught, code), `expected KioskError ${code}, got ${String(caught)}`);
-  return caught as Error;
-}
 
 /** Writes version 1 then version 2, so that the .bak holds v1 and the main file v2. */
 async function twoGenerations(dir: string) {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,16 +8,13 @@ import { demoResidents } from '../../src/store/demo-data.ts';
 import { cardKey, residentRef } from '../../src/store/keys.ts';
 import type { Resident } from '../../src/store/resident.ts';
 import { ResidentStore, residentsInDocument } from '../../src/store/resident-store.ts';
+import { tmpDir } from '../support/store-helpers.ts';
 
 const KEY = Buffer.from('0f'.repeat(32), 'hex');
 const log = silentLogger();
 const people = demoResidents();
 const budi = people.find((r) => r.nama === 'BUDI SANTOSO')!;
 const UID = Buffer.from('04A1B2C3D4E5F6', 'hex');
-
-function tmpDir(): string {
-  return fs.mkdtempSync(`${os.tmpdir()}/anj-`);
-}
 
 /** residents.json as the first release wrote it: residents as objects keyed by NIK. */
 function writeFormat1(dir: string): string {

@@ -1,32 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ErrorCode, isKioskError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
 import { DEMO_CARDS, demoResidents, seedDemo } from '../../src/store/demo-data.ts';
 import { cardKey, residentRef } from '../../src/store/keys.ts';
 import type { Resident } from '../../src/store/resident.ts';
 import { ResidentStore } from '../../src/store/resident-store.ts';
+import { throwsCode, tmpDir } from '../support/store-helpers.ts';
 
 const KEY = Buffer.from('0f'.repeat(32), 'hex');
 const log = silentLogger();
-
-function tmpDir(): string {
-  return fs.mkdtempSync(`${os.tmpdir()}/anj-`);
-}
-
-async function throwsCode(fn: () => Promise<unknown>, code: ErrorCode): Promise<Error> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(isKioskError(caught, code), `expected KioskError ${code}, got ${String(caught)}`);
-  return caught as Error;
-}
 
 const people = demoResidents();
 const budi = people.find((r) => r.nama === 'BUDI SANTOSO')!;
