@@ -9,7 +9,7 @@ import { SimCardReader } from '../hardware/card-reader.sim.ts';
 import type { CardReader } from '../hardware/card-reader.ts';
 import { parseHexUid, uidFromDecimal } from '../import/card-uid.ts';
 import type { Logger } from '../log.ts';
-import { maskNik } from '../store/resident.ts';
+import { maskNik, type Resident } from '../store/resident.ts';
 import type { ResidentStore } from '../store/resident-store.ts';
 import type { Command, CommandIo } from './command.ts';
 import {
@@ -142,6 +142,16 @@ function parseUid(text: string): Buffer {
   return parseHexUid(t);
 }
 
+function requireResident(store: ResidentStore, nik: string): Resident {
+  const resident = store.get(nik);
+  if (!resident)
+    throw new KioskError(
+      'resident_not_found',
+      `no resident with NIK ${maskNik(nik)}; import the residents first`,
+    );
+  return resident;
+}
+
 async function bind(
   ctx: CliContext,
   store: ResidentStore,
@@ -149,12 +159,7 @@ async function bind(
   nik: string,
   force: boolean,
 ): Promise<number> {
-  const resident = store.get(nik);
-  if (!resident)
-    throw new KioskError(
-      'resident_not_found',
-      `no resident with NIK ${maskNik(nik)}; import the residents first`,
-    );
+  const resident = requireResident(store, nik);
   const before = store.findByCard(uid);
   await store.bindCard(uid, nik, { force });
   settleOwnership(ctx);
@@ -181,12 +186,7 @@ async function enroll(
   nik: string,
   opts: { force: boolean; timeoutMs: number },
 ): Promise<number> {
-  const resident = store.get(nik);
-  if (!resident)
-    throw new KioskError(
-      'resident_not_found',
-      `no resident with NIK ${maskNik(nik)}; import the residents first`,
-    );
+  const resident = requireResident(store, nik);
   const ended = new AbortController();
   const reader = await openReader(ctx.config, ctx.logger, ctx.io, () => ended.abort());
   const out = ctx.io.stdout;
