@@ -58,6 +58,9 @@ if (isEntry || process.env.ANJUNGAN_CLI_ENTRY === '1') {
   }).then(
     (code) => {
       process.exitCode = code;
+      // A native handle left open by a device library (PC/SC, GPIO) must not keep a finished
+      // command alive: the loop normally drains at once, and this unref'd timer never fires.
+      setTimeout(() => process.exit(code), 2000).unref();
     },
     (err: unknown) => {
       process.stderr.write(`anjungan: unexpected error: ${err instanceof Error ? err.stack : String(err)}\n`);

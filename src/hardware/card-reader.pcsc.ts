@@ -10,6 +10,11 @@
  *   SCardEstablishContext in a loop on the JS thread): we only create the NFC instance once
  *   pcscd's socket answers, and recreate it after the service dies (clients never recover).
  * - `nfc.close()` alone can hang the process: close each reader, not in the tick of `card.off`.
+ * - A reader closed before its native status thread has entered its loop never closes its
+ *   libuv handle, and the process never exits (seen on a loaded machine: selftest closed the
+ *   reader right after it was announced). The thread's first status event proves it is in its
+ *   loop: readers are closed only after it (or after 2 s). A reader announced by a context
+ *   already being torn down is closed too, never just ignored.
  *
  *   pcscd ──▶ NFC ──'reader'──▶ Reader (autoProcessing off) ──'card'──▶ GET UID ──▶ 'tap'
  *              └─'error' (service died) ──▶ teardown ──▶ backoff ──▶ probe socket ──▶ new NFC
@@ -92,6 +97,8 @@ export function readerMatches(readerName: string, wanted: string | null): boolea
 class PcscCardReader extends EventEmitter<CardReaderEvents> implements CardReader {
   private nfc: NfcClass | null = null;
   private readers = new Map<string, NfcReader>();
+  /** Per reader: resolves on its first raw status event (its native thread is running). */
+  private watching = new WeakMap<NfcReader, Promise<void>>();
   private active: NfcReader | null = null;
   private running = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -191,7 +198,18 @@ class PcscCardReader extends EventEmitter<CardReaderEvents> implements CardReade
   }
 
   private onReader(nfc: NfcClass, r: NfcReader): void {
-    if (nfc !== this.nfc) return;
+    // The first status event leaves the thread a few instructions short of its next wait:
+    // give it 100 ms to get there (a close in between also leaks the handle).
+    this.watching.set(
+      r,
+      new Promise<void>((resolve) => r.reader.once('status', () => setTimeout(resolve, 100))),
+    );
+    if (nfc !== this.nfc) {
+      // Announced in the same burst as a reader whose listener stopped us: still ours to close.
+      r.on('error', () => {});
+      void this.closeReader(r);
+      return;
+    }
     // Every reader gets an 'error' listener: an unhandled 'error' event would kill the daemon.
     r.autoProcessing = false;
     r.on('error', (err: unknown) =>
@@ -331,18 +349,27 @@ class PcscCardReader extends EventEmitter<CardReaderEvents> implements CardReade
     this.endRead('card_removed');
     if (wasPresent) this.emit('presence', false);
     if (!nfc) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    for (const r of readers) {
-      try {
-        r.close();
-      } catch (err) {
-        this.log.debug({ err: errorMessage(err) }, 'closing reader');
-      }
-    }
+    await Promise.all(readers.map((r) => this.closeReader(r)));
     try {
       nfc.close();
     } catch (err) {
       this.log.debug({ err: errorMessage(err) }, 'closing PC/SC context');
+    }
+  }
+
+  /** Closes a reader once its native status thread runs (at most 2 s), on a later tick. */
+  private async closeReader(r: NfcReader): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 2000);
+    });
+    await Promise.race([this.watching.get(r) ?? Promise.resolve(), limit]);
+    clearTimeout(timer);
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      r.close();
+    } catch (err) {
+      this.log.debug({ err: errorMessage(err) }, 'closing reader');
     }
   }
 }

@@ -116,3 +116,32 @@ export async function spawnPcscReader(
   }
   return handle;
 }
+
+/**
+ * Runs the adapter in a child that stops it the moment the reader is announced; resolves with
+ * whether the child printed `stopped` and exited by itself within `timeoutMs` (else it is killed).
+ */
+export async function stopOnPresence(
+  pcscd: PcscdInstance,
+  timeoutMs = 15_000,
+): Promise<{ exitedByItself: boolean; stopped: boolean; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, '{}'], {
+    env: { ...pcscd.env, ANJUNGAN_LOG_LEVEL: 'info', ANJUNGAN_TEST_STOP_ON_PRESENCE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+  const timer = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  const exitedByItself = await Promise.race([exited, timer]);
+  if (!exitedByItself) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  return { exitedByItself, stopped: output.includes('"ev":"stopped"'), output };
+}
