@@ -9,6 +9,7 @@
  * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -31,6 +32,7 @@ import { ReportingLink } from './reporting-link.ts';
 import { attachSimCommands } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
+import { fileVersion, LiveResidents } from './store/live-residents.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
@@ -88,7 +90,21 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 
   mkdirSync(config.data_dir, { recursive: true });
   const keys = await loadOrCreateKeys(config);
-  const { store, dataOk } = await openResidents(config.data_dir, keys.uidKey, simulator, logger);
+  const residentsFile = path.join(config.data_dir, 'residents.json');
+  const opened = await openResidents(residentsFile, keys.uidKey, simulator, logger);
+  const dataOk = opened.dataOk;
+  // Technicians change residents and cards with the CLI while the kiosk runs: reload, no restart.
+  const store = new LiveResidents(
+    {
+      file: residentsFile,
+      open: () => ResidentStore.open(config.data_dir, keys.uidKey, logger),
+      onAvailable: () => runner.setHealth({ data_ok: true }),
+      logger,
+    },
+    opened.store,
+    dataOk,
+    opened.version,
+  );
   const register = await LetterRegister.open(config.data_dir, {
     numbering: config.letters.numbering,
     villageCode: config.village.code,
@@ -235,6 +251,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
   draw(runner.state);
   publishStatus(runner.state);
+  store.start();
   clockGuard.start((trusted) => {
     runner.setHealth({ clock_trusted: trusted });
   });
@@ -264,6 +281,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       detachStdin?.();
       clockGuard.stop();
       clearInterval(clockTick);
+      await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();
       bus.emitEvent({ type: 'stopping' });
@@ -322,19 +340,23 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
  * out of service (never silently empty, never a blank screen in a restart loop).
  */
 async function openResidents(
-  dataDir: string,
+  file: string,
   uidKey: Buffer,
   simulator: boolean,
   logger: Logger,
-): Promise<{ store: ResidentLookup; dataOk: boolean }> {
+): Promise<{ store: ResidentLookup; dataOk: boolean; version: string | null }> {
+  // The version read, for LiveResidents: taken before opening, so a change made meanwhile by a
+  // technician is noticed; the simulator's own demo seeding is not a change.
+  const version = await fileVersion(file);
   try {
-    const store = await ResidentStore.open(dataDir, uidKey, logger);
-    if (simulator) await seedDemo(store);
-    return { store, dataOk: true };
+    const store = await ResidentStore.open(path.dirname(file), uidKey, logger);
+    if (simulator && (await seedDemo(store)))
+      return { store, dataOk: true, version: await fileVersion(file) };
+    return { store, dataOk: true, version };
   } catch (err) {
     if (!isKioskError(err, 'data_corrupt')) throw err;
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
-    return { store: new UnavailableResidents(uidKey), dataOk: false };
+    return { store: new UnavailableResidents(uidKey), dataOk: false, version };
   }
 }
 

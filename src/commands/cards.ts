@@ -16,10 +16,10 @@ import {
   type CliContext,
   CONFIG_HELP,
   CONFIG_OPTION,
+  changeAppliedHint,
   openContext,
   openStore,
   parseCommandArgs,
-  restartHint,
   settleOwnership,
   table,
   usageError,
@@ -92,7 +92,7 @@ const cards: Command = {
           const n = await store.unbindNik(nik);
           settleOwnership(ctx);
           if (n === 0) throw new KioskError('card_not_bound', `no card is bound to NIK ${maskNik(nik)}`);
-          io.stdout.write(`unbound ${n} card(s) of NIK ${maskNik(nik)}\n${restartHint(ctx)}\n`);
+          io.stdout.write(`unbound ${n} card(s) of NIK ${maskNik(nik)}\n${changeAppliedHint(ctx)}\n`);
           return 0;
         }
         const uid = parseUid(args[0]!);
@@ -101,7 +101,7 @@ const cards: Command = {
           throw new KioskError('card_not_bound', 'this card is not bound to anyone');
         settleOwnership(ctx);
         io.stdout.write(
-          `unbound card ${store.cardKeyOf(uid).slice(0, 8)} from ${holder ? `${holder.nama} (NIK ${maskNik(holder.nik)})` : 'a removed resident'}\n${restartHint(ctx)}\n`,
+          `unbound card ${store.cardKeyOf(uid).slice(0, 8)} from ${holder ? `${holder.nama} (NIK ${maskNik(holder.nik)})` : 'a removed resident'}\n${changeAppliedHint(ctx)}\n`,
         );
         return 0;
       }
@@ -176,7 +176,7 @@ async function bind(
       `note: status ${resident.status_dasar}: the kiosk will recognise the card but refuse letters\n`,
     );
   }
-  out.write(`${restartHint(ctx)}\n`);
+  out.write(`${changeAppliedHint(ctx)}\n`);
   return 0;
 }
 

@@ -108,11 +108,11 @@ export function settleOwnership(ctx: CliContext): void {
   }
 }
 
-/** Printed after a change to residents or cards: the running daemon keeps its own copy. */
-export function restartHint(ctx: CliContext): string {
+/** Printed after a change to residents or cards: a running kiosk reloads the file by itself. */
+export function changeAppliedHint(ctx: CliContext): string {
   return ctx.simulator
-    ? 'restart `anjungan run` to use the change'
-    : 'restart the kiosk to use the change: sudo systemctl restart anjungan';
+    ? 'a running `anjungan run` uses the change within a second'
+    : 'the running kiosk uses the change within a second (no restart needed)';
 }
 
 /** Writes aligned columns (a header row first). */

@@ -10,10 +10,10 @@ import type { Command, CommandIo } from './command.ts';
 import {
   CONFIG_HELP,
   CONFIG_OPTION,
+  changeAppliedHint,
   openContext,
   openStore,
   parseCommandArgs,
-  restartHint,
   settleOwnership,
   table,
   usageError,
@@ -146,7 +146,7 @@ async function importResidents(
     `  residents now: ${opts.dryRun ? store.count() + result.added - result.removed : store.count()}`,
   );
   if (!opts.dryRun && result.added + result.updated + result.removed + cards > 0)
-    lines.push(restartHint(ctx));
+    lines.push(changeAppliedHint(ctx));
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

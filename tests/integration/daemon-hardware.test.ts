@@ -18,7 +18,7 @@ import { DaemonProcess } from '../support/daemon-process.ts';
 import { skipWithoutPcscd, startPcscd } from '../support/pcscd.ts';
 import { ATR_ISO14443_4, tapCard } from '../support/virtual-card.ts';
 import { startVirtualPrinter } from '../support/virtual-printer.ts';
-import { waitFor } from '../support/wait.ts';
+import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const UID = '04A1B2C3D4E5F6';
 
@@ -63,7 +63,7 @@ test('a virtual e-KTP on a real pcscd, four presses of ok, and the letter comes 
     await waitFor(
       `idle with reader and printer found (screens: ${k.screens().join(', ')})\n${k.stderr.slice(-1500)}`,
       () => last() === 'idle',
-      30_000,
+      PROCESS_START_MS,
     );
 
     await tapCard(pcscd.vpcdPort, UID, { atr: ATR_ISO14443_4, holdMs: 1200 });

@@ -17,7 +17,7 @@ import { ResidentStore } from '../../src/store/resident-store.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
 import { mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { Watcher } from '../support/mosquitto-harness.ts';
-import { waitFor } from '../support/wait.ts';
+import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 const ROOT_TOPIC = 'anjungan/1809102004/kiosk-mqtt/';
@@ -59,7 +59,7 @@ test('a session reported to Mosquitto: schema-valid, no personal data; SIGKILL â
     kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
     const k = kiosk;
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
-    await watcher.waitFor('availability online', () => availability() === 'online', 20_000);
+    await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
     await watcher.waitFor('a retained state', () => watcher.on(`${ROOT_TOPIC}state`).length > 0);
 
     const card = DEMO_CARDS[0]!;
@@ -108,7 +108,7 @@ test('SIGTERM: the kiosk publishes `stopping` and `offline` itself, then exits 0
   try {
     kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
-    await watcher.waitFor('availability online', () => availability() === 'online', 20_000);
+    await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
     kiosk.child.kill('SIGTERM');
     assert.is(await kiosk.exit, 0);
     await watcher.waitFor('offline', () => availability() === 'offline', 5000);
@@ -156,7 +156,7 @@ test('broker down: letters issued, daemon restarted while still down, broker bac
     await watcher.waitFor(
       'online',
       () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text === 'online',
-      20_000,
+      PROCESS_START_MS,
     );
     await issueLetter(first, uid, 0);
     await watcher.waitFor('letter 1', () => issuedNumbers().length === 1);

@@ -9,7 +9,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/defaults.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
+import { DEMO_CARDS } from '../../src/store/demo-data.ts';
+import { runCli } from '../support/cli-process.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
+import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 test('anjungan run: a simulated session from the terminal prints a letter, quit stops it cleanly', async () => {
   if (existsSync(DEFAULT_CONFIG_PATH)) {
@@ -21,7 +24,7 @@ test('anjungan run: a simulated session from the terminal prints a letter, quit 
   const dataDir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
   const kiosk = new DaemonProcess(['run'], { ANJUNGAN_DATA_DIR: dataDir });
   try {
-    await kiosk.waitOut('--- screen: idle ---', 20_000);
+    await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
     assert.match(kiosk.stdout, 'SIMULATOR MODE');
     assert.match(kiosk.stderr, 'SIMULATOR MODE', 'the log says so loudly too');
     const cardLine = /^sim: {3}([0-9A-F]{8,14}) /m.exec(kiosk.stdout);
@@ -56,12 +59,40 @@ test('anjungan run: a simulated session from the terminal prints a letter, quit 
   }
 });
 
+test('a card bound with the CLI while the kiosk runs works at the next tap, no restart', async () => {
+  if (existsSync(DEFAULT_CONFIG_PATH)) return;
+  const dataDir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
+  const kiosk = new DaemonProcess(['run'], { ANJUNGAN_DATA_DIR: dataDir });
+  try {
+    await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
+    kiosk.send('tap 0A1B2C3D');
+    await kiosk.waitOut('--- screen: unknown_card ---');
+
+    const nik = DEMO_CARDS[0]!.nik;
+    const bind = await runCli(['cards', 'bind', '0A1B2C3D', nik], { env: { ANJUNGAN_DATA_DIR: dataDir } });
+    assert.is(bind.code, 0, bind.stderr);
+    assert.match(bind.stdout, 'uses the change within a second');
+    await waitFor('the kiosk to reload the residents', () =>
+      kiosk.stderr.includes('resident data changed on disk: reloaded'),
+    );
+
+    kiosk.send('remove');
+    kiosk.send('tap 0A1B2C3D');
+    await kiosk.waitOut('--- screen: greeting ---');
+    assert.match(kiosk.stdout.slice(kiosk.stdout.lastIndexOf('--- screen: greeting ---')), nik.slice(-4));
+    kiosk.send('quit');
+    assert.is(await kiosk.exit, 0);
+  } finally {
+    await kiosk.kill('SIGKILL');
+  }
+});
+
 test('anjungan run stops cleanly on SIGTERM', async () => {
   if (existsSync(DEFAULT_CONFIG_PATH)) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
   const kiosk = new DaemonProcess(['run'], { ANJUNGAN_DATA_DIR: dataDir });
   try {
-    await kiosk.waitOut('--- screen: idle ---', 20_000);
+    await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
     kiosk.child.kill('SIGTERM');
     assert.is(await kiosk.exit, 0);
     assert.match(kiosk.stderr, '"stopped"');

@@ -9,6 +9,7 @@ import type { EventPayload } from '../../src/mqtt/payloads.ts';
 import { Reporter } from '../../src/mqtt/reporter.ts';
 import { type Mosquitto, mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { sleep, TestKiosk, tempDir, testConfig, Watcher } from '../support/mosquitto-harness.ts';
+import { PROCESS_START_MS } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 let broker: Mosquitto | null = null;
@@ -230,7 +231,7 @@ test('the broker publishes the Last Will `offline` when the reporter process is 
     );
     try {
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('child reporter never came online')), 20_000);
+        const t = setTimeout(() => reject(new Error('child reporter never came online')), PROCESS_START_MS);
         child.stdout.on('data', (b: Buffer) => {
           if (b.toString().includes('online')) {
             clearTimeout(t);

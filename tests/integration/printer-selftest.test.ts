@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { main } from '../../src/cli.ts';
 import { skipWithoutPcscd, startPcscd } from '../support/pcscd.ts';
 import { startVirtualPrinter } from '../support/virtual-printer.ts';
+import { PROCESS_START_MS } from '../support/wait.ts';
 
 function sink() {
   let text = '';
@@ -96,7 +97,7 @@ test('PC/SC reader: found through a real pcscd (vpcd), in its own process', asyn
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'selftest', '--config', file], {
       env: { ...pcscd.env, ANJUNGAN_CLI_ENTRY: '1', ANJUNGAN_LOG_LEVEL: 'error' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: PROCESS_START_MS,
     });
     assert.is(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^PASS reader +PC\/SC Virtual PCD 00 00$/m);

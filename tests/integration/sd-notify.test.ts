@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createNotifier } from '../../src/systemd/sd-notify.ts';
 import { provisionedKiosk } from '../support/cli-process.ts';
+import { PROCESS_START_MS } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const hasPython = spawnSync('python3', ['-c', 'import socket'], { stdio: 'ignore' }).status === 0;
@@ -231,7 +232,7 @@ test('anjungan run sends READY=1 once up, WATCHDOG=1 while healthy, STOPPING=1 o
     },
   );
   try {
-    await l.waitFor((m) => m.includes('READY=1'), 30_000);
+    await l.waitFor((m) => m.includes('READY=1'), PROCESS_START_MS);
     await l.waitFor((m) => m.includes('WATCHDOG=1'), 5000);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

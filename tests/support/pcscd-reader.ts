@@ -6,6 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PcscdInstance } from './pcscd.ts';
+import { PROCESS_START_MS } from './wait.ts';
 
 export interface ReaderEvent {
   ev: 'presence' | 'detected' | 'tap' | 'read_error' | 'removed' | 'started' | 'stopped';
@@ -108,7 +109,7 @@ export async function spawnPcscReader(
     stderr: () => err,
   };
   try {
-    await next('started', 20_000);
+    await next('started', PROCESS_START_MS);
   } catch (e) {
     child.kill('SIGKILL');
     await exited;

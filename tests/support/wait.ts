@@ -1,5 +1,12 @@
 import { PassThrough } from 'node:stream';
 
+/**
+ * How long a test waits for a process started from the sources (tsx compiles them on the fly)
+ * to come up. Generous on purpose: CI machines are shared and slow starts are not what these
+ * tests check (start-up time is measured by `npm run bench`); a wait ends as soon as it holds.
+ */
+export const PROCESS_START_MS = 60_000;
+
 /** Polls `check` until it returns a truthy value or `ms` pass; rejects naming `what`. */
 export async function waitFor<T>(
   what: string,

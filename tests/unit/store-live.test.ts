@@ -1,0 +1,118 @@
+/**
+ * LiveResidents: the daemon's resident data follows the file a CLI writes, through a real
+ * fs.watch on a real directory, and a broken file never replaces good data.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { demoResidents } from '../../src/store/demo-data.ts';
+import { fileVersion, LiveResidents } from '../../src/store/live-residents.ts';
+import { UnavailableResidents } from '../../src/store/resident-lookup.ts';
+import { ResidentStore } from '../../src/store/resident-store.ts';
+import { capturingLogger, throwsCode, tmpDir } from '../support/store-helpers.ts';
+import { waitFor } from '../support/wait.ts';
+
+const KEY = Buffer.from('0f'.repeat(32), 'hex');
+const people = demoResidents();
+const UID = Buffer.from('04AABBCCDDEEFF', 'hex');
+
+async function live(dir: string, initial?: { store: ResidentStore | UnavailableResidents; ok: boolean }) {
+  const { logger, lines } = capturingLogger();
+  const file = path.join(dir, 'residents.json');
+  const version = await fileVersion(file);
+  const start = initial ?? { store: await ResidentStore.open(dir, KEY, logger), ok: true };
+  let available = 0;
+  const residents = new LiveResidents(
+    {
+      file,
+      open: () => ResidentStore.open(dir, KEY, logger),
+      onAvailable: () => available++,
+      logger,
+      debounceMs: 50,
+    },
+    start.store,
+    start.ok,
+    version,
+  );
+  residents.start();
+  return { residents, lines, availableCalls: () => available };
+}
+
+test('a card bound and residents imported by another process are used without a restart', async () => {
+  const dir = tmpDir();
+  const { residents, lines } = await live(dir);
+  try {
+    assert.is(residents.count(), 0);
+    const cli = await ResidentStore.open(dir, KEY, capturingLogger().logger); // as `anjungan` would
+    await cli.upsertMany(people);
+    await cli.bindCard(UID, people[0]!.nik);
+    await waitFor('the bound card to be found', () => residents.findByCard(UID)?.nik === people[0]!.nik);
+    assert.is(residents.count(), people.length);
+    assert.ok(lines.some((l) => l.msg === 'resident data changed on disk: reloaded'));
+
+    await cli.unbindCard(UID);
+    await waitFor('the unbound card to be gone', () => residents.findByCard(UID) === undefined);
+  } finally {
+    await residents.stop();
+  }
+});
+
+test('an unreadable new file keeps the data loaded, and says so', async () => {
+  const dir = tmpDir();
+  const first = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+  await first.upsertMany(people);
+  await first.bindCard(UID, people[1]!.nik);
+  const { residents, lines } = await live(dir);
+  try {
+    const file = path.join(dir, 'residents.json');
+    // A copy gone wrong: both the file and its backup are garbage.
+    fs.writeFileSync(`${file}.bak`, '{"version": 2, "resid');
+    fs.writeFileSync(`${file}.new`, 'not json at all');
+    fs.renameSync(`${file}.new`, file);
+    await throwsCode(() => ResidentStore.open(dir, KEY, capturingLogger().logger), 'data_corrupt');
+    await waitFor('the error to be logged', () =>
+      lines.some((l) => l.level === 50 && /cannot be read: keeping the data loaded/.test(l.msg)),
+    );
+    assert.is(residents.count(), people.length);
+    assert.is(residents.findByCard(UID)?.nik, people[1]!.nik);
+  } finally {
+    await residents.stop();
+  }
+});
+
+test('a kiosk started without readable data comes back when the file is restored', async () => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'residents.json');
+  fs.writeFileSync(file, 'garbage');
+  const { residents, availableCalls } = await live(dir, { store: new UnavailableResidents(KEY), ok: false });
+  try {
+    assert.is(residents.available, false);
+    const good = tmpDir();
+    const store = await ResidentStore.open(good, KEY, capturingLogger().logger);
+    await store.upsertMany(people);
+    fs.copyFileSync(path.join(good, 'residents.json'), `${file}.restore`);
+    fs.renameSync(`${file}.restore`, file); // what `cp` + `mv` from a backup stick does
+    await waitFor('the data to become available', () => residents.available);
+    assert.is(availableCalls(), 1);
+    assert.is(residents.count(), people.length);
+  } finally {
+    await residents.stop();
+  }
+});
+
+test('an unchanged file is not reopened (touching the directory costs nothing)', async () => {
+  const dir = tmpDir();
+  const first = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+  await first.upsertMany(people);
+  const { residents, lines } = await live(dir);
+  try {
+    fs.writeFileSync(path.join(dir, 'unrelated.txt'), 'x');
+    await residents.check();
+    assert.not.ok(lines.some((l) => l.msg === 'resident data changed on disk: reloaded'));
+  } finally {
+    await residents.stop();
+  }
+});
+
+test.run();
