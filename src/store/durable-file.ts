@@ -163,3 +163,16 @@ export async function fsyncDir(dir: string): Promise<void> {
     await dh.close();
   }
 }
+
+/**
+ * What identifies one version of a durably written file (every write renames a new inode into
+ * place), or null when there is no file. Lets a reader tell that another process wrote it.
+ */
+export async function fileVersion(file: string): Promise<string | null> {
+  try {
+    const s = await fs.stat(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch {
+    return null;
+  }
+}

@@ -14,10 +14,10 @@
  *   fs.watch(data_dir) ──residents.json──▶ debounce ──▶ stat changed? ──▶ open ──▶ swap (or keep)
  */
 import { type FSWatcher, watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { fileVersion } from './durable-file.ts';
 import type { Resident } from './resident.ts';
 import type { ResidentLookup } from './resident-lookup.ts';
 
@@ -31,16 +31,6 @@ export interface LiveResidentsOptions {
   logger: Logger;
   /** Quiet time after the last change before reopening (a write is several renames). */
   debounceMs?: number;
-}
-
-/** What identifies one version of the file: every durable write is a new inode. */
-export async function fileVersion(file: string): Promise<string | null> {
-  try {
-    const s = await stat(file, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
-  } catch {
-    return null;
-  }
 }
 
 export class LiveResidents implements ResidentLookup {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { DurableJsonFile } from './durable-file.ts';
+import { DurableJsonFile, fileVersion } from './durable-file.ts';
 import { cardKey, residentRef } from './keys.ts';
 import { maskNik, RESIDENT_FIELDS, type Resident } from './resident.ts';
 import { decodeRow, encodeRow, RowTable } from './resident-rows.ts';
@@ -61,6 +61,8 @@ export class ResidentStore {
   #readFormat = 2;
   /** Mutations run one at a time so each sees the previous one's result. */
   #lock: Promise<unknown> = Promise.resolve();
+  /** fileVersion() of the file as this store last read or wrote it. */
+  #version: string | null = null;
 
   private constructor(file: string, uidKey: Buffer, logger: Logger) {
     this.file = file;
@@ -85,6 +87,7 @@ export class ResidentStore {
    */
   static async open(dataDir: string, uidKey: Buffer, logger: Logger): Promise<ResidentStore> {
     const store = new ResidentStore(path.join(dataDir, 'residents.json'), uidKey, logger);
+    store.#version = await fileVersion(store.file);
     await store.#db.read();
     store.#checkKey();
     if (store.#readFormat !== 2) {
@@ -277,12 +280,17 @@ export class ResidentStore {
     change: () => { changed: boolean; doc: ResidentsDocument; value: V; table?: RowTable },
   ): Promise<V> {
     const run = this.#lock.then(async () => {
+      // Another process wrote since we read (a second command run at the same time): apply this
+      // change to its version, not over it. Not a lock: two writes in the same instant still race.
+      const onDisk = await fileVersion(this.file);
+      if (onDisk !== null && onDisk !== this.#version) await this.#reread(onDisk);
       const { changed, doc, value, table } = change();
       if (!changed) return value;
       const previous = this.#db.data;
       this.#db.data = { ...doc, version: 2, key_id: this.#keyId, fields: [...RESIDENT_FIELDS] };
       try {
         await this.#db.write();
+        this.#version = await fileVersion(this.file);
       } catch (err) {
         this.#db.data = previous;
         throw new KioskError(
@@ -302,6 +310,17 @@ export class ResidentStore {
     });
     this.#lock = run.catch(() => {});
     return run;
+  }
+
+  async #reread(version: string): Promise<void> {
+    this.#logger.info(
+      { file: this.file },
+      'resident data changed by another process: applying this change to it',
+    );
+    await this.#db.read();
+    this.#checkKey();
+    this.#version = version;
+    this.#allRefs = null;
   }
 
   #checkKey(): void {

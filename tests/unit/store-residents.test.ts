@@ -296,4 +296,19 @@ function countScans(): { stop(): number } {
   };
 }
 
+test('two commands at once (two stores on one file): the later write builds on the earlier', async () => {
+  const dir = tmpDir();
+  const importer = await ResidentStore.open(dir, KEY, log);
+  await importer.upsertMany([budi]);
+  const binder = await ResidentStore.open(dir, KEY, log); // a second technician's `cards bind`
+  await importer.upsertMany([siti]); // the import finishes first…
+  await binder.bindCard(UID_B, siti.nik); // …and the bind, which read before it, sees Siti anyway
+  await importer.bindCard(UID_A, budi.nik); // and the importer keeps the binder's card
+
+  const after = await ResidentStore.open(dir, KEY, log);
+  assert.is(after.count(), 2);
+  assert.is(after.findByCard(UID_A)?.nik, budi.nik);
+  assert.is(after.findByCard(UID_B)?.nik, siti.nik);
+});
+
 test.run();
