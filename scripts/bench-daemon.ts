@@ -54,13 +54,14 @@ async function measureStarts(config: string): Promise<Record<string, number>> {
   let settled = Number.NaN;
   for (let i = 0; i < STARTS; i++) {
     const t0 = performance.now();
-    // The same V8 flag as systemd/anjungan.service and `npm start`: measure what runs on a kiosk.
+    // The same V8 flag and malloc setting as systemd/anjungan.service and `npm start`: measure
+    // what runs on a kiosk.
     const child = spawn(
       process.execPath,
       ['--max-semi-space-size=2', 'dist/cli.js', 'run', '--config', config],
       {
         cwd: ROOT,
-        env: { ...process.env, ANJUNGAN_CLI_ENTRY: '1' },
+        env: { ...process.env, ANJUNGAN_CLI_ENTRY: '1', MALLOC_ARENA_MAX: '2' },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );

@@ -48,6 +48,9 @@ test('the unit keeps notify, watchdog, restart and device access', () => {
   assert.equal(setting('StateDirectory'), ['anjungan']);
   assert.equal(setting('ConfigurationDirectory'), ['anjungan']);
   assert.equal(setting('ProtectSystem'), ['strict']);
+  // The memory budget the bench measures is with these two settings.
+  assert.match(setting('ExecStart')[0] ?? '', '--max-semi-space-size=2');
+  assert.ok(setting('Environment').includes('MALLOC_ARENA_MAX=2'));
   for (const hidesDevices of [
     'PrivateDevices',
     'ProtectClock',
