@@ -24,7 +24,9 @@ export type DomainEvent =
   | { type: 'paper_near_end' }
   | { type: 'printer_offline' }
   | { type: 'reader_missing' }
-  | { type: 'clock_untrusted' };
+  | { type: 'clock_untrusted' }
+  /** A technician changed the resident data and the running kiosk took it up (counts only). */
+  | { type: 'residents_reloaded'; residents: number; cards: number };
 
 export type DomainEventType = DomainEvent['type'];
 

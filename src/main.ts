@@ -100,6 +100,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       file: residentsFile,
       open: () => ResidentStore.open(config.data_dir, keys.uidKey, logger),
       onAvailable: () => runner.setHealth({ data_ok: true }),
+      onReloaded: (counts) => bus.emitEvent({ type: 'residents_reloaded', ...counts }),
       logger,
     },
     opened.store,

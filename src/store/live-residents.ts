@@ -26,8 +26,10 @@ export interface LiveResidentsOptions {
   file: string;
   /** Opens the file (ResidentStore.open); throws when it cannot be read. */
   open: () => Promise<ResidentLookup>;
-  /** Called when the data becomes usable (true) after the kiosk started without it. */
+  /** Called when the data becomes usable after the kiosk started without it. */
   onAvailable: () => void;
+  /** Called after each reload with the new counts (reported to the district). */
+  onReloaded?: (counts: { residents: number; cards: number }) => void;
   logger: Logger;
   /** Quiet time after the last change before reopening (a write is several renames). */
   debounceMs?: number;
@@ -84,6 +86,10 @@ export class LiveResidents implements ResidentLookup {
     return this.#current.count();
   }
 
+  cardCount(): number {
+    return this.#current.cardCount();
+  }
+
   /** Starts watching; also checks once for a change made while the kiosk was starting. */
   start(): void {
     const dir = path.dirname(this.#opts.file);
@@ -135,11 +141,13 @@ export class LiveResidents implements ResidentLookup {
       const next = await this.#opts.open();
       this.#current = next;
       this.#version = version;
-      this.#log.info({ residents: next.count() }, 'resident data changed on disk: reloaded');
+      const counts = { residents: next.count(), cards: next.cardCount() };
+      this.#log.info(counts, 'resident data changed on disk: reloaded');
       if (!this.#available) {
         this.#available = true;
         this.#opts.onAvailable();
       }
+      this.#opts.onReloaded?.(counts);
     } catch (err) {
       // Remember this version as seen: the next write will be another inode and is tried again.
       this.#version = version;

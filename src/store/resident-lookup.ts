@@ -8,7 +8,10 @@ import { cardKey, residentRef } from './keys.ts';
 import type { Resident } from './resident.ts';
 import type { ResidentStore } from './resident-store.ts';
 
-export type ResidentLookup = Pick<ResidentStore, 'cardKeyOf' | 'findByCard' | 'refOf' | 'byRef' | 'count'>;
+export type ResidentLookup = Pick<
+  ResidentStore,
+  'cardKeyOf' | 'findByCard' | 'refOf' | 'byRef' | 'count' | 'cardCount'
+>;
 
 export class UnavailableResidents implements ResidentLookup {
   constructor(private readonly uidKey: Buffer) {}
@@ -30,6 +33,10 @@ export class UnavailableResidents implements ResidentLookup {
   }
 
   count(): number {
+    return 0;
+  }
+
+  cardCount(): number {
     return 0;
   }
 }

@@ -246,6 +246,11 @@ export class ResidentStore {
     });
   }
 
+  /** How many cards are bound. */
+  cardCount(): number {
+    return Object.keys(this.#cards).length;
+  }
+
   /** Every binding (card key, never the UID); show NIKs masked to people. */
   bindings(): { card_key: string; nik: string; bound_at: string }[] {
     return Object.entries(this.#cards).map(([card_key, b]) => ({

@@ -110,12 +110,18 @@ async function session(
     resident_ref: 'r_0123456789abcdef0123',
   });
   kiosk.bus.emitEvent({ type: 'card_unknown' });
+  kiosk.bus.emitEvent({ type: 'residents_reloaded', residents: 2431, cards: 1802 });
   kiosk.bus.emitEvent({ type: 'letter_failed', number: null, letter_type: 'sktm', reason: 'paper_out' });
   kiosk.change({ printer: 'paper_out', out_of_service: ['paper_out'], flow_state: 'out_of_service' });
   kiosk.bus.emitEvent({ type: 'paper_out' });
   await early.waitFor('events', () => early.on('/event/paper_out').length === 1);
   await early.waitFor('state paper_out', () =>
     early.on('/state').some((s) => JSON.parse(s.text).printer === 'paper_out'),
+  );
+  assert.equal(
+    JSON.parse(early.on('/event/residents_reloaded')[0]!.text).residents,
+    2431,
+    'counts only: no personal data',
   );
   const issued = JSON.parse(early.on('/event/letter_issued')[0]!.text);
   assert.is(issued.number, 'S-11/001/1809102004/XI/2026');

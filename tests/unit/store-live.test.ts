@@ -24,11 +24,13 @@ async function live(dir: string, initial?: { store: ResidentStore | UnavailableR
   const version = await fileVersion(file);
   const start = initial ?? { store: await ResidentStore.open(dir, KEY, logger), ok: true };
   let available = 0;
+  const reloads: { residents: number; cards: number }[] = [];
   const residents = new LiveResidents(
     {
       file,
       open: () => ResidentStore.open(dir, KEY, logger),
       onAvailable: () => available++,
+      onReloaded: (counts) => reloads.push(counts),
       logger,
       debounceMs: 50,
     },
@@ -37,12 +39,12 @@ async function live(dir: string, initial?: { store: ResidentStore | UnavailableR
     version,
   );
   residents.start();
-  return { residents, lines, availableCalls: () => available };
+  return { residents, lines, reloads, availableCalls: () => available };
 }
 
 test('a card bound and residents imported by another process are used without a restart', async () => {
   const dir = tmpDir();
-  const { residents, lines } = await live(dir);
+  const { residents, lines, reloads } = await live(dir);
   try {
     assert.is(residents.count(), 0);
     const cli = await ResidentStore.open(dir, KEY, capturingLogger().logger); // as `anjungan` would
@@ -51,6 +53,7 @@ test('a card bound and residents imported by another process are used without a 
     await waitFor('the bound card to be found', () => residents.findByCard(UID)?.nik === people[0]!.nik);
     assert.is(residents.count(), people.length);
     assert.ok(lines.some((l) => l.msg === 'resident data changed on disk: reloaded'));
+    assert.equal(reloads.at(-1), { residents: people.length, cards: 1 }, 'what the district is told');
 
     await cli.unbindCard(UID);
     await waitFor('the unbound card to be gone', () => residents.findByCard(UID) === undefined);
