@@ -12,6 +12,7 @@
  *   only on the device key and the NIK.
  *
  *   fs.watch(data_dir) ──residents.json──▶ debounce ──▶ stat changed? ──▶ open ──▶ swap (or keep)
+ *   every 30 s ────────────────────────────────────────┘
  */
 import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ export interface LiveResidentsOptions {
   logger: Logger;
   /** Quiet time after the last change before reopening (a write is several renames). */
   debounceMs?: number;
+  /** How often the file is checked even without a change notice (default 30 s). */
+  pollMs?: number;
 }
 
 export class LiveResidents implements ResidentLookup {
@@ -41,6 +44,7 @@ export class LiveResidents implements ResidentLookup {
   #version: string | null;
   #watcher: FSWatcher | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #poll: NodeJS.Timeout | null = null;
   #checks: Promise<void> = Promise.resolve();
   readonly #opts: LiveResidentsOptions;
   readonly #log: Logger;
@@ -107,6 +111,10 @@ export class LiveResidents implements ResidentLookup {
     } catch (err) {
       cannotWatch(err);
     }
+    // Some file systems (network mounts, some overlays) never report changes: a stat now and
+    // then costs nothing and catches those too.
+    this.#poll = setInterval(() => void this.check(), this.#opts.pollMs ?? 30_000);
+    this.#poll.unref();
     this.#schedule();
   }
 
@@ -114,6 +122,8 @@ export class LiveResidents implements ResidentLookup {
   async stop(): Promise<void> {
     this.#watcher?.close();
     this.#watcher = null;
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = null;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#checks;

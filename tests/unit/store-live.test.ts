@@ -18,7 +18,11 @@ const KEY = Buffer.from('0f'.repeat(32), 'hex');
 const people = demoResidents();
 const UID = Buffer.from('04AABBCCDDEEFF', 'hex');
 
-async function live(dir: string, initial?: { store: ResidentStore | UnavailableResidents; ok: boolean }) {
+async function live(
+  dir: string,
+  initial?: { store: ResidentStore | UnavailableResidents; ok: boolean },
+  timing: { debounceMs?: number; pollMs?: number } = { debounceMs: 50 },
+) {
   const { logger, lines } = capturingLogger();
   const file = path.join(dir, 'residents.json');
   const version = await fileVersion(file);
@@ -32,7 +36,7 @@ async function live(dir: string, initial?: { store: ResidentStore | UnavailableR
       onAvailable: () => available++,
       onReloaded: (counts) => reloads.push(counts),
       logger,
-      debounceMs: 50,
+      ...timing,
     },
     start.store,
     start.ok,
@@ -100,6 +104,19 @@ test('a kiosk started without readable data comes back when the file is restored
     await waitFor('the data to become available', () => residents.available);
     assert.is(availableCalls(), 1);
     assert.is(residents.count(), people.length);
+  } finally {
+    await residents.stop();
+  }
+});
+
+test('without change notices (some file systems send none) the periodic check still reloads', async () => {
+  const dir = tmpDir();
+  // A debounce longer than the test: only the periodic check can see the change.
+  const { residents } = await live(dir, undefined, { debounceMs: 600_000, pollMs: 50 });
+  try {
+    const cli = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+    await cli.upsertMany(people);
+    await waitFor('the periodic check to reload', () => residents.count() === people.length);
   } finally {
     await residents.stop();
   }
