@@ -166,12 +166,14 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /**
  * What identifies one version of a durably written file (every write renames a new inode into
- * place), or null when there is no file. Lets a reader tell that another process wrote it.
+ * place), or null when there is no file. Lets a reader tell that another process wrote it. The
+ * change time is part of it: `sudo anjungan residents import` writes the file as root and hands
+ * it to the service user right after, and the kiosk must read it again once it may.
  */
 export async function fileVersion(file: string): Promise<string | null> {
   try {
     const s = await fs.stat(file, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
   } catch {
     return null;
   }

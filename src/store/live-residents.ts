@@ -14,7 +14,8 @@
  *   fs.watch(data_dir) ──residents.json──▶ debounce ──▶ stat changed? ──▶ open ──▶ swap (or keep)
  *   every 30 s ────────────────────────────────────────┘
  */
-import { type FSWatcher, watch } from 'node:fs';
+import { constants, type FSWatcher, watch } from 'node:fs';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -147,6 +148,18 @@ export class LiveResidents implements ResidentLookup {
     const version = await fileVersion(this.#opts.file);
     // Gone (being replaced, or deleted by hand): keep what is loaded until a file is back.
     if (version === null || version === this.#version) return;
+    try {
+      await access(this.#opts.file, constants.R_OK);
+    } catch (err) {
+      // Written by root and not yet handed over (its owner changes next, which is a new version):
+      // opening now would fall back to the old backup and log a false alarm.
+      this.#version = version;
+      this.#log.warn(
+        { err: errorMessage(err) },
+        'resident data changed on disk but the kiosk may not read it: give it to the service user (sudo chown anjungan: …)',
+      );
+      return;
+    }
     try {
       const next = await this.#opts.open();
       this.#current = next;

@@ -122,6 +122,18 @@ test('without change notices (some file systems send none) the periodic check st
   }
 });
 
+test('a new owner alone is a new version (sudo import, then the file is handed to the service user)', async () => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'residents.json');
+  fs.writeFileSync(file, '{}');
+  const before = await fileVersion(file);
+  const stat = fs.statSync(file);
+  await new Promise((r) => setTimeout(r, 20)); // a later change time
+  fs.chmodSync(file, 0o640); // what chown does to the inode's change time, without needing root
+  assert.is.not(await fileVersion(file), before);
+  assert.is(fs.statSync(file).mtimeMs, stat.mtimeMs, 'content untouched');
+});
+
 test('an unchanged file is not reopened (touching the directory costs nothing)', async () => {
   const dir = tmpDir();
   const first = await ResidentStore.open(dir, KEY, capturingLogger().logger);
