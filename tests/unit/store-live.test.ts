@@ -2,7 +2,9 @@
  * LiveResidents: the daemon's resident data follows the file a CLI writes, through a real
  * fs.watch on a real directory, and a broken file never replaces good data.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +13,7 @@ import { fileVersion } from '../../src/store/durable-file.ts';
 import { LiveResidents } from '../../src/store/live-residents.ts';
 import { UnavailableResidents } from '../../src/store/resident-lookup.ts';
 import { ResidentStore } from '../../src/store/resident-store.ts';
+import { ROOT } from '../support/daemon-process.ts';
 import { capturingLogger, throwsCode, tmpDir } from '../support/store-helpers.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -132,6 +135,49 @@ test('a new owner alone is a new version (sudo import, then the file is handed t
   fs.chmodSync(file, 0o640); // what chown does to the inode's change time, without needing root
   assert.is.not(await fileVersion(file), before);
   assert.is(fs.statSync(file).mtimeMs, stat.mtimeMs, 'content untouched');
+});
+
+test('sudo import while the kiosk runs as its own user: it waits for the hand-over, then reloads', async () => {
+  if (process.getuid?.() !== 0) {
+    if (process.env.CI === 'true')
+      throw new Error('this test needs root (to write as root and run as nobody)');
+    console.log('  skipped: needs root, to run the kiosk side as another user');
+    return;
+  }
+  const nobody = { uid: 65534, gid: 65534 };
+  const dir = tmpDir();
+  fs.chmodSync(dir, 0o777);
+  const seed = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+  await seed.upsertMany(people.slice(0, 3));
+  for (const f of fs.readdirSync(dir)) fs.chownSync(path.join(dir, f), nobody.uid, nobody.gid);
+
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/support/live-residents-child.ts', dir, KEY.toString('hex')],
+    { cwd: ROOT, ...nobody, env: { PATH: process.env.PATH, TMPDIR: os.tmpdir() }, stdio: 'pipe' },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  try {
+    await waitFor(`the kiosk side to start\n${out}`, () => out.includes('"ready":3'), 30_000);
+    // `sudo anjungan residents import`: root writes (mode 0600, root's), then hands it over.
+    const technician = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+    await technician.upsertMany(people);
+    await waitFor(`the kiosk to notice it may not read it\n${out}`, () => out.includes('may not read it'));
+    for (const f of fs.readdirSync(dir)) fs.chownSync(path.join(dir, f), nobody.uid, nobody.gid);
+    await waitFor(`the reload after the hand-over\n${out}`, () =>
+      out.includes(`"reloaded":{"residents":${people.length}`),
+    );
+    assert.not.match(out, 'using the backup', 'no false fall-back to the old backup');
+  } finally {
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+  }
 });
 
 test('an unchanged file is not reopened (touching the directory costs nothing)', async () => {
