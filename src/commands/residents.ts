@@ -101,7 +101,19 @@ async function importResidents(
 ): Promise<number> {
   const ctx = openContext(io, opts.config);
   const started = Date.now();
-  const parsed = await parseResidentFile(file);
+  // A technician at a terminal sees a large spreadsheet being read (a minute on a Pi);
+  // piped output and logs stay clean.
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  let progressShown = false;
+  const parsed = await parseResidentFile(file, {
+    onRows: tty
+      ? (n) => {
+          progressShown = true;
+          io.stderr.write(`\rreading ${file}: ${n.toLocaleString('en')} rows…`);
+        }
+      : undefined,
+  });
+  if (progressShown) io.stderr.write('\r\x1b[K'); // clear the progress line
   const where = parsed.kind === 'xlsx' ? `sheet "${parsed.sheet}" row` : 'line';
   const notes = [...parsed.skipped, ...parsed.warnings].sort((a, b) => a.line - b.line);
   for (const s of notes) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);

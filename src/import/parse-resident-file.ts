@@ -36,9 +36,9 @@ export interface ParsedResidentFile {
 /** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
 export async function parseResidentFile(
   path: string,
-  opts: { codes?: CodeTables; today?: Date } = {},
+  opts: { codes?: CodeTables; today?: Date; onRows?: (rowsRead: number) => void } = {},
 ): Promise<ParsedResidentFile> {
-  const table = await readTable(path);
+  const table = await readTable(path, { onRows: opts.onRows });
   const format = detectFormat(table);
   const codes = opts.codes ?? loadCodeTables();
   const today = (opts.today ?? new Date()).toISOString().slice(0, 10);

@@ -30,8 +30,15 @@ export interface Table {
 /** OpenSID's export sheet. */
 export const OPENSID_SHEET = 'Data Penduduk';
 
+export interface ReadOptions {
+  /** Called every PROGRESS_ROWS rows of a spreadsheet (a large one takes a while on a Pi). */
+  onRows?: ((rowsRead: number) => void) | undefined;
+}
+
+const PROGRESS_ROWS = 5000;
+
 /** Reads `path` as xlsx (by its zip signature) or CSV (anything else). */
-export async function readTable(path: string): Promise<Table> {
+export async function readTable(path: string, opts: ReadOptions = {}): Promise<Table> {
   let head: Buffer;
   try {
     const fh = await open(path, 'r');
@@ -45,7 +52,7 @@ export async function readTable(path: string): Promise<Table> {
     throw new KioskError('import_invalid', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   // .xlsx/.xlsm are zip files ("PK\3\4"); a legacy .xls is not supported by the reader.
-  if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path);
+  if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path, opts);
   if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') {
     throw new KioskError(
       'import_invalid',
@@ -106,7 +113,7 @@ function count(s: string, ch: string): number {
  * Streams the workbook (exceljs' WorkbookReader): a 100,000-row export is read in seconds without
  * holding every cell object in memory, which the full Workbook model would.
  */
-async function readXlsx(path: string): Promise<Table> {
+async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
   // Loaded only for spreadsheets: exceljs takes ~0.25 s to load, which a CSV import need not pay.
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(path, {
@@ -120,7 +127,7 @@ async function readXlsx(path: string): Promise<Table> {
   try {
     for await (const ws of reader) {
       const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string; id: string | number };
-      tables.push({ id: String(sheet.id), table: await readSheet(sheet, sheet.name) });
+      tables.push({ id: String(sheet.id), table: await readSheet(sheet, sheet.name, opts) });
     }
   } catch (err) {
     if (err instanceof KioskError) throw err;
@@ -166,7 +173,7 @@ function sheetNames(wb: WorkbookModel): Map<string, string> {
   return out;
 }
 
-async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string): Promise<Table> {
+async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: ReadOptions): Promise<Table> {
   let headers: string[] | null = null;
   let headerLine = 0;
   const rows: TableRow[] = [];
@@ -190,6 +197,7 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string): Promi
     rows.push(
       problems.length > 0 ? { line: row.number, cells, cellProblems: problems } : { line: row.number, cells },
     );
+    if (rows.length % PROGRESS_ROWS === 0) opts.onRows?.(rows.length);
   }
   return { kind: 'xlsx', sheet: name, headers: headers ?? [], headerLine, rows };
 }

@@ -9,7 +9,13 @@ import { parseHexUid, uidFromDecimal } from '../../src/import/card-uid.ts';
 import { isIsoDate, nikProblems, normaliseDate } from '../../src/import/nik.ts';
 import { loadCodeTables } from '../../src/import/opensid-codes.ts';
 import { parseResidentFile } from '../../src/import/parse-resident-file.ts';
-import { nativeCsv, OPENSID_HEADER, synthResident, writeOpensidCsv } from '../support/import-fixtures.ts';
+import {
+  nativeCsv,
+  OPENSID_HEADER,
+  synthResident,
+  writeOpensidCsv,
+  writeOpensidXlsx,
+} from '../support/import-fixtures.ts';
 
 const SAMPLE = fileURLToPath(new URL('../fixtures/opensid-export-sample.xlsx', import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
@@ -164,6 +170,17 @@ test('an OpenSID export saved as CSV with semicolons, CRLF and a BOM is detected
   assert.is(r.residents[0]?.agama, 'ISLAM');
   assert.is(r.residents[0]?.dusun, '', "'-' means empty");
   assert.is(OPENSID_HEADER.length, 45);
+});
+
+test('a large spreadsheet reports its progress while it is read (every 5,000 rows)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
+  const file = path.join(dir, 'penduduk.xlsx');
+  await writeOpensidXlsx(file, 12_000);
+  const seen: number[] = [];
+  const parsed = await parseResidentFile(file, { onRows: (n) => seen.push(n) });
+  assert.is(parsed.rows, 12_000);
+  assert.equal(seen, [5000, 10_000]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('a file of neither format names both expected headers', async () => {
