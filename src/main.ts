@@ -37,6 +37,7 @@ import { LiveResidents } from './store/live-residents.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
+import { withTimeout } from './with-timeout.ts';
 
 export interface DaemonOptions {
   configPath?: string | undefined;
@@ -378,10 +379,4 @@ function reportHealthChanges(before: Health, after: Health, bus: KioskBus): void
   if (before.reader_present && !after.reader_present) events.push({ type: 'reader_missing' });
   if (before.clock_trusted && !after.clock_trusted) events.push({ type: 'clock_untrusted' });
   for (const e of events) bus.emitEvent(e);
-}
-
-async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

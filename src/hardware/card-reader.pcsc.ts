@@ -25,6 +25,7 @@ import type { NFC as NfcClass, Reader as NfcReader } from 'nfc-pcsc';
 import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { type CardReader, type CardReaderEvents, isRandomUid } from './card-reader.ts';
 
 type ReaderConfig = Config['hardware']['reader'];
@@ -359,12 +360,7 @@ class PcscCardReader extends EventEmitter<CardReaderEvents> implements CardReade
 
   /** Closes a reader once its native status thread runs (at most 2 s), on a later tick. */
   private async closeReader(r: NfcReader): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 2000);
-    });
-    await Promise.race([this.watching.get(r) ?? Promise.resolve(), limit]);
-    clearTimeout(timer);
+    await withTimeout(this.watching.get(r) ?? Promise.resolve(), 2000);
     await new Promise((resolve) => setImmediate(resolve));
     try {
       r.close();
