@@ -348,14 +348,14 @@ async function openResidents(
   simulator: boolean,
   logger: Logger,
 ): Promise<{ store: ResidentLookup; dataOk: boolean; version: string | null }> {
-  // The version read, for LiveResidents: taken before opening, so a change made meanwhile by a
-  // technician is noticed; the simulator's own demo seeding is not a change.
+  // The version of the file the data came from, for LiveResidents: the store takes it before
+  // reading (a technician's change made meanwhile is noticed) and after its own writes (the
+  // simulator's demo seeding is not a change). Taken here too for when the file cannot be read.
   const version = await fileVersion(file);
   try {
     const store = await ResidentStore.open(path.dirname(file), uidKey, logger);
-    if (simulator && (await seedDemo(store)))
-      return { store, dataOk: true, version: await fileVersion(file) };
-    return { store, dataOk: true, version };
+    if (simulator) await seedDemo(store);
+    return { store, dataOk: true, version: store.version };
   } catch (err) {
     if (!isKioskError(err, 'data_corrupt')) throw err;
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');

@@ -103,6 +103,11 @@ export class ResidentStore {
     return store;
   }
 
+  /** fileVersion() of the file as this store last read or wrote it (null: no file yet). */
+  get version(): string | null {
+    return this.#version;
+  }
+
   get(nik: string): Resident | undefined {
     const i = this.#table.find(nik);
     return i < 0 ? undefined : decodeRow(this.#table.row(i));
