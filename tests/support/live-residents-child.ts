@@ -1,7 +1,7 @@
 /**
- * LiveResidents in its own process, for running as another user than the test (the kiosk's
- * service user while a technician writes as root). Prints one JSON line per reload and every
- * log line it writes, so the test sees what the kiosk did and what it logged.
+ * LiveResidents in its own process, for running with other file permissions than the test (the
+ * kiosk's service user while a technician writes as root). Prints one JSON line per reload and
+ * every log line it writes, so the test sees what the kiosk did and what it logged.
  *
  *   node --import tsx tests/support/live-residents-child.ts <data_dir> <uid key hex>
  */

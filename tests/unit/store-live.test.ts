@@ -138,23 +138,37 @@ test('a new owner alone is a new version (sudo import, then the file is handed t
 });
 
 test('sudo import while the kiosk runs as its own user: it waits for the hand-over, then reloads', async () => {
-  if (process.getuid?.() !== 0) {
-    if (process.env.CI === 'true')
-      throw new Error('this test needs root (to write as root and run as nobody)');
-    console.log('  skipped: needs root, to run the kiosk side as another user');
+  const why =
+    process.getuid?.() !== 0
+      ? 'needs root (to take file permissions away from the kiosk side)'
+      : fs.existsSync('/usr/bin/setpriv')
+        ? null
+        : '/usr/bin/setpriv is missing (apt-get install util-linux)';
+  if (why) {
+    if (process.env.CI === 'true') throw new Error(`store-live.test.ts: ${why}`);
+    console.log(`  skipped: ${why}`);
     return;
   }
-  const nobody = { uid: 65534, gid: 65534 };
   const dir = tmpDir();
-  fs.chmodSync(dir, 0o777);
   const seed = await ResidentStore.open(dir, KEY, capturingLogger().logger);
   await seed.upsertMany(people.slice(0, 3));
-  for (const f of fs.readdirSync(dir)) fs.chownSync(path.join(dir, f), nobody.uid, nobody.gid);
 
+  // The kiosk side: uid 0 without the capabilities that bypass file permissions, so it reads
+  // only what its user owns (like the service user), wherever this checkout lives.
+  const noBypass = '-dac_override,-dac_read_search';
   const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/support/live-residents-child.ts', dir, KEY.toString('hex')],
-    { cwd: ROOT, ...nobody, env: { PATH: process.env.PATH, TMPDIR: os.tmpdir() }, stdio: 'pipe' },
+    '/usr/bin/setpriv',
+    [
+      `--inh-caps=${noBypass}`,
+      `--bounding-set=${noBypass}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      'tests/support/live-residents-child.ts',
+      dir,
+      KEY.toString('hex'),
+    ],
+    { cwd: ROOT, env: { PATH: process.env.PATH, TMPDIR: os.tmpdir() }, stdio: 'pipe' },
   );
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -163,20 +177,28 @@ test('sudo import while the kiosk runs as its own user: it waits for the hand-ov
   child.stderr.on('data', (d: Buffer) => {
     out += d.toString();
   });
+  const exited = new Promise((r) => child.once('exit', r));
   try {
-    await waitFor(`the kiosk side to start\n${out}`, () => out.includes('"ready":3'), 30_000);
-    // `sudo anjungan residents import`: root writes (mode 0600, root's), then hands it over.
-    const technician = await ResidentStore.open(dir, KEY, capturingLogger().logger);
+    await waitFor('the kiosk side to start', () => out.includes('"ready":3'), 30_000);
+    // `sudo anjungan residents import`: the new file lands (atomic rename) owned by another
+    // user than the kiosk's, mode 0600; the previous version stays as the readable backup.
+    const staging = tmpDir();
+    const technician = await ResidentStore.open(staging, KEY, capturingLogger().logger);
     await technician.upsertMany(people);
-    await waitFor(`the kiosk to notice it may not read it\n${out}`, () => out.includes('may not read it'));
-    for (const f of fs.readdirSync(dir)) fs.chownSync(path.join(dir, f), nobody.uid, nobody.gid);
-    await waitFor(`the reload after the hand-over\n${out}`, () =>
+    fs.chownSync(path.join(staging, 'residents.json'), 65534, 65534);
+    fs.renameSync(path.join(staging, 'residents.json'), path.join(dir, 'residents.json'));
+    await waitFor('the kiosk to notice it may not read it', () => out.includes('may not read it'));
+    assert.ok(out.includes('"ready":3') && !out.includes('"reloaded"'), 'nothing reloaded yet');
+    fs.chownSync(path.join(dir, 'residents.json'), 0, 0); // the hand-over to the kiosk's user
+    await waitFor('the reload after the hand-over', () =>
       out.includes(`"reloaded":{"residents":${people.length}`),
     );
     assert.not.match(out, 'using the backup', 'no false fall-back to the old backup');
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- kiosk side ---\n${out}`);
   } finally {
     child.stdin.end();
-    await new Promise((r) => child.once('exit', r));
+    await exited;
   }
 });
 
