@@ -29,6 +29,7 @@ import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
+import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
@@ -52,6 +53,13 @@ export interface DaemonOptions {
   defaultConfigPath?: string;
   /** Called when the daemon wants to end (the `quit` command). */
   onQuit?: () => void;
+  /** Run the demo village in simulator mode, whatever config file exists (`anjungan run --sim`). */
+  forceSimulator?: boolean;
+  /**
+   * At the end of the command input, finish what is in progress and stop, as `quit` does.
+   * Default: in simulator mode. Off when something else drives the kiosk (the web simulator).
+   */
+  stopAtEndOfInput?: boolean;
 }
 
 export interface Daemon {
@@ -72,7 +80,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // fontconfig reads FONTCONFIG_FILE once, at the first text render anywhere in the process.
   useShippedFonts();
   const env = options.env ?? process.env;
-  const loaded = loadConfig({ path: options.configPath, env, defaultPath: options.defaultConfigPath });
+  const loaded = loadConfig({
+    path: options.configPath,
+    env,
+    defaultPath: options.defaultConfigPath,
+    simulator: options.forceSimulator,
+  });
   const { config, simulator } = loaded;
   const logger = options.logger ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
@@ -124,7 +137,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (dataOk && store.count() === 0)
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
-  const adapters = await createAdapters(config, { logger, screenOut: stdout });
+  // Frames and command answers share stdout; a command's answer comes before the frames it caused.
+  const simOut = new SimOutput(stdout);
+  const adapters = await createAdapters(config, { logger, screenOut: simOut });
   const { reader, buttons, printer, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
@@ -306,11 +321,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   let detachStdin: (() => void) | undefined;
   const anySim = Object.values(adapters.sim).some(Boolean);
   if (anySim && options.stdin !== null) {
-    detachStdin = attachSimCommands(options.stdin ?? process.stdin, stdout, {
-      sim: adapters.sim,
-      cards: () => demoCardLines(simulator),
-      quit: () => (options.onQuit ? options.onQuit() : void stop()),
-    });
+    detachStdin = attachSimCommands(
+      options.stdin ?? process.stdin,
+      simOut,
+      {
+        sim: adapters.sim,
+        cards: () => demoCardLines(simulator),
+        quit: () => (options.onQuit ? options.onQuit() : void stop()),
+      },
+      { stopAtEndOfInput: options.stopAtEndOfInput ?? simulator },
+    );
   }
   logger.info(
     {

@@ -6,27 +6,36 @@ import type { Command } from './command.ts';
 const run: Command = {
   name: 'run',
   summary: 'run the kiosk daemon (default)',
-  help: `Usage: anjungan run [--config FILE]
+  help: `Usage: anjungan run [--config FILE | --sim]
 
 Runs the kiosk: card reader, buttons, display, printer and district reporting.
 
 Options:
   --config FILE   config file (default /etc/anjungan/config.json, or $ANJUNGAN_CONFIG)
+  --sim           simulator mode: the demo village on embedded defaults, whatever config file
+                  exists (ANJUNGAN_* variables still apply, e.g. ANJUNGAN_DATA_DIR)
 
 With no config file the kiosk runs the demo village in simulator mode (data under ./var).
-Whenever a port is simulated, commands are read from standard input; type 'help'.
+Whenever a port is simulated, commands are read from standard input; type 'help'. In simulator
+mode the end of standard input stops the kiosk as 'quit' does, so a piped script ends the run:
+  printf 'tap 04A1B2C3D4E5F6\npress ok\n' | anjungan run --sim
 Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked).`,
   async run(argv, io) {
-    let values: { config?: string | undefined };
+    let values: { config?: string | undefined; sim?: boolean | undefined };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { config: { type: 'string', short: 'c' } },
+        options: { config: { type: 'string', short: 'c' }, sim: { type: 'boolean' } },
         strict: true,
       }));
     } catch (err) {
       throw new KioskError('usage', `${(err as Error).message} (see anjungan run --help)`);
     }
+    if (values.sim && values.config !== undefined)
+      throw new KioskError(
+        'usage',
+        '--sim runs the demo village without a config file: give --sim or --config FILE, not both',
+      );
     const { createNotifier } = await import('../systemd/sd-notify.ts');
     const notifier = createNotifier(io.env);
     let quit: () => void = () => {};
@@ -40,6 +49,7 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
     process.on('SIGINT', onSignal);
     const daemon = await startDaemon({
       configPath: values.config,
+      forceSimulator: values.sim === true,
       env: io.env,
       stdin: io.stdin,
       stdout: io.stdout,

@@ -18,6 +18,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the default config lives (tests point it elsewhere). */
   defaultPath?: string;
+  /** Simulator mode on the embedded defaults, whatever config file exists (`run --sim`). */
+  simulator?: boolean | undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -33,7 +35,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const warnings: string[] = [];
   let fromFile: JsonObject = {};
   let source: string | null = null;
-  if (existsSync(path)) {
+  if (options.simulator) {
+    if (explicit)
+      warnings.push(`config file ${explicit} ignored: --sim runs the demo village on embedded defaults`);
+  } else if (existsSync(path)) {
     fromFile = readJsonObject(path);
     source = path;
   } else if (explicit) {

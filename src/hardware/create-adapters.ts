@@ -35,7 +35,7 @@ export interface Adapters {
 export interface AdapterOptions {
   logger: Logger;
   /** Where the sim display prints its text frames (the daemon's stdout). */
-  screenOut: NodeJS.WritableStream;
+  screenOut: { write(text: string): unknown };
 }
 
 export async function createAdapters(config: Config, opts: AdapterOptions): Promise<Adapters> {
