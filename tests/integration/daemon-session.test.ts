@@ -12,6 +12,7 @@ import type { DomainEvent } from '../../src/events.ts';
 import type { ScreenName } from '../../src/flows/kiosk-state.ts';
 import type { ButtonName } from '../../src/hardware/buttons.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
+import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type Daemon, startDaemon } from '../../src/main.ts';
 import { DEMO_CARDS } from '../../src/store/demo-data.ts';
@@ -100,7 +101,13 @@ test('a tap, four presses of ok, and the letter is printed with the full NIK and
     assert.match(text, resident.nik);
     assert.match(text, resident.nama.slice(0, 20));
     assert.match(text, entry.number);
-    assert.match(text, /SURAT/);
+    // The title of the type chosen on the screen (the first in the menu), not just any letter's.
+    const menu = k.out.text.slice(k.out.text.indexOf('--- screen: choose_letter ---'));
+    const label = /^\| > (.+?)\s*\|$/m.exec(menu)?.[1];
+    const chosen = loadLetterTypes(k.daemon.config.letters.types).find((t) => t.menu_label === label);
+    assert.ok(chosen, `the selected menu item '${label}' is a letter type`);
+    assert.is(entry.letter_type, chosen.id);
+    assert.ok(text.split('\n').includes(chosen.title), `titled ${chosen.title}\n${text}`);
     assert.ok(job.cuts >= 1, 'the paper is cut');
 
     // What the district hears carries no personal data.
