@@ -7,6 +7,7 @@
 import type { CommandIo } from './commands/command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { isKioskError } from './errors.ts';
+import { quoteInput } from './quote-input.ts';
 import { VERSION } from './version.ts';
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
@@ -23,7 +24,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   const args = first === undefined || first.startsWith('-') ? argv : rest;
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`anjungan: unknown command '${name}'\n\n${usage()}`);
+    io.stderr.write(`anjungan: unknown command ${quoteInput(name)}\n\n${usage()}`);
     return 2;
   }
   const command = await entry.load();

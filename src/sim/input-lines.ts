@@ -10,9 +10,6 @@
 /** The longest command line the simulator accepts, in bytes (commands are a few words). */
 export const MAX_LINE_BYTES = 1024;
 
-/** How many characters of a user's input an answer quotes back. */
-export const ECHO_CHARS = 40;
-
 export interface LineHandlers {
   /** A complete line (without its newline), at most `maxBytes` long. */
   line(text: string): void;
@@ -81,23 +78,4 @@ export function readBoundedLines(
   input.on('end', onEnd);
   input.on('error', onEnd);
   return detach;
-}
-
-// Control and formatting characters (ESC, NUL, bidi overrides, line separators…) would act on
-// the terminal that shows the answer; unassigned and private ones cannot be shown.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/u;
-
-/**
- * Quotes user input for an answer: at most `max` characters, control characters escaped
- * (`\x1b`, `\u{202e}`), an ellipsis when cut. Never the whole of an arbitrary line.
- */
-export function quoteInput(text: string, max = ECHO_CHARS): string {
-  const chars = [...text];
-  const shown = chars.slice(0, max).map((c) => {
-    if (c === "'" || c === '\\') return `\\${c}`;
-    if (!UNPRINTABLE.test(c)) return c;
-    const code = c.codePointAt(0) ?? 0;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
-  return `'${shown.join('')}${chars.length > max ? '…' : ''}'`;
 }

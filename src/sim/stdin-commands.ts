@@ -12,7 +12,8 @@ import { isRandomUid } from '../hardware/card-reader.ts';
 import type { Adapters } from '../hardware/create-adapters.ts';
 import type { SimPrinterState } from '../hardware/printer.sim.ts';
 import { parseHexUid, uidHex } from '../import/card-uid.ts';
-import { MAX_LINE_BYTES, quoteInput, readBoundedLines } from './input-lines.ts';
+import { quoteInput } from '../quote-input.ts';
+import { MAX_LINE_BYTES, readBoundedLines } from './input-lines.ts';
 import type { SimOutput } from './sim-output.ts';
 
 export interface SimCommandContext {

@@ -8,7 +8,8 @@ import { SimButtons } from '../../src/hardware/buttons.sim.ts';
 import { SimCardReader } from '../../src/hardware/card-reader.sim.ts';
 import { SimPrinter } from '../../src/hardware/printer.sim.ts';
 import { silentLogger } from '../../src/log.ts';
-import { MAX_LINE_BYTES, quoteInput, readBoundedLines } from '../../src/sim/input-lines.ts';
+import { quoteInput } from '../../src/quote-input.ts';
+import { MAX_LINE_BYTES, readBoundedLines } from '../../src/sim/input-lines.ts';
 import { SimOutput } from '../../src/sim/sim-output.ts';
 import { attachSimCommands, runSimCommand, type SimCommandContext } from '../../src/sim/stdin-commands.ts';
 
