@@ -44,11 +44,24 @@ const PRINTER_STATES: readonly SimPrinterState[] = [
 /** The most lines `paper` loads: far more than any real roll, far less than a runaway number. */
 export const MAX_PAPER_LINES = 1_000_000;
 
-/** A refusal: the command did nothing. */
-class Refused extends Error {}
+/** A refusal: the command did nothing. `usage`: the arguments were wrong (show the usage line). */
+class Refused extends Error {
+  constructor(
+    message: string,
+    readonly usage: boolean,
+  ) {
+    super(message);
+  }
+}
 
+/** The state of the simulated kiosk does not allow the command now. */
 const refuse = (message: string): never => {
-  throw new Refused(message);
+  throw new Refused(message, false);
+};
+
+/** A malformed argument. */
+const refuseArgument = (message: string): never => {
+  throw new Refused(message, true);
 };
 
 function simulated<K extends keyof Adapters['sim']>(ctx: SimCommandContext, port: K, name: string) {
@@ -68,7 +81,7 @@ function uidArgument(args: string[]): Buffer {
   try {
     return parseHexUid(text);
   } catch {
-    return refuse(
+    return refuseArgument(
       `card UID ${quoteInput(text)} must be 4, 7 or 10 bytes in hex (8, 14 or 20 hex digits, e.g. 04A1B2C3D4E5F6)`,
     );
   }
@@ -76,7 +89,8 @@ function uidArgument(args: string[]): Buffer {
 
 function buttonArgument(arg: string | undefined): ButtonName {
   const button = arg as ButtonName;
-  if (!BUTTON_NAMES.includes(button)) refuse(`unknown button ${quoteInput(arg ?? '')} (up, down, ok, back)`);
+  if (!BUTTON_NAMES.includes(button))
+    refuseArgument(`unknown button ${quoteInput(arg ?? '')} (up, down, ok, back)`);
   return button;
 }
 
@@ -155,7 +169,7 @@ export const COMMANDS: Record<string, SimCommand> = {
       const printer = simulated(ctx, 'printer', 'printer');
       const state = arg as SimPrinterState;
       if (!PRINTER_STATES.includes(state))
-        refuse(`printer state ${quoteInput(arg ?? '')} must be one of ${PRINTER_STATES.join(', ')}`);
+        refuseArgument(`printer state ${quoteInput(arg ?? '')} must be one of ${PRINTER_STATES.join(', ')}`);
       printer.setState(state);
       return printerLine(ctx);
     },
@@ -169,7 +183,7 @@ export const COMMANDS: Record<string, SimCommand> = {
       // Digits only: Number() would take '1e3', '0x10' and ' 5 '.
       const lines = arg === undefined ? undefined : /^\d{1,7}$/.test(arg) ? Number(arg) : Number.NaN;
       if (lines !== undefined && !(lines >= 1 && lines <= MAX_PAPER_LINES))
-        refuse(
+        refuseArgument(
           `paper takes a whole number of lines from 1 to ${MAX_PAPER_LINES}, not ${quoteInput(arg ?? '')}`,
         );
       printer.loadPaper(lines);
@@ -182,7 +196,8 @@ export const COMMANDS: Record<string, SimCommand> = {
     args: { min: 1, max: 1 },
     run([arg], ctx) {
       const reader = simulated(ctx, 'reader', 'card reader');
-      if (arg !== 'plug' && arg !== 'unplug') refuse(`unknown reader action ${quoteInput(arg ?? '')}`);
+      if (arg !== 'plug' && arg !== 'unplug')
+        refuseArgument(`unknown reader action ${quoteInput(arg ?? '')}`);
       const plug = arg === 'plug';
       if (reader.present === plug) return `reader already ${plug ? 'plugged in' : 'unplugged'}`;
       if (plug) reader.plug();
@@ -217,7 +232,7 @@ export const COMMANDS: Record<string, SimCommand> = {
 const ALIASES: Record<string, string> = { exit: 'quit' };
 
 function helpLines(): string[] {
-  return Object.values(COMMANDS).map((c) => `${c.usage.padEnd(30)}${c.summary}`);
+  return Object.values(COMMANDS).map((c) => `${c.usage.padEnd(29)} ${c.summary}`);
 }
 
 /** The help text as lines, for docs and `--help`. */
@@ -236,7 +251,7 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
     return `sim: ${command.run(args, ctx)}`;
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
-    return `sim: error: ${err.message}; usage: ${command.usage}`;
+    return `sim: error: ${err.message}${err.usage ? `; usage: ${command.usage}` : ''}`;
   }
 }
 

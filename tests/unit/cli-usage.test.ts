@@ -26,6 +26,16 @@ test('an unknown subcommand is quoted short and escaped, not echoed whole or raw
   assert.ok(text.stderr.length < 4000, `${text.stderr.length} characters on stderr`);
 });
 
+test('anjungan run --help documents --sim and the end of input', async () => {
+  const { io: cliIo, text } = io();
+  assert.is(await main(['run', '--help'], cliIo), 0);
+  assert.match(
+    text.stdout,
+    /--sim\s+simulator mode: the demo village on embedded defaults, whatever config file/,
+  );
+  assert.match(text.stdout, 'the end of standard input stops the kiosk');
+});
+
 test('quoting keeps short input as it is and escapes what would act on a terminal', () => {
   assert.is(quoteInput('dance'), "'dance'");
   assert.is(quoteInput('a\u0000b\u007fc\u2028d\u202ee'), "'a\\x00b\\x7fc\\u{2028}d\\u{202e}e'");

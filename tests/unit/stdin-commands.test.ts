@@ -94,7 +94,7 @@ test('answers say what happened: a tap on an unplugged reader, a remove with no 
   runSimCommand('reader unplug', ctx);
   assert.is(
     runSimCommand('tap 04A1B2C3', ctx),
-    'sim: error: tap ignored: the card reader is unplugged (reader plug); usage: tap <UID hex>',
+    'sim: error: tap ignored: the card reader is unplugged (reader plug)',
   );
   assert.match(
     runSimCommand('pull 04A1B2C3', ctx),
