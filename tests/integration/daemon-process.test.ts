@@ -78,7 +78,10 @@ test('a card bound with the CLI while the kiosk runs works at the next tap, no r
     await kiosk.waitOut('--- screen: unknown_card ---');
 
     const nik = DEMO_CARDS[0]!.nik;
-    const bind = await runCli(['cards', 'bind', '0A1B2C3D', nik], { env: { ANJUNGAN_DATA_DIR: dataDir } });
+    // A config of its own: on a machine with /etc/anjungan/config.json the CLI would use that one.
+    const cliConfig = join(dataDir, 'cli-config.json');
+    writeFileSync(cliConfig, JSON.stringify({ data_dir: dataDir }));
+    const bind = await runCli(['cards', 'bind', '0A1B2C3D', nik, '--config', cliConfig]);
     assert.is(bind.code, 0, bind.stderr);
     assert.match(bind.stdout, 'uses the change within a second');
     await waitFor('the kiosk to reload the residents', () =>
