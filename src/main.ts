@@ -94,7 +94,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (simulator) {
     logger.warn(
       { data_dir: config.data_dir },
-      'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
+      options.forceSimulator
+        ? 'SIMULATOR MODE (--sim): running the demo village on embedded defaults, any config file ignored'
+        : 'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
     );
   } else {
     logger.info(
