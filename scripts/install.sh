@@ -317,9 +317,10 @@ install_gpio_pullups() {
   fi
   # [all] first: appended after a conditional section such as [cm5] or [pi4], the line would
   # apply to that model only.
-  block="# BEGIN anjungan (scripts/install.sh): kiosk buttons
+  block="# BEGIN anjungan (scripts/install.sh): kiosk buttons, hardware watchdog
 [all]
 gpio=${pins}=ip,${pull}
+dtparam=watchdog=on
 # END anjungan"
   current="$(sed -n '/^# BEGIN anjungan/,/^# END anjungan/p' "$PREFIX$cfg")"
   if [[ "$current" == "$block" ]]; then
@@ -331,6 +332,89 @@ gpio=${pins}=ip,${pull}
     cp "$PREFIX$cfg" "$PREFIX$cfg.anjungan-backup"
     sed -i '/^# BEGIN anjungan/,/^# END anjungan/d' "$PREFIX$cfg"
     printf '\n%s\n' "$block" >> "$PREFIX$cfg"
+  fi
+}
+
+# --- 7b. an appliance: the panel shows only the kiosk, a hung kernel reboots, logs stay small ----
+# A value of the kiosk config (JS expression over `c`), empty when there is no config yet.
+config_value() {
+  local file="$PREFIX/etc/anjungan/config.json"
+  [[ -f "$file" ]] && command -v node >/dev/null 2>&1 || return 0
+  node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const v = new Function("c", "return " + process.argv[2])(c);
+    if (v !== undefined && v !== null) console.log(Array.isArray(v) ? v.join(" ") : String(v));' \
+    "$file" "$1" 2>/dev/null || true
+}
+
+# When the kiosk draws on the console's framebuffer, nothing else may: no login prompt (getty on
+# tty1), no blinking cursor, no kernel messages, no screen blanking. The kernel console moves to
+# the serial port, where a technician can still reach it.
+harden_console() {
+  if [[ "$(config_value 'c.hardware && c.hardware.display && c.hardware.display.driver')" != framebuffer ]]; then
+    say "skip: console hardening (no framebuffer display in /etc/anjungan/config.json)"
+    return 0
+  fi
+  local mask="$PREFIX/etc/systemd/system/getty@tty1.service"
+  if [[ "$(readlink "$mask" 2>/dev/null || true)" == /dev/null ]]; then
+    say "ok: getty@tty1 masked"
+  else
+    change "mask getty@tty1 (no login prompt on the panel)"
+    if [[ $DRY_RUN -eq 0 ]]; then mkdir -p "$(dirname "$mask")"; ln -sfn /dev/null "$mask"; fi
+  fi
+  local cmdline="/boot/firmware/cmdline.txt"
+  [[ -f "$PREFIX$cmdline" ]] || cmdline="/boot/cmdline.txt"
+  if [[ ! -f "$PREFIX$cmdline" ]]; then say "skip: no cmdline.txt (not a Raspberry Pi?)"; return 0; fi
+  local current wanted=() token has_console=0
+  current="$(head -n1 "$PREFIX$cmdline")"
+  for token in $current; do
+    case "$token" in
+      console=tty*) ;;                                   # the panel's VT: moved to serial
+      console=*) has_console=1; wanted+=("$token") ;;
+      consoleblank=*|vt.global_cursor_default=*|quiet|loglevel=*|logo.nologo) ;;  # set below
+      *) wanted+=("$token") ;;
+    esac
+  done
+  [[ $has_console -eq 1 ]] || wanted=("console=serial0,115200" "${wanted[@]}")
+  wanted+=(consoleblank=0 vt.global_cursor_default=0 quiet loglevel=3 logo.nologo)
+  if [[ "${wanted[*]}" == "$current" ]]; then say "ok: $cmdline keeps the console off the panel"; return 0; fi
+  change "keep the kernel console off the panel in $cmdline (takes effect after a reboot)"
+  if [[ $DRY_RUN -eq 0 ]]; then
+    cp "$PREFIX$cmdline" "$PREFIX$cmdline.anjungan-backup"
+    printf '%s\n' "${wanted[*]}" > "$PREFIX$cmdline"
+  fi
+}
+
+# The BCM2835 hardware watchdog, fed by systemd: a hung kernel reboots by itself (15 s is the
+# chip's longest timeout). The kiosk's own hangs are systemd's WatchdogSec= in the unit.
+install_watchdog() {
+  put_file /etc/systemd/system.conf.d/anjungan-watchdog.conf 644 "# Installed by anjungan scripts/install.sh: reboot when the kernel hangs (takes effect after a reboot).
+[Manager]
+RuntimeWatchdogSec=15
+RebootWatchdogSec=2min"
+}
+
+# journald capped, so logs never fill the SD card (the kiosk keeps its own small log too).
+install_journal_cap() {
+  put_file /etc/systemd/journald.conf.d/anjungan.conf 644 "# Installed by anjungan scripts/install.sh: logs never fill the SD card.
+[Journal]
+SystemMaxUse=64M
+SystemKeepFree=256M
+RuntimeMaxUse=16M"
+}
+
+# Time from the district's NTP servers (clock.ntp_servers), for clock.require_sync.
+install_ntp() {
+  local servers file=/etc/systemd/timesyncd.conf.d/anjungan.conf
+  servers="$(config_value 'c.clock && c.clock.ntp_servers')"
+  if [[ -n "$servers" ]]; then
+    put_file "$file" 644 "# Installed by anjungan scripts/install.sh from clock.ntp_servers.
+[Time]
+NTP=$servers"
+  elif [[ -f "$PREFIX$file" ]]; then
+    change "remove $file (clock.ntp_servers is empty)"
+    if [[ $DRY_RUN -eq 0 ]]; then rm -f "$PREFIX$file"; fi
+  else
+    say "ok: NTP servers (clock.ntp_servers not set: the system defaults)"
   fi
 }
 
@@ -412,6 +496,10 @@ install_config_dir
 install_polkit_rule
 install_blacklist
 install_gpio_pullups
+harden_console
+install_watchdog
+install_journal_cap
+install_ntp
 install_unit
 if [[ $DRY_RUN -eq 1 ]]; then
   say "DRY RUN done: $CHANGES change(s) would be made"

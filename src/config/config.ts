@@ -58,6 +58,8 @@ export interface Config {
     require_sync: boolean;
     /** How often the clock is re-checked while untrusted. */
     check_interval_s: number;
+    /** The district's NTP servers; scripts/install.sh points systemd-timesyncd at them. */
+    ntp_servers: string[];
   };
   letters: {
     numbering: {
