@@ -65,5 +65,6 @@ export function defaultConfig(): Config {
       embedded_port: 0,
     },
     log: { level: 'info' },
+    update: { root: '/', health_window_s: 120 },
   };
 }

@@ -117,4 +117,8 @@ export const configSchema = obj({
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },
   }),
   log: obj({ level: { enum: ['trace', 'debug', 'info', 'warn', 'error'] } }),
+  update: obj({
+    root: { type: 'string', minLength: 1 },
+    health_window_s: posInt,
+  }),
 });
