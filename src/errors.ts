@@ -33,7 +33,10 @@ export type ErrorCode =
   | 'command_rejected'
   | 'usage'
   // technicians' commands
-  | 'letter_not_found';
+  | 'letter_not_found'
+  // software updates
+  | 'update_refused'
+  | 'update_failed';
 
 export class KioskError extends Error {
   override readonly name = 'KioskError';

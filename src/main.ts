@@ -37,6 +37,7 @@ import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { wireHealthFile } from './update/wire-health.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -287,6 +288,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     draw(runner.state);
   });
   await reporting.start();
+  const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
   bus.emitEvent({ type: 'started' });
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
@@ -304,6 +306,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();
+      healthFile?.close();
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
       await Promise.allSettled([

@@ -27,6 +27,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "check a letter's QR code offline against the village's public key",
     load: async () => (await import('./verify.ts')).default,
   },
+  update: {
+    summary: 'install a signed release (USB stick), check one, status, rollback',
+    load: async () => (await import('./update.ts')).default,
+  },
+  release: {
+    summary: "make the release signing key pair ('release keygen')",
+    load: async () => (await import('./release.ts')).default,
+  },
   selftest: {
     summary: 'check each configured device: PASS / FAIL with the remedy',
     load: async () => (await import('./selftest.ts')).default,

@@ -25,7 +25,7 @@ export function defaultConfig(): Config {
     timeouts: { inactivity_s: 30, done_s: 15, message_s: 10 },
     limits: { daily_per_type: 2 },
     flow: { repeat_tap_ms: 1000 },
-    clock: { require_sync: false, check_interval_s: 10 },
+    clock: { require_sync: false, check_interval_s: 10, ntp_servers: [] },
     letters: {
       numbering: { format: '{code}/{seq:3}/{village_code}/{roman_month}/{year}', counter: 'per_type' },
       types: {},
@@ -65,5 +65,6 @@ export function defaultConfig(): Config {
       embedded_port: 0,
     },
     log: { level: 'info' },
+    update: { root: '/', health_window_s: 120 },
   };
 }

@@ -48,7 +48,12 @@ export const configSchema = obj({
   timeouts: obj({ inactivity_s: posInt, done_s: posInt, message_s: posInt }),
   limits: obj({ daily_per_type: { type: 'integer', minimum: 0 } }),
   flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 } }),
-  clock: obj({ require_sync: { type: 'boolean' }, check_interval_s: posInt }),
+  clock: obj({
+    require_sync: { type: 'boolean' },
+    check_interval_s: posInt,
+    // Host names or addresses only: install.sh writes them into timesyncd.conf.
+    ntp_servers: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]*$' } },
+  }),
   letters: obj({
     numbering: obj({
       format: { type: 'string', pattern: '\\{seq(:[0-9])?\\}' },
@@ -112,4 +117,8 @@ export const configSchema = obj({
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },
   }),
   log: obj({ level: { enum: ['trace', 'debug', 'info', 'warn', 'error'] } }),
+  update: obj({
+    root: { type: 'string', minLength: 1 },
+    health_window_s: posInt,
+  }),
 });
