@@ -155,6 +155,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     // The runner's health is the one record of whether the clock is trusted.
     clockTrusted: () => runner.state.health.clock_trusted,
+    onClockRefused: () => void clockGuard.checkNow(),
     now,
     logger,
     logo,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DomainEvent } from '../../src/events.ts';
+import { type Clock, FakeClock } from '../../src/flows/clock.ts';
 import type { ScreenName } from '../../src/flows/kiosk-state.ts';
 import type { ButtonName } from '../../src/hardware/buttons.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
@@ -27,11 +28,15 @@ interface Kiosk {
   events: DomainEvent[];
 }
 
-async function startKiosk(prepare?: (dataDir: string) => void): Promise<Kiosk> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'anj-daemon-'));
+async function startKiosk(
+  prepare?: (dataDir: string) => void,
+  opts: { dataDir?: string; clock?: Clock } = {},
+): Promise<Kiosk> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'anj-daemon-'));
   prepare?.(dataDir);
   const out = new TextSink();
   const daemon = await startDaemon({
+    clock: opts.clock,
     defaultConfigPath: join(dataDir, 'no-config.json'),
     env: { ANJUNGAN_DATA_DIR: dataDir, ANJUNGAN_TIMEOUTS_DONE_S: '2' },
     stdin: null,
@@ -193,6 +198,78 @@ test('the daily limit per letter type is enforced (default 2)', async () => {
     await press(k, 'ok', 'ok');
     await screen(k, 'limit_reached');
     assert.is(k.daemon.register.list().length, 2);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('the clock jumps back between two polls of the guard: the register refuses the letter, the kiosk goes out of service', async () => {
+  const clock = new FakeClock(Date.now());
+  const k = await startKiosk(undefined, { clock });
+  try {
+    const { uid } = completeCard(k.daemon);
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+    await press(k, 'ok');
+    await screen(k, 'idle');
+    k.daemon.adapters.sim.reader!.remove();
+    // One hour back, and no time passes: the guard's 10 s poll has not run, it still trusts.
+    clock.set(clock.now() - 3_600_000);
+    assert.is(k.daemon.runner.state.health.clock_trusted, true);
+    await issueFirstLetter(k, uid);
+    await screen(k, 'print_failed', 10_000);
+    assert.match(k.out.text, 'Jam anjungan belum disetel');
+    assert.equal(
+      k.daemon.register.list().map((e) => e.status),
+      ['printed'],
+      'no number given to a letter dated before the last one',
+    );
+    await press(k, 'ok');
+    await screen(k, 'out_of_service');
+    assert.ok(k.daemon.status().out_of_service.includes('clock_untrusted'));
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('a letter interrupted by a restart does not use up the daily limit; the limit screen counts printed letters', async () => {
+  const first = await startKiosk();
+  const { dataDir } = first;
+  const { uid } = completeCard(first.daemon);
+  try {
+    await issueFirstLetter(first, uid);
+    await screen(first, 'done', 10_000);
+    const [printed] = first.daemon.register.list();
+    // A power cut mid-print: the number is reserved, then the kiosk stops before it ends.
+    await first.daemon.register.reserve({
+      letter_type: printed!.letter_type,
+      code: 'X',
+      resident_ref: printed!.resident_ref,
+      nik_masked: printed!.nik_masked,
+      purpose: printed!.purpose,
+      policy: printed!.policy,
+      at: new Date(),
+    });
+  } finally {
+    await first.daemon.stop();
+  }
+  const k = await startKiosk(undefined, { dataDir });
+  try {
+    assert.equal(
+      k.daemon.register.list().map((e) => e.status),
+      ['printed', 'interrupted'],
+    );
+    // One printed, one interrupted, limit 2: the resident may still get this letter today.
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+    await press(k, 'ok');
+    k.daemon.adapters.sim.reader!.remove();
+    k.daemon.adapters.sim.reader!.tap(uid);
+    await screen(k, 'greeting');
+    await press(k, 'ok', 'ok');
+    await screen(k, 'limit_reached');
+    assert.match(k.out.text, /sudah dicetak 2 kali hari ini/);
+    assert.is(k.daemon.register.list().filter((e) => e.status === 'printed').length, 2);
   } finally {
     await k.daemon.stop();
   }

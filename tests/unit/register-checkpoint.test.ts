@@ -123,7 +123,8 @@ test('a stale checkpoint (lines appended after it) replays only the tail, with t
   const cp = path.join(dir, 'register.checkpoint');
   const stale = fs.readFileSync(cp);
   const more = await open(dir);
-  await fill(more);
+  await more.markPrinted((await more.reserve(req(SKTM, today(9, 30)))).id, today(9, 31));
+  await more.markFailed((await more.reserve(req(SKTM, today(9, 40), SITI))).id, 'paper_out', today(9, 41));
   // Left printing by a "crash": the next start must mark it interrupted, checkpoint or not.
   await more.reserve(req(DOMISILI, today(10)));
   await more.close();
@@ -273,9 +274,10 @@ test('list/find on a daemon-side register read the file; summary figures stay ri
   assert.is(reg.find(entries[4]!.number)?.letter_type, 'domisili');
   const e = await reg.reserve(req(SKTM, today(14)));
   assert.is(reg.list().length, 6);
-  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 2);
+  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 1, 'a letter still printing is not yet received');
   await reg.markPrinted(e.id, today(14, 1));
   assert.is(reg.find(e.number)?.status, 'printed');
+  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 2);
   await reg.close();
   fs.rmSync(dir, { recursive: true });
 });
