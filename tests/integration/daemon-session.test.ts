@@ -171,7 +171,7 @@ test('the roll ends mid-letter: the entry ends failed, the resident is told, the
 
     k.daemon.adapters.sim.printer!.loadPaper();
     await screen(k, 'idle', 20_000);
-    await new Promise((r) => setTimeout(r, 1100)); // beyond the repeat-tap window
+    k.daemon.adapters.sim.reader!.remove(); // the resident lifts the card: the next tap counts
     await issueFirstLetter(k, uid);
     await screen(k, 'done', 10_000);
     const entries = k.daemon.register.list();
@@ -191,7 +191,7 @@ test('the daily limit per letter type is enforced (default 2)', async () => {
       await issueFirstLetter(k, uid);
       await screen(k, 'done', 10_000);
       await screen(k, 'idle', 10_000);
-      await new Promise((r) => setTimeout(r, 1100));
+      k.daemon.adapters.sim.reader!.remove();
     }
     k.daemon.adapters.sim.reader!.tap(uid);
     await screen(k, 'greeting');
