@@ -3,88 +3,16 @@
  * broker), driven through the simulated card reader and buttons; the printed ESC/POS bytes are
  * decoded back to text.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DomainEvent } from '../../src/events.ts';
-import { type Clock, FakeClock } from '../../src/flows/clock.ts';
-import type { ScreenName } from '../../src/flows/kiosk-state.ts';
-import type { ButtonName } from '../../src/hardware/buttons.ts';
+import { FakeClock } from '../../src/flows/clock.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
-import { silentLogger } from '../../src/log.ts';
-import { type Daemon, startDaemon } from '../../src/main.ts';
 import { DEMO_CARDS } from '../../src/store/demo-data.ts';
-import type { Resident } from '../../src/store/resident.ts';
-import { TextSink, waitFor } from '../support/wait.ts';
+import { completeCard, issueFirstLetter, press, screen, startKiosk } from '../support/daemon-kiosk.ts';
 
 const NUMBER = /^[0-9A-Za-z.-]+\/\d{3}\/1809102004\/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\/\d{4}$/;
-
-interface Kiosk {
-  daemon: Daemon;
-  out: TextSink;
-  dataDir: string;
-  events: DomainEvent[];
-}
-
-async function startKiosk(
-  prepare?: (dataDir: string) => void,
-  opts: { dataDir?: string; clock?: Clock } = {},
-): Promise<Kiosk> {
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'anj-daemon-'));
-  prepare?.(dataDir);
-  const out = new TextSink();
-  const daemon = await startDaemon({
-    clock: opts.clock,
-    defaultConfigPath: join(dataDir, 'no-config.json'),
-    env: { ANJUNGAN_DATA_DIR: dataDir, ANJUNGAN_TIMEOUTS_DONE_S: '2' },
-    stdin: null,
-    stdout: out.stream,
-    logger: silentLogger(),
-  });
-  const events: DomainEvent[] = [];
-  daemon.bus.on('event', (e) => events.push(e));
-  return { daemon, out, dataDir, events };
-}
-
-/** A demo card whose resident is alive and has a complete record. */
-function completeCard(daemon: Daemon): { uid: Buffer; resident: Resident } {
-  for (const card of DEMO_CARDS) {
-    const uid = Buffer.from(card.uid, 'hex');
-    const resident = daemon.store.findByCard(uid);
-    if (resident && resident.status_dasar === 'HIDUP' && resident.pekerjaan && resident.tempat_lahir)
-      return { uid, resident };
-  }
-  throw new Error('no complete demo card');
-}
-
-async function screen(k: Kiosk, name: ScreenName, ms = 5000) {
-  await waitFor(
-    `screen ${name} (now ${k.daemon.runner.state.screen.name})`,
-    () => k.daemon.runner.state.screen.name === name,
-    ms,
-  );
-}
-
-async function press(k: Kiosk, ...buttons: ButtonName[]) {
-  for (const b of buttons) {
-    k.daemon.adapters.sim.buttons!.press(b);
-    await k.daemon.runner.idle();
-  }
-}
-
-async function issueFirstLetter(k: Kiosk, uid: Buffer) {
-  k.daemon.adapters.sim.reader!.tap(uid);
-  await screen(k, 'greeting');
-  await press(k, 'ok');
-  await screen(k, 'choose_letter');
-  await press(k, 'ok');
-  await screen(k, 'choose_purpose');
-  await press(k, 'ok');
-  await screen(k, 'confirm');
-  await press(k, 'ok');
-}
 
 test('a tap, four presses of ok, and the letter is printed with the full NIK and a proper number', async () => {
   const k = await startKiosk();
