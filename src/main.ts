@@ -23,6 +23,7 @@ import { FlowRunner } from './flows/flow-runner.ts';
 import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
+import type { FramebufferPaths } from './hardware/display.framebuffer.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
@@ -52,6 +53,8 @@ export interface DaemonOptions {
   defaultConfigPath?: string;
   /** Called when the daemon wants to end (the `quit` command). */
   onQuit?: () => void;
+  /** Where the framebuffer display looks for /sys and /dev (benchmarks write frames to a file). */
+  framebufferPaths?: FramebufferPaths;
 }
 
 export interface Daemon {
@@ -124,7 +127,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (dataOk && store.count() === 0)
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
-  const adapters = await createAdapters(config, { logger, screenOut: stdout });
+  const adapters = await createAdapters(config, {
+    logger,
+    screenOut: stdout,
+    framebufferPaths: options.framebufferPaths,
+  });
   const { reader, buttons, printer, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
