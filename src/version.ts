@@ -1,5 +1,5 @@
 /**
- * Software version and build date. The build date is a floor for the clock check: a system
+ * Software version (from package.json) and build date. The build date is a floor for the clock check: a system
  * clock earlier than the day this software was built is certainly wrong (a Pi without a battery
  * clock after a power cut).
  *
@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-export const VERSION = '0.1.0';
+/** package.json's version: one place to bump (package.json sits one level above src/ and dist/). */
+export const VERSION: string = readPackageVersion(new URL('../package.json', import.meta.url));
 export const FALLBACK_BUILD_DATE = '2026-11-23T00:00:00+07:00';
 /** The file `npm run build` writes beside the compiled modules. */
 export const BUILD_INFO_FILE = 'build-info.json';
@@ -33,6 +34,16 @@ export function readBuildDate(file: URL | string): string | null {
   }
   const date = info?.build_date;
   return typeof date === 'string' && !Number.isNaN(Date.parse(date)) ? date : null;
+}
+
+/** The `version` of a package.json; "unknown" when it cannot be read (never a crash at start). */
+export function readPackageVersion(file: URL | string): string {
+  try {
+    const version = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' && version !== '' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 const fromBuild = readBuildDate(new URL(`./${BUILD_INFO_FILE}`, import.meta.url));

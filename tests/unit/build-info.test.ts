@@ -10,7 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeBuildInfo } from '../../scripts/build-info.ts';
-import { BUILD_DATE, BUILD_DATE_FROM, FALLBACK_BUILD_DATE, readBuildDate } from '../../src/version.ts';
+import {
+  BUILD_DATE,
+  BUILD_DATE_FROM,
+  FALLBACK_BUILD_DATE,
+  readBuildDate,
+  readPackageVersion,
+  VERSION,
+} from '../../src/version.ts';
 
 const COMMIT_DATE = '2027-03-14T09:26:53+07:00';
 
@@ -92,6 +99,18 @@ test('the module reads build-info.json beside itself; from sources (no such file
   assert.ok(readFileSync(join(dist, 'build-info.json'), 'utf8').includes(COMMIT_DATE));
   rmSync(dist, { recursive: true });
   rmSync(repo, { recursive: true });
+});
+
+test('the version is package.json\'s (one place to bump), "unknown" when it cannot be read', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  assert.is(VERSION, pkg.version);
+  const dir = mkdtempSync(join(tmpdir(), 'anj-build-'));
+  writeFileSync(join(dir, 'package.json'), '{"name":"x"}');
+  assert.is(readPackageVersion(join(dir, 'package.json')), 'unknown');
+  assert.is(readPackageVersion(join(dir, 'missing.json')), 'unknown');
+  rmSync(dir, { recursive: true });
 });
 
 test.run();
