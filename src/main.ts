@@ -211,7 +211,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
         if (state.screen.name === 'printing' && previous.screen.name !== 'printing')
-          printingSince = clock.now();
+          printingSince = clock.monotonic();
         if (state.screen.name !== 'printing') printingSince = null;
         draw(state);
         publishStatus(state);
@@ -341,7 +341,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     status: controls.status,
     healthy: () =>
-      printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
+      printingSince === null ||
+      clock.monotonic() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
     stop,
   };
 }

@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { FakeClock } from '../../src/flows/clock.ts';
 import {
   completeCard,
   issueFirstLetter,
@@ -70,6 +71,30 @@ test('connection dropped mid-letter: the entry ends failed, the resident is told
     const failed = k.events.find((e) => e.type === 'letter_failed');
     assert.ok(failed && failed.type === 'letter_failed' && failed.number === entry.number);
     assert.is(failed.reason, 'print_connection_lost');
+  } finally {
+    await k.daemon.stop();
+    await vp.close();
+  }
+});
+
+test('the clock set forward while a letter prints is not a stuck print: the watchdog still sees a healthy kiosk', async () => {
+  const vp = await startVirtualPrinter('ready');
+  const clock = new FakeClock(Date.now());
+  const k = await startKiosk(undefined, { env: escposEnv(vp), clock });
+  try {
+    const { uid } = completeCard(k.daemon);
+    await screen(k, 'idle');
+    vp.slow(400); // a demo letter takes a few seconds
+    await toConfirm(k, uid);
+    k.daemon.adapters.sim.buttons!.press('ok'); // not press(): it waits for the letter to end
+    await screen(k, 'printing');
+    clock.set(clock.now() + 3_600_000); // NTP answers at last: the wall clock jumps an hour
+    assert.ok(k.daemon.healthy(), 'a wall-clock jump is not an hour of printing');
+    // Time that really passes still counts (2 × timeout_ms + 5 s without the print ending).
+    clock.advance(2 * k.daemon.config.hardware.printer.timeout_ms + 5_001);
+    assert.not.ok(k.daemon.healthy(), 'a print stuck that long is reported to the watchdog');
+    vp.slow(null);
+    await screen(k, 'done');
   } finally {
     await k.daemon.stop();
     await vp.close();
