@@ -231,7 +231,10 @@ install_app() {
       mkdir -p "$dest"
       copy_tree "$SRC_DIR" "$dest"
       if system_changes; then
-        (cd "$dest" && npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund)
+        # The copy has no .git: hand the build the commit date, the floor of the clock check.
+        (cd "$dest" && npm ci --no-audit --no-fund \
+          && SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$SRC_DIR" log -1 --format=%ct 2>/dev/null || true)}" \
+            npm run build && npm prune --omit=dev --no-audit --no-fund)
       fi
       chmod 755 "$dest/bin/anjungan.js"
       printf '%s\n' "$stamp" > "$dest/.install-stamp"

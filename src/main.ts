@@ -23,6 +23,7 @@ import { FlowRunner } from './flows/flow-runner.ts';
 import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
+import type { FramebufferPaths } from './hardware/display.framebuffer.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
@@ -61,6 +62,8 @@ export interface DaemonOptions {
    * Default: in simulator mode. Off when something else drives the kiosk (the web simulator).
    */
   stopAtEndOfInput?: boolean;
+  /** Where the framebuffer display looks for /sys and /dev (benchmarks write frames to a file). */
+  framebufferPaths?: FramebufferPaths;
 }
 
 export interface Daemon {
@@ -142,7 +145,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
 
   // Frames and command answers share stdout; a command's answer comes before the frames it caused.
   const simOut = new SimOutput(stdout);
-  const adapters = await createAdapters(config, { logger, screenOut: simOut });
+  const adapters = await createAdapters(config, {
+    logger,
+    screenOut: simOut,
+    framebufferPaths: options.framebufferPaths,
+  });
   const { reader, buttons, printer, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
@@ -173,6 +180,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     // The runner's health is the one record of whether the clock is trusted.
     clockTrusted: () => runner.state.health.clock_trusted,
+    onClockRefused: () => void clockGuard.checkNow(),
     now,
     logger,
     logo,
@@ -221,7 +229,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
         if (state.screen.name === 'printing' && previous.screen.name !== 'printing')
-          printingSince = clock.now();
+          printingSince = clock.monotonic();
         if (state.screen.name !== 'printing') printingSince = null;
         draw(state);
         publishStatus(state);
@@ -358,7 +366,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     status: controls.status,
     healthy: () =>
-      printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
+      printingSince === null ||
+      clock.monotonic() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
     stop,
   };
 }

@@ -116,11 +116,11 @@ const update: Command = {
     if (values.status) {
       const state = readUpdateState(layout);
       io.stdout.write(
-        [
+        `${[
           `running:   ${currentVersion(layout) ?? `${VERSION} (not installed as a release)`}`,
           `installed: ${installedVersions(layout).join(', ') || '-'}`,
           `last update: ${state ? `${state.version} ${state.phase}${state.reason ? ` (${state.reason})` : ''} at ${state.updated_at}` : 'none'}`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
       return 0;
     }

@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { KioskError } from '../errors.ts';
 import type { Config, LoadedConfig } from './config.ts';
 import { DEFAULT_CONFIG_PATH, defaultConfig } from './defaults.ts';
+import { configMaps, isConfigMap, resolveMapVariable, type SchemaNode } from './env-maps.ts';
 import { configSchema } from './schema.ts';
 
 export interface LoadOptions {
@@ -90,20 +91,13 @@ export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
   return out;
 }
 
-interface SchemaNode {
-  type?: string | string[];
-  enum?: unknown[];
-  properties?: Record<string, SchemaNode>;
-  anyOf?: SchemaNode[];
-}
-
 /** Every leaf key of the schema as [path, node], e.g. [['hardware','printer','paper_mm'], …]. */
 export function configLeaves(node: SchemaNode = configSchema as SchemaNode, path: string[] = []) {
   const out: [string[], SchemaNode][] = [];
   if (node.properties) {
     for (const [key, child] of Object.entries(node.properties))
       out.push(...configLeaves(child, [...path, key]));
-  } else if (path.length > 0 && path.join('.') !== 'letters.types') {
+  } else if (path.length > 0 && !isConfigMap(node)) {
     out.push([path, node]);
   }
   return out;
@@ -120,20 +114,32 @@ function applyEnv(target: JsonObject, env: NodeJS.ProcessEnv, warnings: string[]
     const name = envName(path);
     known.add(name);
     const raw = env[name];
+    if (raw !== undefined) setPath(target, path, coerce(raw, node));
+  }
+  const maps = configMaps(configSchema as SchemaNode);
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('ANJUNGAN_') || known.has(name) || name.startsWith('ANJUNGAN_TEST_')) continue;
     if (raw === undefined) continue;
-    let parent = target;
-    for (const key of path.slice(0, -1)) {
-      const next = parent[key];
-      if (!isObject(next)) parent[key] = {};
-      parent = parent[key] as JsonObject;
-    }
-    parent[path.at(-1)!] = coerce(raw, node);
+    // letters.types.<id>.<field>: ids and field names both contain '_' (see env-maps.ts).
+    const mapped = resolveMapVariable(name, maps, envName);
+    if (mapped?.kind === 'key') setPath(target, mapped.path, coerce(raw, mapped.node));
+    else if (mapped?.kind === 'unknown_field') {
+      const fields = Object.keys(mapped.map.fields).join(', ');
+      warnings.push(
+        `environment variable ${name} was ignored: ${mapped.map.path.join('.')}.<id>.<field> needs a field at its end (${fields})`,
+      );
+    } else warnings.push(`environment variable ${name} is not a config key and was ignored`);
   }
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('ANJUNGAN_') && !known.has(name) && !name.startsWith('ANJUNGAN_TEST_')) {
-      warnings.push(`environment variable ${name} is not a config key and was ignored`);
-    }
+}
+
+function setPath(target: JsonObject, path: string[], value: Json): void {
+  let parent = target;
+  for (const key of path.slice(0, -1)) {
+    const next = parent[key];
+    if (!isObject(next)) parent[key] = {};
+    parent = parent[key] as JsonObject;
   }
+  parent[path.at(-1)!] = value;
 }
 
 function types(node: SchemaNode): string[] {

@@ -104,7 +104,7 @@ async function waitQuiet(deps: UpdaterDeps): Promise<void> {
   const until = Date.now() + (deps.quietWaitMs ?? 600_000);
   for (;;) {
     const h = readHealth(deps.layout);
-    if (!h || !h.ready || !alive(h.pid) || QUIET.has(h.flow_state)) return;
+    if (!h?.ready || !alive(h.pid) || QUIET.has(h.flow_state)) return;
     if (Date.now() > until)
       throw new KioskError('update_failed', `a resident is still using the kiosk (${h.flow_state})`);
     await sleep(deps.pollMs ?? 500);

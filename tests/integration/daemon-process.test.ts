@@ -71,7 +71,12 @@ test('anjungan run --sim: a simulated session from the terminal prints the chose
 
 test('a card bound with the CLI while the kiosk runs works at the next tap, no restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'anj-proc-'));
-  const kiosk = new DaemonProcess(['run', '--sim'], { ANJUNGAN_DATA_DIR: dataDir });
+  // A repeat window far longer than the test: the second tap must count because the card was
+  // lifted in between, not because the machine was slow enough to let the window run out.
+  const kiosk = new DaemonProcess(['run', '--sim'], {
+    ANJUNGAN_DATA_DIR: dataDir,
+    ANJUNGAN_FLOW_REPEAT_TAP_MS: '600000',
+  });
   try {
     await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
     kiosk.send('tap 0A1B2C3D');
@@ -84,8 +89,10 @@ test('a card bound with the CLI while the kiosk runs works at the next tap, no r
     const bind = await runCli(['cards', 'bind', '0A1B2C3D', nik, '--config', cliConfig]);
     assert.is(bind.code, 0, bind.stderr);
     assert.match(bind.stdout, 'uses the change within a second');
-    await waitFor('the kiosk to reload the residents', () =>
-      kiosk.stderr.includes('resident data changed on disk: reloaded'),
+    await waitFor(
+      'the kiosk to reload the residents',
+      () => kiosk.stderr.includes('resident data changed on disk: reloaded'),
+      PROCESS_START_MS,
     );
 
     kiosk.send('remove');
