@@ -219,14 +219,32 @@ source_stamp() {
     if system_changes && command -v node >/dev/null 2>&1; then node -p 'process.versions.modules'; fi
   } | sha256sum | cut -d' ' -f1
 }
+# The version being installed: package.json's.
+app_version() {
+  node -p 'require(process.argv[1]).version' "$SRC_DIR/package.json" 2>/dev/null \
+    || sed -n 's/^  "version": "\([^"]*\)",$/\1/p' "$SRC_DIR/package.json" | head -n1
+}
+
+# The application is a release, /opt/anjungan/releases/<version>, named by the /opt/anjungan/current
+# symlink, the same layout `anjungan update` installs signed bundles into (docs/technician.md,
+# "Updates"): the unit and /usr/local/bin/anjungan go through `current`.
 install_app() {
-  local dest="$PREFIX/opt/anjungan" stamp
+  local opt="$PREFIX/opt/anjungan" version dest stamp
+  version="$(app_version)"
+  dest="$opt/releases/$version"
+  # A flat install from before releases: its files go (the release below replaces them).
+  if [[ -e "$opt/bin/anjungan.js" ]]; then
+    change "remove the flat install in /opt/anjungan (now /opt/anjungan/releases/$version)"
+    if [[ $DRY_RUN -eq 0 ]]; then
+      find "$opt" -mindepth 1 -maxdepth 1 ! -name releases ! -name current -exec rm -rf {} +
+    fi
+  fi
   # What the installed copy was built from: sources, lock file and unit.
   stamp="$(source_stamp)"
   if [[ -f "$dest/.install-stamp" ]] && [[ "$(cat "$dest/.install-stamp")" == "$stamp" ]]; then
-    say "ok: /opt/anjungan is up to date"
+    say "ok: /opt/anjungan/releases/$version is up to date"
   else
-    change "install the application in /opt/anjungan (npm ci, build)"
+    change "install the application as /opt/anjungan/releases/$version (npm ci, build)"
     if [[ $DRY_RUN -eq 0 ]]; then
       mkdir -p "$dest"
       copy_tree "$SRC_DIR" "$dest"
@@ -241,16 +259,43 @@ install_app() {
     fi
     NEEDS_RESTART=1
   fi
-  [[ -d "$dest" ]] && secure_tree "$dest"
-  if [[ "$(readlink "$PREFIX/usr/local/bin/anjungan" 2>/dev/null || true)" != /opt/anjungan/bin/anjungan.js ]]; then
-    change "link /usr/local/bin/anjungan -> /opt/anjungan/bin/anjungan.js"
+  if [[ "$(readlink "$opt/current" 2>/dev/null || true)" != "releases/$version" ]]; then
+    change "point /opt/anjungan/current at releases/$version"
+    if [[ $DRY_RUN -eq 0 ]]; then
+      mkdir -p "$opt"
+      ln -sfn "releases/$version" "$opt/current.new"
+      mv -T "$opt/current.new" "$opt/current"
+    fi
+    NEEDS_RESTART=1
+  else
+    say "ok: /opt/anjungan/current is releases/$version"
+  fi
+  [[ -d "$opt" ]] && secure_tree "$opt"
+  if [[ "$(readlink "$PREFIX/usr/local/bin/anjungan" 2>/dev/null || true)" != /opt/anjungan/current/bin/anjungan.js ]]; then
+    change "link /usr/local/bin/anjungan -> /opt/anjungan/current/bin/anjungan.js"
     if [[ $DRY_RUN -eq 0 ]]; then
       mkdir -p "$PREFIX/usr/local/bin"
-      ln -sfn /opt/anjungan/bin/anjungan.js "$PREFIX/usr/local/bin/anjungan"
+      ln -sfn /opt/anjungan/current/bin/anjungan.js "$PREFIX/usr/local/bin/anjungan"
     fi
   else
     say "ok: /usr/local/bin/anjungan"
   fi
+}
+
+# The release keys whose signed bundles `anjungan update` installs: the checkout's
+# release-keys/*.pub (the district's or province's public keys, added before installing).
+install_release_keys() {
+  local keys=() key
+  if [[ -d "$SRC_DIR/release-keys" ]]; then
+    for key in "$SRC_DIR"/release-keys/*.pub; do [[ -f "$key" ]] && keys+=("$key"); done
+  fi
+  if [[ ${#keys[@]} -eq 0 ]]; then
+    say "note: no release-keys/*.pub in the checkout: signed updates are refused until one is in /etc/anjungan/release-keys/"
+    return 0
+  fi
+  for key in "${keys[@]}"; do
+    put_file "/etc/anjungan/release-keys/$(basename "$key")" 644 "$(cat "$key")"
+  done
 }
 
 # --- 4b. /etc/anjungan: root may write, the service's group may read ---------------------------
@@ -423,16 +468,22 @@ NTP=$servers"
 
 # --- 8. the systemd unit -------------------------------------------------------------------------
 install_unit() {
-  local unit=/etc/systemd/system/anjungan.service before after
-  before="$(cat "$PREFIX$unit" 2>/dev/null || true)"
+  local unit=/etc/systemd/system/anjungan.service update_unit=/etc/systemd/system/anjungan-update.service
+  local before after
+  [[ "$(cat "$PREFIX$unit" 2>/dev/null || true)" != "$(cat "$SRC_DIR/systemd/anjungan.service")" ]] && NEEDS_RESTART=1
+  before="$(cat "$PREFIX$unit" "$PREFIX$update_unit" 2>/dev/null || true)"
   put_file "$unit" 644 "$(cat "$SRC_DIR/systemd/anjungan.service")"
-  after="$(cat "$PREFIX$unit" 2>/dev/null || true)"
-  [[ "$before" != "$(cat "$SRC_DIR/systemd/anjungan.service")" ]] && NEEDS_RESTART=1
+  put_file "$update_unit" 644 "$(cat "$SRC_DIR/systemd/anjungan-update.service")"
+  after="$(cat "$PREFIX$unit" "$PREFIX$update_unit" 2>/dev/null || true)"
   services_managed || return 0
   [[ "$before" != "$after" ]] && run sysctl daemon-reload
   if ! sysctl is-enabled --quiet anjungan 2>/dev/null; then
     change "enable anjungan.service"
     run sysctl enable anjungan.service
+  fi
+  if ! sysctl is-enabled --quiet anjungan-update 2>/dev/null; then
+    change "enable anjungan-update.service (finishes an interrupted update at boot)"
+    run sysctl enable anjungan-update.service
   fi
 }
 
@@ -496,6 +547,7 @@ install_node
 install_user
 install_app
 install_config_dir
+install_release_keys
 install_polkit_rule
 install_blacklist
 install_gpio_pullups

@@ -68,7 +68,9 @@ test('--dry-run on a fake root lists every change and changes nothing', () => {
   assert.is(r.code, 0, r.out);
   assert.match(r.out, /DRY RUN: nothing will be changed/);
   for (const expected of [
-    /would: install the application in \/opt\/anjungan/,
+    /would: install the application as \/opt\/anjungan\/releases\/\d+\.\d+\.\d+/,
+    /would: point \/opt\/anjungan\/current at releases\/\d+\.\d+\.\d+/,
+    /would: write \/etc\/systemd\/system\/anjungan-update\.service/,
     /would: link \/usr\/local\/bin\/anjungan/,
     /would: write \/etc\/polkit-1\/rules\.d\/50-anjungan-pcscd\.rules/,
     /would: write \/etc\/modprobe\.d\/anjungan-nfc-blacklist\.conf/,
@@ -78,7 +80,7 @@ test('--dry-run on a fake root lists every change and changes nothing', () => {
     /would: write \/etc\/systemd\/system\.conf\.d\/anjungan-watchdog\.conf/,
     /would: write \/etc\/systemd\/journald\.conf\.d\/anjungan\.conf/,
     /skip: console hardening/,
-    /DRY RUN done: 9 change\(s\) would be made/,
+    /DRY RUN done: 11 change\(s\) would be made/,
   ]) {
     assert.match(r.out, expected);
   }
@@ -106,7 +108,7 @@ test('a real run into a fake root installs the files once; the second run change
   const root = fakeRoot();
   const first = install(['--prefix', root, ...TEST_USER]);
   assert.is(first.code, 0, first.out);
-  assert.match(first.out, /done: 9 change\(s\)/);
+  assert.match(first.out, /done: 11 change\(s\)/);
   const unit = fs.readFileSync(path.join(root, 'etc/systemd/system/anjungan.service'), 'utf8');
   assert.is(unit, fs.readFileSync(path.join(ROOT, 'systemd/anjungan.service'), 'utf8'));
   assert.match(
@@ -117,8 +119,10 @@ test('a real run into a fake root installs the files once; the second run change
     fs.readFileSync(path.join(root, 'etc/polkit-1/rules.d/50-anjungan-pcscd.rules'), 'utf8'),
     /subject\.user == "nobody"/,
   );
-  assert.is(fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')), '/opt/anjungan/bin/anjungan.js');
-  assert.ok(fs.existsSync(path.join(root, 'opt/anjungan/src/cli.ts')));
+  assert.is(fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')), '/opt/anjungan/current/bin/anjungan.js');
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  assert.is(fs.readlinkSync(path.join(root, 'opt/anjungan/current')), `releases/${version}`);
+  assert.ok(fs.existsSync(path.join(root, 'opt/anjungan/current/src/cli.ts')));
   const afterFirst = snapshot(root);
 
   const second = install(['--prefix', root, ...TEST_USER]);

@@ -54,22 +54,25 @@ function fakeRoot(bootConfig = '[all]\ndtparam=audio=on\n'): string {
 function standIns(root: string): { systemctl: string; selftest: string; log: string } {
   const state = path.join(root, 'systemctl.state');
   const log = path.join(root, 'calls.log');
-  fs.writeFileSync(state, 'inactive disabled\n');
+  fs.writeFileSync(state, 'inactive -\n');
   fs.writeFileSync(log, '');
   const systemctl = path.join(root, 'fake-systemctl');
+  const enabled = path.join(root, 'systemctl.enabled');
+  fs.writeFileSync(enabled, '');
   fs.writeFileSync(
     systemctl,
     `#!/usr/bin/env bash
-read -r active enabled < "${state}"
+read -r active _ < "${state}"
+unit="\${3:-\$2}"; unit="\${unit%.service}"
 case "$1" in
   is-active) [[ $active == active ]]; exit ;;
-  is-enabled) [[ $enabled == enabled ]]; exit ;;
-  enable) enabled=enabled ;;
+  is-enabled) grep -qx "$unit" "${enabled}"; exit ;;
+  enable) echo "$unit" >> "${enabled}" ;;
   start) active=active ;;
   stop) active=inactive ;;
   restart) active=active ;;
 esac
-echo "$active $enabled" > "${state}"
+echo "$active -" > "${state}"
 echo "systemctl $*" >> "${log}"
 `,
     { mode: 0o755 },
@@ -111,10 +114,10 @@ test('installed code is owned by root and writable by root only, whoever owns th
     { encoding: 'utf8' },
   ).stdout.trim();
   assert.is(offenders, '', `not root's, or writable by others:\n${offenders}`);
-  assert.ok(fs.existsSync(path.join(dest, 'src/cli.ts')));
+  assert.ok(fs.existsSync(path.join(dest, 'current/src/cli.ts')));
 
   // Someone later makes a file group-writable: the next run notices and fixes it.
-  fs.chmodSync(path.join(dest, 'src/cli.ts'), 0o666);
+  fs.chmodSync(path.join(dest, 'current/src/cli.ts'), 0o666);
   const again = install(path.join(checkout, 'scripts/install.sh'), [
     '--prefix',
     root,
@@ -122,7 +125,7 @@ test('installed code is owned by root and writable by root only, whoever owns th
     'nobody',
   ]);
   assert.match(again.out, /change: make \/opt\/anjungan owned by root/);
-  assert.is(fs.statSync(path.join(dest, 'src/cli.ts')).mode & 0o022, 0);
+  assert.is(fs.statSync(path.join(dest, 'current/src/cli.ts')).mode & 0o022, 0);
   fs.rmSync(checkout, { recursive: true, force: true });
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -182,6 +185,7 @@ test('re-runs: nothing changed restarts nothing; changed code stops, self-tests,
   assert.equal(calls(), [
     'systemctl daemon-reload',
     'systemctl enable anjungan.service',
+    'systemctl enable anjungan-update.service',
     'selftest while inactive',
     'systemctl start anjungan.service',
   ]);
