@@ -269,6 +269,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     network = state;
     draw(runner.state);
   });
+  // Never throws: a broker or TLS problem turns reporting off, never the kiosk.
   await reporting.start();
   bus.emitEvent({ type: 'started' });
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
