@@ -59,7 +59,10 @@ export class ReportingLink extends EventEmitter<{ connection: ['online' | 'offli
         { problems: tls.problems },
         'district reporting is off: the broker TLS files cannot be used; letters keep printing, events wait in the outbox (see `anjungan selftest`)',
       );
-      effective = { ...config, mqtt: { ...config.mqtt, url: null, ca_file: null, cert_file: null, key_file: null } };
+      effective = {
+        ...config,
+        mqtt: { ...config.mqtt, url: null, ca_file: null, cert_file: null, key_file: null },
+      };
     } else if (config.mqtt.url === null) {
       if (!simulator) {
         logger.warn('mqtt.url is not set: district reporting is off');

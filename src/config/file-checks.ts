@@ -110,7 +110,10 @@ export const HEADER_BCM_PINS = { min: 2, max: 27 } as const;
 export function pinProblems(hardware: Config['hardware']): string[] {
   const indicatorPins = hardware.indicator.driver === 'gpio';
   const pins: [string, number | null][] = [
-    ...Object.entries(hardware.buttons.pins).map(([b, p]): [string, number] => [`hardware.buttons.pins.${b}`, p]),
+    ...Object.entries(hardware.buttons.pins).map(([b, p]): [string, number] => [
+      `hardware.buttons.pins.${b}`,
+      p,
+    ]),
     ['hardware.indicator.led_pin', indicatorPins ? hardware.indicator.led_pin : null],
     ['hardware.indicator.buzzer_pin', indicatorPins ? hardware.indicator.buzzer_pin : null],
   ];

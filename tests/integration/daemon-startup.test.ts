@@ -4,6 +4,7 @@
  * `selftest` says why reporting is off.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -11,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_CONFIG_PATH } from '../../src/config/defaults.ts';
 import { provisionedKiosk, runCli } from '../support/cli-process.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
-import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
+import { PROCESS_START_MS } from '../support/wait.ts';
 
 /** Simulator mode needs the machine without a kiosk config; under CI that is a failure. */
 function simulatorModeUnavailable(): boolean {
@@ -31,12 +32,6 @@ test('a nonexistent CA file turns reporting off: the kiosk serves a letter and s
   });
   try {
     await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
-    const logLine = await waitFor(
-      'the log line saying reporting is off',
-      () => kiosk.stderr.split('\n').find((l) => l.includes('district reporting is off')),
-      PROCESS_START_MS,
-    );
-    assert.match(logLine, /mqtt\.ca_file: \S+no-such-ca\.pem does not exist/);
     const uid = /^sim: {3}([0-9A-F]{8,14}) /m.exec(kiosk.stdout)?.[1];
     assert.ok(uid, 'the demo cards are listed');
     kiosk.send(`tap ${uid}`);
@@ -58,8 +53,40 @@ test('a nonexistent CA file turns reporting off: the kiosk serves a letter and s
     ]);
     assert.is(code, 0, `exit on SIGTERM\n${kiosk.stderr.slice(-1500)}`);
     assert.match(kiosk.stderr, '"msg":"stopped"');
+    const logLine = kiosk.stderr.split('\n').find((l) => l.includes('district reporting is off'));
+    assert.match(
+      logLine ?? '(no line saying reporting is off)',
+      /mqtt\.ca_file: \S+no-such-ca\.pem does not exist/,
+    );
   } finally {
     await kiosk.kill('SIGKILL');
+  }
+});
+
+test('an embedded broker that cannot start turns reporting off, not the kiosk', async () => {
+  if (simulatorModeUnavailable()) return;
+  const taken = net.createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as net.AddressInfo).port;
+  const kiosk = new DaemonProcess(['run'], {
+    ANJUNGAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'anj-start-')),
+    ANJUNGAN_MQTT_EMBEDDED_PORT: String(port),
+  });
+  try {
+    await kiosk.waitOut('--- screen: idle ---', PROCESS_START_MS);
+    const uid = /^sim: {3}([0-9A-F]{8,14}) /m.exec(kiosk.stdout)?.[1];
+    kiosk.send(`tap ${uid}`);
+    await kiosk.waitOut('--- screen: greeting ---');
+    kiosk.child.kill('SIGTERM');
+    const code = await Promise.race([
+      kiosk.exit,
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref()),
+    ]);
+    assert.is(code, 0, `exit on SIGTERM\n${kiosk.stderr.slice(-1500)}`);
+    assert.match(kiosk.stderr, /EADDRINUSE.*district reporting failed to start and is off/);
+  } finally {
+    await kiosk.kill('SIGKILL');
+    taken.close();
   }
 });
 
