@@ -23,7 +23,8 @@ export interface LoadOptions {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the failing value and schema node, whose `description` says what is expected.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings: string[] } {
@@ -45,10 +46,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const merged = deepMerge(base, fromFile);
   applyEnv(merged, env, warnings);
   if (!validate(merged)) {
-    const problems = (validate.errors ?? []).map(describeError);
+    const problems = [...new Set(withoutBranchErrors(validate.errors ?? []).map(describeError))];
+    const where = `invalid config${source ? ` in ${source}` : ''}`;
     throw new KioskError(
       'config_invalid',
-      `invalid config${source ? ` in ${source}` : ''}:\n  - ${[...new Set(problems)].join('\n  - ')}`,
+      problems.length === 1 ? `${where}: ${problems[0]}` : `${where}:\n  - ${problems.join('\n  - ')}`,
     );
   }
   return { config: merged as unknown as Config, simulator, source, warnings };
@@ -159,20 +161,41 @@ function coerce(raw: string, node: SchemaNode): Json {
   return raw;
 }
 
+/**
+ * For a value that matches none of an anyOf/oneOf's alternatives, ajv also reports why each
+ * alternative failed ("must be null", "must be array", …): schema internals. Keep only the
+ * anyOf's own error, which describeError turns into one line.
+ */
+function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
+  const compound = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  return errors.filter(
+    (e) =>
+      !compound.some(
+        (c) =>
+          c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`),
+      ),
+  );
+}
+
 function describeError(error: ErrorObject): string {
   const key = error.instancePath.slice(1).replaceAll('/', '.') || '(top level)';
   const p = error.params as Record<string, unknown>;
+  const described = (error.parentSchema as { description?: string } | undefined)?.description;
+  const given = `${key} ${JSON.stringify(error.data)}`;
   switch (error.keyword) {
     case 'additionalProperties':
       return `${key === '(top level)' ? '' : `${key}.`}${String(p.additionalProperty)} is not a known key`;
     case 'enum':
       return `${key} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return `${key} has the wrong form (expected ${String(p.pattern)})`;
+      return described
+        ? `${given} ${described}`
+        : `${given} has the wrong form (expected ${String(p.pattern)})`;
     case 'type':
-      return `${key} must be ${String(p.type)}`;
+      return `${key} must be ${String(p.type).replace(',', ' or ')}`;
     case 'anyOf':
-      return `${key} must be null, a broker URL (mqtt://, mqtts://, ws://, wss://) or a list of them`;
+    case 'oneOf':
+      return described ? `${given} ${described}` : `${given} is not an accepted value`;
     default:
       return `${key} ${error.message ?? 'is invalid'}`;
   }
