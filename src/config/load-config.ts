@@ -5,7 +5,8 @@
  *
  * Errors name the key and what was expected, so a technician can fix the file at the kiosk.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { KioskError } from '../errors.ts';
 import type { Config, LoadedConfig } from './config.ts';
@@ -34,7 +35,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const warnings: string[] = [];
   let fromFile: JsonObject = {};
   let source: string | null = null;
-  if (existsSync(path)) {
+  if (configFileExists(path)) {
     fromFile = readJsonObject(path);
     source = path;
   } else if (explicit) {
@@ -56,12 +57,41 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   return { config: merged as unknown as Config, simulator, source, warnings };
 }
 
+/**
+ * Whether the config file is there. Unlike existsSync, a directory this user may not enter
+ * (/etc/anjungan as root:anjungan 0750) is a permission problem, never "no config": that would
+ * name the wrong cause, or silently start the demo village instead of the kiosk.
+ */
+function configFileExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new KioskError(
+        'config_unreadable',
+        `cannot read config ${path}: permission denied on ${dirname(path)} (${code}): ` +
+          'run as root (sudo) or as the service user, and check that the directory is root:anjungan 0750',
+      );
+    }
+    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+  }
+}
+
 function readJsonObject(path: string): JsonObject {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+    const denied = ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+    throw new KioskError(
+      'config_unreadable',
+      denied
+        ? `cannot read config ${path}: permission denied: run as root (sudo) or as the service user (the file is root:anjungan 0640)`
+        : `cannot read config ${path}: ${(err as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
