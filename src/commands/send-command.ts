@@ -59,7 +59,11 @@ Examples:
     }
     if (!values.key) throw new KioskError('usage', '--key FILE (the district private key) is required');
     const privateKeyPem = values.key.startsWith('-----BEGIN') ? values.key : readFileSync(values.key, 'utf8');
-    const broker = brokerFrom(values, io.env, 5);
+    if (privateKeyPem === values.key)
+      io.stderr.write(
+        'warning: a key given on the command line is visible to every user (ps): use --key FILE\n',
+      );
+    const broker = brokerFrom(values, io.env, 5, (m) => io.stderr.write(`warning: ${m}\n`));
     const timeout = Number(values.timeout ?? 10);
     const answer = await sendCommand({
       url: broker.url,
