@@ -140,6 +140,12 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  * command key, the GPIO pins. Empty when all is well.
  */
 export function configFileProblems(config: Config): string[] {
+  const tls = readTlsFiles(config.mqtt);
+  return [...referenceProblems(config), ...('problems' in tls ? tls.problems : [])];
+}
+
+/** As configFileProblems without the broker's TLS files (the MQTT selftest reports those). */
+export function referenceProblems(config: Config): string[] {
   const problems: string[] = [];
   const logo = config.village.logo_file;
   if (logo) {
@@ -148,8 +154,6 @@ export function configFileProblems(config: Config): string[] {
     else if (!read.data.subarray(0, 8).equals(PNG_SIGNATURE))
       problems.push(`village.logo_file: ${logo} is not a PNG image`);
   }
-  const tls = readTlsFiles(config.mqtt);
-  if ('problems' in tls) problems.push(...tls.problems);
   const districtKey = config.mqtt.district_public_key;
   if (districtKey) {
     const problem = districtKeyProblem(districtKey, 'the district command key');

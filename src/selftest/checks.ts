@@ -36,8 +36,12 @@ export interface SelftestCheck {
  * the compiled build resolves them too) because they load the MQTT client.
  */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const [mqtt, clock] = await Promise.all([import('./check-mqtt.ts'), import('./check-clock.ts')]);
-  return [...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock)];
+  const [config, mqtt, clock] = await Promise.all([
+    import('./check-config.ts'),
+    import('./check-mqtt.ts'),
+    import('./check-clock.ts'),
+  ]);
+  return [...modChecks(config), ...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock)];
 }
 
 function modChecks(mod: { default?: SelftestCheck; checks?: SelftestCheck[] }): SelftestCheck[] {

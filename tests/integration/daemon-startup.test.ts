@@ -90,13 +90,15 @@ test('an embedded broker that cannot start turns reporting off, not the kiosk', 
   }
 });
 
-test('selftest says why reporting is off when the client key file holds no key', async () => {
+test('selftest says why reporting is off when the client key file holds no key, and names shared pins', async () => {
   const k = await provisionedKiosk(['--mqtt-url', 'mqtts://127.0.0.1:8883']);
   const bad = join(k.dir, 'client.key');
   writeFileSync(bad, 'hello\n');
-  const file = JSON.parse(readFileSync(k.config, 'utf8')) as { mqtt: Record<string, unknown> };
-  file.mqtt.key_file = bad;
-  file.mqtt.cert_file = bad;
+  const file = JSON.parse(readFileSync(k.config, 'utf8')) as Record<string, Record<string, unknown>>;
+  file.mqtt!.key_file = bad;
+  file.mqtt!.cert_file = bad;
+  // Edited by hand after provisioning: two buttons on one pin.
+  file.hardware = { buttons: { pins: { up: 22, down: 27, ok: 22, back: 23 } } };
   writeFileSync(k.config, JSON.stringify(file));
   const r = await runCli(['selftest', '--config', k.config]);
   assert.is(r.code, 1);
@@ -106,6 +108,10 @@ test('selftest says why reporting is off when the client key file holds no key',
   );
   assert.match(r.stdout, /mqtt\.key_file: \S+client\.key does not hold a PEM private key/);
   assert.match(r.stdout, /remedy: fix mqtt\.ca_file \/ cert_file \/ key_file/);
+  assert.match(
+    r.stdout,
+    /^FAIL config +hardware\.buttons\.pins\.ok and hardware\.buttons\.pins\.up are both BCM 22/m,
+  );
 });
 
 test.run();
