@@ -99,4 +99,15 @@ test('command warns about a private key given as PEM text on the command line', 
   assert.match(err, 'warning: a key given on the command line is visible to every user (ps): use --key FILE');
 });
 
+test('command refuses a timeout that is not a number of seconds, and names a missing key file', async () => {
+  for (const timeout of ['soon', '0', '-3']) {
+    const r = await cli(['command', '1809102004/kiosk-01', 'ping', '--key', 'k.pem', `--timeout=${timeout}`]);
+    assert.is(r.code, 2, `--timeout ${timeout}`);
+    assert.match(r.err, `--timeout must be a number of seconds, not '${timeout}'`);
+  }
+  const noKey = await cli(['command', '1809102004/kiosk-01', 'ping', '--key', join(dir, 'no-such.key')]);
+  assert.is(noKey.code, 1);
+  assert.match(noKey.err, /--key: \S+no-such\.key does not exist/);
+});
+
 test.run();
