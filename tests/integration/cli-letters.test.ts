@@ -162,6 +162,28 @@ test('without sudo: letters list says to use sudo, or lists without the keys whe
   assert.is(exp.stdout.trim().split('\r\n').length, 4);
 });
 
+test('a file the user may not write is a message saying to use sudo, not a stack trace', async () => {
+  if (unprivilegedUnavailable()) return;
+  const k = await provisionedKiosk();
+  const locked = path.join(k.dir, 'locked');
+  fs.mkdirSync(locked, { mode: 0o755 });
+  fs.chownSync(locked, OTHER_UID, OTHER_UID);
+  const c = ['--config', k.config];
+  const runs = [
+    ['provision', '--non-interactive', '--config', path.join(locked, 'etc', 'config.json'), ...VILLAGE_FLAGS],
+    ['letters', 'export', '--month', '2026-10', '--out', path.join(locked, 'register.csv'), ...c],
+  ];
+  for (const args of runs) {
+    const r = await runCli(args, { unprivileged: true });
+    assert.is(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
+    assert.match(
+      r.stderr,
+      new RegExp(`^anjungan ${args[0]}: EACCES: permission denied.*: run it with sudo`, 'm'),
+    );
+    assert.not.match(r.stderr, /unexpected error|\n\s+at /);
+  }
+});
+
 test('a config directory that cannot be entered is a permission problem, not a missing file', async () => {
   if (unprivilegedUnavailable()) return;
   const k = await provisionedKiosk();
