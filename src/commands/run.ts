@@ -39,11 +39,13 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
       quit = resolve;
     });
     let started = false;
+    let startupDeadline: NodeJS.Timeout | undefined;
     // Listen before starting: a SIGTERM during start-up must still end in a clean stop. If the
     // start itself hangs (a device that never answers), the signal still ends the process.
     const onSignal = () => {
       quit();
-      if (!started) setTimeout(() => process.exit(1), STARTUP_SIGNAL_GRACE_MS).unref();
+      if (!started && !startupDeadline)
+        startupDeadline = setTimeout(() => process.exit(1), STARTUP_SIGNAL_GRACE_MS).unref();
     };
     // `on`, not `once`: a second SIGTERM while stopping must not kill the process mid-stop.
     process.on('SIGTERM', onSignal);
@@ -66,6 +68,8 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
       throw err;
     }
     started = true;
+    // Started after all: the clean stop below takes over (it may need longer, to finish a letter).
+    clearTimeout(startupDeadline);
     notifier.ready();
     notifier.startWatchdog(() => daemon.healthy());
     await finished;
