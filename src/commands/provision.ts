@@ -404,6 +404,12 @@ function applyDefault(s: Setting, answers: Map<Setting, string>): string {
   return value ?? '';
 }
 
+/**
+ * Paths the kiosk opens later: made absolute, since the service runs in /var/lib/anjungan and a
+ * path relative to where provision ran would point elsewhere there.
+ */
+const PATH_FLAGS = new Set(['logo-file', 'data-dir', 'ca-file', 'cert-file', 'key-file', 'hid-device']);
+
 function toValue(s: Setting, raw: string): unknown {
   const v = raw.trim();
   if (s.choices && !s.choices.includes(v)) {
@@ -435,6 +441,7 @@ function toValue(s: Setting, raw: string): unknown {
       }
     }
     default:
+      if (v !== '' && PATH_FLAGS.has(s.flag)) return path.resolve(v);
       return v === '' && s.key !== 'village.address' ? null : v;
   }
 }

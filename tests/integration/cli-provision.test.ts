@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { provisionedKiosk, runCli, tempDir, VILLAGE_FLAGS } from '../support/cli-process.ts';
+import { provisionedKiosk, ROOT, runCli, tempDir, VILLAGE_FLAGS } from '../support/cli-process.ts';
 import { makeTestPki } from '../support/mosquitto-tls.ts';
 
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
@@ -184,7 +184,8 @@ test("real certificate, key and district key files are accepted; a key that is n
   const mismatched = await runCli(flags(pki.serverKey));
   assert.is(mismatched.code, 1);
   assert.match(mismatched.stderr, /--key-file does not belong to --cert-file/);
-  const ok = await runCli(flags(pki.clientKey));
+  // Relative to where provision runs (the checkout): stored absolute, as the service runs elsewhere.
+  const ok = await runCli(flags(path.relative(ROOT, pki.clientKey)));
   assert.is(ok.code, 0, ok.stderr);
   const loaded = loadConfig({ path: path.join(dir, 'config.json'), env: {} });
   assert.is(loaded.config.mqtt.key_file, pki.clientKey);
