@@ -37,6 +37,9 @@ Options:
   --out FILE      export: write the CSV to FILE (UTF-8 with BOM, opens in spreadsheet programs)
 ${CONFIG_HELP}
 
+On a kiosk run it with sudo: the register and the keys are the service user's. Where the
+register is readable but the keys are not, residents appear by masked NIK only.
+
 Exit codes: 0 done, 1 letter not found or register unreadable, 2 wrong usage.`;
 
 const EXPORT_COLUMNS = [
