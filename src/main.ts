@@ -295,6 +295,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     network = state;
     draw(runner.state);
   });
+  // Never throws: a broker or TLS problem turns reporting off, never the kiosk.
   await reporting.start();
   const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
   bus.emitEvent({ type: 'started' });

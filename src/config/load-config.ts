@@ -5,7 +5,8 @@
  *
  * Errors name the key and what was expected, so a technician can fix the file at the kiosk.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { KioskError } from '../errors.ts';
 import type { Config, LoadedConfig } from './config.ts';
@@ -26,7 +27,8 @@ export interface LoadOptions {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the failing value and schema node, whose `description` says what is expected.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings: string[] } {
@@ -39,7 +41,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   if (options.simulator) {
     if (explicit)
       warnings.push(`config file ${explicit} ignored: --sim runs the demo village on embedded defaults`);
-  } else if (existsSync(path)) {
+  } else if (configFileExists(path)) {
     fromFile = readJsonObject(path);
     source = path;
   } else if (explicit) {
@@ -51,13 +53,37 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const merged = deepMerge(base, fromFile);
   applyEnv(merged, env, warnings);
   if (!validate(merged)) {
-    const problems = (validate.errors ?? []).map(describeError);
+    const problems = [...new Set(withoutBranchErrors(validate.errors ?? []).map(describeError))];
+    const where = `invalid config${source ? ` in ${source}` : ''}`;
     throw new KioskError(
       'config_invalid',
-      `invalid config${source ? ` in ${source}` : ''}:\n  - ${[...new Set(problems)].join('\n  - ')}`,
+      problems.length === 1 ? `${where}: ${problems[0]}` : `${where}:\n  - ${problems.join('\n  - ')}`,
     );
   }
   return { config: merged as unknown as Config, simulator, source, warnings };
+}
+
+/**
+ * Whether the config file is there. Unlike existsSync, a directory this user may not enter
+ * (/etc/anjungan as root:anjungan 0750) is a permission problem, never "no config": that would
+ * name the wrong cause, or silently start the demo village instead of the kiosk.
+ */
+function configFileExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new KioskError(
+        'config_unreadable',
+        `cannot read config ${path}: permission denied on ${dirname(path)} (${code}): ` +
+          'run as root (sudo) or as the service user, and check that the directory is root:anjungan 0750',
+      );
+    }
+    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+  }
 }
 
 function readJsonObject(path: string): JsonObject {
@@ -65,7 +91,13 @@ function readJsonObject(path: string): JsonObject {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+    const denied = ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+    throw new KioskError(
+      'config_unreadable',
+      denied
+        ? `cannot read config ${path}: permission denied: run as root (sudo) or as the service user (the file is root:anjungan 0640)`
+        : `cannot read config ${path}: ${(err as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -170,20 +202,41 @@ function coerce(raw: string, node: SchemaNode): Json {
   return raw;
 }
 
+/**
+ * For a value that matches none of an anyOf/oneOf's alternatives, ajv also reports why each
+ * alternative failed ("must be null", "must be array", …): schema internals. Keep only the
+ * anyOf's own error, which describeError turns into one line.
+ */
+function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
+  const compound = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  return errors.filter(
+    (e) =>
+      !compound.some(
+        (c) =>
+          c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`),
+      ),
+  );
+}
+
 function describeError(error: ErrorObject): string {
   const key = error.instancePath.slice(1).replaceAll('/', '.') || '(top level)';
   const p = error.params as Record<string, unknown>;
+  const described = (error.parentSchema as { description?: string } | undefined)?.description;
+  const given = `${key} ${JSON.stringify(error.data)}`;
   switch (error.keyword) {
     case 'additionalProperties':
       return `${key === '(top level)' ? '' : `${key}.`}${String(p.additionalProperty)} is not a known key`;
     case 'enum':
       return `${key} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return `${key} has the wrong form (expected ${String(p.pattern)})`;
+      return described
+        ? `${given} ${described}`
+        : `${given} has the wrong form (expected ${String(p.pattern)})`;
     case 'type':
-      return `${key} must be ${String(p.type)}`;
+      return `${key} must be ${String(p.type).replace(',', ' or ')}`;
     case 'anyOf':
-      return `${key} must be null, a broker URL (mqtt://, mqtts://, ws://, wss://) or a list of them`;
+    case 'oneOf':
+      return described ? `${given} ${described}` : `${given} is not an accepted value`;
     default:
       return `${key} ${error.message ?? 'is invalid'}`;
   }

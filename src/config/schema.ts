@@ -33,14 +33,22 @@ export const configSchema = obj({
     kecamatan: { type: 'string', minLength: 1 },
     kabupaten: { type: 'string', minLength: 1 },
     province: { type: 'string', minLength: 1 },
-    code: { type: 'string', pattern: '^[0-9]{2}[0-9]{2}[0-9]{2}[12][0-9]{3}$' },
+    code: {
+      type: 'string',
+      pattern: '^[0-9]{2}[0-9]{2}[0-9]{2}[12][0-9]{3}$',
+      description: 'is not a kode wilayah: 10 digits without dots, the 7th 1 or 2, e.g. 1809102004',
+    },
     address: str,
     head_name: str,
     head_title: str,
     logo_file: nullableStr,
   }),
   device: obj({
-    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+    id: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+      description: 'is not a device id: letters, digits, - and _ (at most 64), e.g. kiosk-01',
+    },
     uid_key_file: nullableStr,
     signing_key_file: nullableStr,
   }),
@@ -56,7 +64,11 @@ export const configSchema = obj({
   }),
   letters: obj({
     numbering: obj({
-      format: { type: 'string', pattern: '\\{seq(:[0-9])?\\}' },
+      format: {
+        type: 'string',
+        pattern: '\\{seq(:[0-9])?\\}',
+        description: 'has no sequence number: include {seq} or {seq:N}',
+      },
       counter: { enum: ['per_type', 'shared'] },
     }),
     types: { type: 'object', additionalProperties: letterTypeOverride },
@@ -85,7 +97,11 @@ export const configSchema = obj({
     }),
     printer: obj({
       driver: { enum: ['sim', 'escpos'] },
-      interface: { type: 'string', pattern: '^(/|tcp://)' },
+      interface: {
+        type: 'string',
+        pattern: '^(/|tcp://)',
+        description: 'is not a printer: use a device path (/dev/usb/lp0) or tcp://host:port',
+      },
       paper_mm: { enum: [58, 80] },
       timeout_ms: { type: 'integer', minimum: 1000 },
       status_interval_s: posInt,
@@ -98,6 +114,8 @@ export const configSchema = obj({
   }),
   mqtt: obj({
     url: {
+      description:
+        'is not a broker URL: use mqtt://, mqtts://, ws:// or wss:// (a list of them for a cluster, null for no reporting)',
       anyOf: [
         { type: 'null' },
         { type: 'string', pattern: '^(mqtts?|wss?|tcp|ssl)://' },

@@ -36,12 +36,19 @@ export interface SelftestCheck {
  * the compiled build resolves them too) because they load the MQTT client.
  */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const [mqtt, clock, appliance] = await Promise.all([
+  const [config, mqtt, clock, appliance] = await Promise.all([
+    import('./check-config.ts'),
     import('./check-mqtt.ts'),
     import('./check-clock.ts'),
     import('./check-appliance.ts'),
   ]);
-  return [...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock), ...modChecks(appliance)];
+  return [
+    ...modChecks(config),
+    ...DEVICE_CHECKS,
+    ...modChecks(mqtt),
+    ...modChecks(clock),
+    ...modChecks(appliance),
+  ];
 }
 
 function modChecks(mod: { default?: SelftestCheck; checks?: SelftestCheck[] }): SelftestCheck[] {

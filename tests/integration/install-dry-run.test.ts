@@ -119,7 +119,10 @@ test('a real run into a fake root installs the files once; the second run change
     fs.readFileSync(path.join(root, 'etc/polkit-1/rules.d/50-anjungan-pcscd.rules'), 'utf8'),
     /subject\.user == "nobody"/,
   );
-  assert.is(fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')), '/opt/anjungan/current/bin/anjungan.js');
+  assert.is(
+    fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')),
+    '/opt/anjungan/current/bin/anjungan.js',
+  );
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
   assert.is(fs.readlinkSync(path.join(root, 'opt/anjungan/current')), `releases/${version}`);
   assert.ok(fs.existsSync(path.join(root, 'opt/anjungan/current/src/cli.ts')));

@@ -63,7 +63,7 @@ function standIns(root: string): { systemctl: string; selftest: string; log: str
     systemctl,
     `#!/usr/bin/env bash
 read -r active _ < "${state}"
-unit="\${3:-\$2}"; unit="\${unit%.service}"
+unit="\${3:-$2}"; unit="\${unit%.service}"
 case "$1" in
   is-active) [[ $active == active ]]; exit ;;
   is-enabled) grep -qx "$unit" "${enabled}"; exit ;;

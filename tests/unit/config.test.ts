@@ -147,10 +147,32 @@ test('errors name the bad key and what is expected', () => {
   });
   const err = errorOf(() => loadConfig({ path, env: {} }));
   assert.ok(isKioskError(err, 'config_invalid'));
-  assert.match(err.message, 'village.code has the wrong form');
+  assert.match(err.message, 'village.code "18.09.10.2004" is not a kode wilayah: 10 digits without dots');
   assert.match(err.message, 'hardware.printer.paper_mm must be one of 58, 80');
   assert.match(err.message, 'hardware.printer.paper_size is not a known key');
   assert.match(err.message, path);
+});
+
+test('a value matching no alternative is one line a technician reads, not the schema internals', () => {
+  for (const url of ['http://broker:1883', ['mqtt://a:1883', 'ftp://b'], 5]) {
+    const err = errorOf(() => loadConfig({ path: write('url.json', { mqtt: { url } }), env: {} }));
+    assert.ok(isKioskError(err, 'config_invalid'));
+    const lines = err.message.split('\n');
+    assert.is(lines.length, 1, err.message);
+    assert.match(lines[0]!, `mqtt.url ${JSON.stringify(url)} is not a broker URL: use mqtt://, mqtts://`);
+    assert.not.match(err.message, /must be (null|array|string)|expected \^/);
+  }
+  // Every pattern in the schema explains itself in words, never as a regular expression.
+  const env = {
+    ANJUNGAN_DEVICE_ID: 'kiosk 01',
+    ANJUNGAN_HARDWARE_PRINTER_INTERFACE: 'lp0',
+    ANJUNGAN_LETTERS_NUMBERING_FORMAT: '{code}/{year}',
+  };
+  const err = errorOf(() => loadConfig({ defaultPath: missing, env }));
+  assert.match(err.message, 'device.id "kiosk 01" is not a device id');
+  assert.match(err.message, 'hardware.printer.interface "lp0" is not a printer');
+  assert.match(err.message, 'letters.numbering.format "{code}/{year}" has no sequence number');
+  assert.not.match(err.message, /expected \^|\\{seq/);
 });
 
 test('a file that is not JSON, or a missing explicit file, is a clear error', () => {
