@@ -6,8 +6,9 @@
  *
  * The answer goes to the MQTT 5 response topic with the request's correlation data; with
  * MQTT 3.1.1 to the payload's `reply_to`, echoing `correlation_id`; with neither, to
- * `<root>/reply/<name>`. A reply topic inside `anjungan/` other than a `reply` level is refused,
- * so a forged request cannot make the kiosk write over its own (or another kiosk's) state topics.
+ * `<root>/reply/<name>`. A reply topic anywhere but one level under `<root>/reply/` is refused
+ * (and the refusal answered on `<root>/reply/<name>`), so a forged request cannot make the kiosk
+ * publish on another system's topics, another kiosk's replies or its own state.
  * Nonces of accepted commands are kept (and persisted) for twice the age window, so a restart
  * does not reopen the window for a replay.
  */
@@ -23,7 +24,7 @@ import {
   PAYLOAD_VERSION,
   type StatePayload,
 } from './payloads.ts';
-import { type KioskTopics, TOPIC_PREFIX } from './topics.ts';
+import type { KioskTopics } from './topics.ts';
 
 export const MAX_COMMAND_BYTES = 8192;
 export const COMMAND_NAMES = ['status', 'out_of_service', 'ping'] as const;
@@ -190,15 +191,21 @@ export class CommandHandler {
     }
   }
 
+  /**
+   * Only a topic under this kiosk's own `reply/` level (one level below it, no wildcards): anyone
+   * on the broker can send an unsigned request, and its answer must not land on another system's
+   * topic (`zigbee2mqtt/bridge/request/restart`), another kiosk's replies or this kiosk's state.
+   */
   private replyTopic(requested: string | undefined, name: string): string {
     if (requested === undefined) return this.opts.topics.reply(name);
-    const ok =
-      requested.length > 0 &&
-      requested.length <= 256 &&
-      !/[#+]/.test(requested) &&
-      !requested.includes('\u0000') &&
-      (!requested.startsWith(`${TOPIC_PREFIX}/`) || requested.split('/')[3] === 'reply');
-    if (!ok) throw new Refusal('bad_reply_topic', `reply topic '${requested.slice(0, 80)}' is not allowed`);
+    const own = this.opts.topics.reply('');
+    const level = requested.startsWith(own) ? requested.slice(own.length) : '';
+    if (level.length === 0 || level.length > 128 || /[/#+]/.test(level) || level.includes('\u0000')) {
+      throw new Refusal(
+        'bad_reply_topic',
+        `reply topic '${requested.slice(0, 80)}' is not under ${own}: answered there instead`,
+      );
+    }
     return requested;
   }
 

@@ -62,7 +62,7 @@ function signed(
 const incoming = (topic: string, body: unknown, extra: Partial<IncomingCommand> = {}): IncomingCommand => ({
   topic,
   payload: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-  responseTopic: 'district/replies/abc',
+  responseTopic: topics.reply('district-abc'),
   correlationData: Buffer.from('corr-1'),
   ...extra,
 });
@@ -84,7 +84,7 @@ test('a valid signed out_of_service switches the kiosk and is answered on the re
   const out = await handler.handle(incoming(topic, req));
   assert.is(out.refused, null);
   assert.equal(remote, ['Kertas habis, hubungi kantor desa']);
-  assert.is(out.reply.topic, 'district/replies/abc');
+  assert.is(out.reply.topic, topics.reply('district-abc'));
   assert.equal(out.reply.correlationData, Buffer.from('corr-1'));
   assert.is(answer(out).ok, true);
   assert.is(payloadErrors('command', req), null);
@@ -184,6 +184,24 @@ const refusals: [string, () => IncomingCommand, string][] = [
     },
     'bad_reply_topic',
   ],
+  [
+    'reply topic of another system',
+    () => {
+      const { topic, req } = signed('ping');
+      return incoming(topic, req, { responseTopic: 'zigbee2mqtt/bridge/request/restart' });
+    },
+    'bad_reply_topic',
+  ],
+  [
+    'reply_to of another kiosk (MQTT 3.1.1)',
+    () => {
+      const topic = topics.cmd('ping');
+      const replyTo = kioskTopics('1809102004', 'kiosk-02').reply('ping');
+      const req = signCommand(topic, {}, district.privateKeyPem, { now: NOW, replyTo });
+      return incoming(topic, req, { responseTopic: undefined, correlationData: undefined });
+    },
+    'bad_reply_topic',
+  ],
 ];
 
 for (const [name, make, reason] of refusals) {
@@ -198,7 +216,7 @@ for (const [name, make, reason] of refusals) {
     assert.is(payloadErrors('response', a), null);
     assert.equal(remote, [], 'nothing was changed');
     if (reason === 'bad_reply_topic') assert.is(out.reply.topic, topics.reply('ping'));
-    else assert.is(out.reply.topic, 'district/replies/abc');
+    else assert.is(out.reply.topic, topics.reply('district-abc'));
   });
 }
 
@@ -221,11 +239,11 @@ test('MQTT 3.1.1: reply_to and correlation_id come from the payload', async () =
   const topic = topics.cmd('ping');
   const req = signCommand(topic, {}, district.privateKeyPem, {
     now: NOW,
-    replyTo: 'district/r/9',
+    replyTo: topics.reply('r9'),
     correlationId: 'c-9',
   });
   const out = await handler.handle({ topic, payload: Buffer.from(JSON.stringify(req)) });
-  assert.is(out.reply.topic, 'district/r/9');
+  assert.is(out.reply.topic, topics.reply('r9'));
   assert.is(answer(out).correlation_id, 'c-9');
 });
 
