@@ -12,11 +12,10 @@
  * Nonces of accepted commands are kept (and persisted) for twice the age window, so a restart
  * does not reopen the window for a replay.
  */
-import type { KeyObject } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { KioskControls } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { parsePublicKey, verifyCommand } from './command-signing.ts';
+import { type CommandKey, parsePublicKey, verifyCommand } from './command-signing.ts';
 import {
   type CommandRefusal,
   type CommandRequest,
@@ -29,6 +28,8 @@ import type { KioskTopics } from './topics.ts';
 export const MAX_COMMAND_BYTES = 8192;
 export const COMMAND_NAMES = ['status', 'out_of_service', 'ping'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+/** What a key of `mqtt.operator_public_keys` (the dashboard's) may sign; the district key signs all. */
+export const OPERATOR_COMMANDS: readonly string[] = ['status', 'out_of_service', 'ping'];
 const MAX_NONCES = 10_000;
 const MAX_REASON_CHARS = 120;
 
@@ -51,6 +52,8 @@ export interface CommandHandlerOptions {
   village: string;
   device: string;
   districtPublicKey: string | null;
+  /** Keys accepted for OPERATOR_COMMANDS only (`mqtt.operator_public_keys`). */
+  operatorPublicKeys?: readonly string[] | undefined;
   maxAgeS: number;
   controls: KioskControls;
   logger: Logger;
@@ -73,22 +76,37 @@ class Refusal extends Error {
 }
 
 export class CommandHandler {
-  private key: KeyObject | null = null;
+  private readonly keys: CommandKey[] = [];
   private readonly nonces = new Map<string, number>();
 
   constructor(private readonly opts: CommandHandlerOptions) {}
 
-  /** Reads the district key and the remembered nonces. A bad key is logged; every command is then refused. */
+  /**
+   * Reads the keys and the remembered nonces. A bad district key is logged and every command is
+   * then refused; a bad operator key is logged and left out.
+   */
   async start(): Promise<void> {
     if (this.opts.districtPublicKey) {
       try {
-        this.key = parsePublicKey(this.opts.districtPublicKey);
+        this.keys.push({ key: parsePublicKey(this.opts.districtPublicKey), role: 'district' });
       } catch (err) {
         this.opts.logger.error(
           { err },
           'mqtt.district_public_key is not a valid Ed25519 PEM key: commands are refused',
         );
       }
+    }
+    if (this.keys.length > 0) {
+      (this.opts.operatorPublicKeys ?? []).forEach((pem, i) => {
+        try {
+          this.keys.push({ key: parsePublicKey(pem), role: 'operator' });
+        } catch (err) {
+          this.opts.logger.error(
+            { err },
+            `mqtt.operator_public_keys[${i}] is not a valid Ed25519 PEM key: ignored`,
+          );
+        }
+      });
     }
     if (this.opts.nonceFile) {
       try {
@@ -151,14 +169,22 @@ export class CommandHandler {
   }
 
   private async accept(topic: string, name: string, req: CommandRequest): Promise<Record<string, unknown>> {
-    if (!this.key)
+    if (this.keys.length === 0)
       throw new Refusal(
         'no_district_key',
         'this kiosk has no district public key (mqtt.district_public_key)',
       );
     const now = this.opts.now();
-    const verdict = verifyCommand(topic, req, this.key, now, this.opts.maxAgeS);
+    const verdict = verifyCommand(topic, req, this.keys, now, this.opts.maxAgeS);
     if (!verdict.ok) throw new Refusal(verdict.reason, verdict.detail);
+    if (verdict.role === 'operator' && !OPERATOR_COMMANDS.includes(name)) {
+      throw new Refusal(
+        'not_permitted',
+        `an operator key may sign only ${OPERATOR_COMMANDS.join(', ')}; '${name}' needs the district key`,
+      );
+    }
+    if (verdict.scheme === 'v1')
+      this.opts.logger.warn({ command: name }, 'command signed with the deprecated anjungan-cmd-v1 scheme');
     this.forgetOldNonces(now);
     if (this.nonces.has(req.nonce)) throw new Refusal('replayed', `nonce ${req.nonce} was already used`);
     if (this.nonces.size >= MAX_NONCES)

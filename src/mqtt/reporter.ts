@@ -122,6 +122,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       village: config.village.code,
       device: config.device.id,
       districtPublicKey: m.district_public_key,
+      operatorPublicKeys: m.operator_public_keys,
       maxAgeS: m.command_max_age_s,
       controls: this.opts.controls,
       logger,

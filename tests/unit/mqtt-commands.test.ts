@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { signedMessage } from '../../src/crypto/signed-payload.ts';
 import type { KioskControls, KioskStatus } from '../../src/events.ts';
 import { silentLogger } from '../../src/log.ts';
-import { canonicalJson, generateDistrictKeyPair, signCommand } from '../../src/mqtt/command-signing.ts';
+import {
+  COMMAND_PREFIX,
+  canonicalJson,
+  commandDocument,
+  generateDistrictKeyPair,
+  signCommand,
+} from '../../src/mqtt/command-signing.ts';
 import { CommandHandler, type IncomingCommand } from '../../src/mqtt/commands.ts';
 import { payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import type { CommandResponse, StatePayload } from '../../src/mqtt/payloads.ts';
@@ -245,6 +252,33 @@ test('MQTT 3.1.1: reply_to and correlation_id come from the payload', async () =
   const out = await handler.handle({ topic, payload: Buffer.from(JSON.stringify(req)) });
   assert.is(out.reply.topic, topics.reply('r9'));
   assert.is(answer(out).correlation_id, 'c-9');
+});
+
+test('the deprecated v1 signature is still accepted (for one release); v2 is what is signed now', async () => {
+  const { handler, remote } = setup();
+  await handler.start();
+  const topic = topics.cmd('out_of_service');
+  const v1 = signCommand(topic, { on: true, reason: 'Perbaikan' }, district.privateKeyPem, {
+    now: NOW,
+    scheme: 'v1',
+  });
+  assert.is((await handler.handle(incoming(topic, v1))).refused, null);
+  const v2 = signCommand(topic, { on: false }, district.privateKeyPem, { now: NOW });
+  const doc = signedMessage(COMMAND_PREFIX, commandDocument(topic, v2));
+  assert.ok(doc.toString().startsWith('anjungan-cmd-v2\n{"command":{"args":{"on":false},"nonce":'));
+  assert.is((await handler.handle(incoming(topic, v2))).refused, null);
+  assert.equal(remote, ['Perbaikan', null]);
+});
+
+test('a v2 signature covers reply_to: redirecting a signed answer breaks it', async () => {
+  const { handler } = setup();
+  await handler.start();
+  const topic = topics.cmd('ping');
+  const req = signCommand(topic, {}, district.privateKeyPem, { now: NOW, replyTo: topics.reply('a') });
+  const out = await handler.handle(
+    incoming(topic, { ...req, reply_to: topics.reply('b') }, { responseTopic: undefined }),
+  );
+  assert.is(out.refused?.reason, 'bad_signature');
 });
 
 test('without a district key every command is refused', async () => {
