@@ -197,7 +197,7 @@ export class CommandHandler {
     return this.execute(name as CommandName, req.args);
   }
 
-  private execute(name: CommandName, args: Record<string, unknown>): Record<string, unknown> {
+  private async execute(name: CommandName, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (name) {
       case 'ping':
         return { pong: true, uptime_s: this.opts.state().uptime_s };
@@ -211,7 +211,7 @@ export class CommandHandler {
         if (on && (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_CHARS)) {
           throw new Refusal('bad_args', `args.reason must be a text of 1..${MAX_REASON_CHARS} characters`);
         }
-        this.opts.controls.setRemoteOutOfService(on ? (reason as string).trim() : null);
+        await this.opts.controls.setRemoteOutOfService(on ? (reason as string).trim() : null);
         return { remote_reason: on ? (reason as string).trim() : null };
       }
     }

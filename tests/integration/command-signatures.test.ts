@@ -39,7 +39,9 @@ async function kioskAccepts(requestJson: string): Promise<(string | null)[]> {
   const remote: (string | null)[] = [];
   const controls: KioskControls = {
     status: () => ({}) as KioskStatus,
-    setRemoteOutOfService: (r) => remote.push(r),
+    setRemoteOutOfService: (r) => {
+      remote.push(r);
+    },
   };
   const handler = new CommandHandler({
     topics,

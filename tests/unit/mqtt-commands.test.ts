@@ -36,7 +36,12 @@ function setup(opts: { key?: string | null; nonceFile?: string | null } = {}) {
     clock_trusted: true,
     letters_today: 3,
   };
-  const controls: KioskControls = { status: () => status, setRemoteOutOfService: (r) => remote.push(r) };
+  const controls: KioskControls = {
+    status: () => status,
+    setRemoteOutOfService: (r) => {
+      remote.push(r);
+    },
+  };
   const handler = new CommandHandler({
     topics,
     village: '1809102004',

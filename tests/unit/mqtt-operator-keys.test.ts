@@ -26,7 +26,12 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 function handler(operatorPublicKeys: string[], districtPublicKey: string | null = district.publicKeyPem) {
   const remote: (string | null)[] = [];
   const status = { flow_state: 'idle', out_of_service: [], remote_reason: null } as unknown as KioskStatus;
-  const controls: KioskControls = { status: () => status, setRemoteOutOfService: (r) => remote.push(r) };
+  const controls: KioskControls = {
+    status: () => status,
+    setRemoteOutOfService: (r) => {
+      remote.push(r);
+    },
+  };
   const h = new CommandHandler({
     topics,
     village: '1809102004',
