@@ -19,6 +19,8 @@ export type DomainEvent =
   | { type: 'letter_failed'; number: string | null; letter_type: string; reason: string }
   /** A register entry left `printing` by a crash or power cut, found at start. */
   | { type: 'letter_interrupted'; number: string; letter_type: string }
+  /** A technician lifted the district's out-of-service on site (`anjungan resume`). */
+  | { type: 'resumed_on_site'; remote_reason: string }
   | { type: 'card_unknown' }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }
@@ -59,6 +61,6 @@ export class KioskBus extends EventEmitter<BusEvents> {
 export interface KioskControls {
   /** Current status, for `cmd/status`. */
   status(): KioskStatus;
-  /** Out of service with a reason shown on screen (null: back in service). */
-  setRemoteOutOfService(reason: string | null): void;
+  /** Out of service with a reason shown on screen (null: back in service); resolves once persisted. */
+  setRemoteOutOfService(reason: string | null): void | Promise<void>;
 }

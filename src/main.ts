@@ -36,6 +36,7 @@ import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
+import { RemoteHold } from './store/remote-hold.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
 import { wireHealthFile } from './update/wire-health.ts';
@@ -248,9 +249,18 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     },
   );
 
+  // The district's out-of-service survives restarts until the district or a technician lifts it.
+  const remoteHold = new RemoteHold({
+    dataDir: config.data_dir,
+    logger,
+    apply: (reason) => runner.setHealth({ remote_reason: reason }),
+    onLiftedOnSite: (reason, at) =>
+      bus.emitEvent({ type: 'resumed_on_site', remote_reason: reason }, Date.parse(at)),
+  });
+  const heldReason = await remoteHold.load();
   const controls: KioskControls = {
     status: () => computeStatus(runner.state),
-    setRemoteOutOfService: (reason) => runner.setHealth({ remote_reason: reason }),
+    setRemoteOutOfService: (reason) => remoteHold.set(reason),
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
@@ -276,7 +286,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await printer.probe();
   runner.start();
   // Adapters report presence/status while starting, before the runner listened: take them now.
-  runner.setHealth({ printer: printer.status, reader_present: reader.present });
+  runner.setHealth({ printer: printer.status, reader_present: reader.present, remote_reason: heldReason });
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
   draw(runner.state);
   publishStatus(runner.state);
@@ -299,6 +309,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await reporting.start();
   const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
   bus.emitEvent({ type: 'started' });
+  remoteHold.start();
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
   for (const entry of register.interrupted) {
@@ -311,6 +322,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       logger.info('stopping: finishing any letter in progress');
       detachStdin?.();
       clockGuard.stop();
+      remoteHold.stop();
       clearInterval(clockTick);
       await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);

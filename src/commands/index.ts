@@ -47,4 +47,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "send a signed command to a kiosk over MQTT ('command keygen' makes the district key)",
     load: async () => (await import('./send-command.ts')).default,
   },
+  resume: {
+    summary: "lift the district's out-of-service on site, without the network (root)",
+    load: async () => (await import('./resume.ts')).default,
+  },
 };

@@ -21,6 +21,9 @@ const sendCommandCli: Command = {
 Signs the command with the district's Ed25519 private key (time + nonce, valid for the kiosk's
 mqtt.command_max_age_s), publishes it on anjungan/<village>/<device>/cmd/<name> and prints the
 kiosk's answer as JSON. Exit 0 when the kiosk accepted it, 1 when it refused or did not answer.
+The request is signed as anjungan-cmd-v2 (docs/mqtt.md). The kiosk answers only on its own
+anjungan/<village>/<device>/reply/<name>, where this command listens: the broker account needs
+to read there.
 
 Commands:
   status                         the kiosk republishes its state and answers with it

@@ -128,6 +128,8 @@ export interface Config {
     telemetry_interval_s: number;
     /** District's Ed25519 public key (PEM) that signs commands; null refuses every command. */
     district_public_key: string | null;
+    /** Ed25519 public keys (PEM) accepted only for status, out_of_service and ping (a dashboard's key). */
+    operator_public_keys: string[];
     /** Commands older than this (or from the future by more) are refused. */
     command_max_age_s: number;
     outbox: {

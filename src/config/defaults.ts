@@ -60,6 +60,7 @@ export function defaultConfig(): Config {
       protocol_version: 5,
       telemetry_interval_s: 60,
       district_public_key: null,
+      operator_public_keys: [],
       command_max_age_s: 300,
       outbox: { max_messages: 50000, drain_rate: 50 },
       embedded_port: 0,

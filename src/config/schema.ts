@@ -130,6 +130,7 @@ export const configSchema = obj({
     protocol_version: { enum: [4, 5] },
     telemetry_interval_s: posInt,
     district_public_key: nullableStr,
+    operator_public_keys: { type: 'array', items: { type: 'string', minLength: 1 } },
     command_max_age_s: posInt,
     outbox: obj({ max_messages: { type: 'integer', minimum: 100 }, drain_rate: posInt }),
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },

@@ -40,9 +40,10 @@ export function signToken(claims: TokenClaims, privateKey: KeyObject): string {
 }
 
 /**
- * Checks a token read from a letter. `reason` is one of `malformed` (not a token, or claims of
- * the wrong shape), `wrong_version` (another format or a newer kiosk), `bad_signature` (altered,
- * or signed by another village's key).
+ * Checks a token read from a letter. `reason` is one of `malformed` (not a token at all),
+ * `wrong_version` (another format or a newer kiosk), `bad_signature` (altered, or signed by
+ * another village's key). The signature is checked before the claims are read, so a changed
+ * character inside the claims reads as altered, not as "not a token".
  */
 export function verifyToken(
   token: string,
@@ -54,31 +55,41 @@ export function verifyToken(
   if (!/^AJ[0-9]+$/.test(version)) return { ok: false, reason: 'malformed' };
   if (version !== TOKEN_VERSION) return { ok: false, reason: 'wrong_version' };
   if (!B64URL.test(body) || !B64URL.test(signature)) return { ok: false, reason: 'malformed' };
-
-  const claims = parseClaims(body);
-  if (!claims) return { ok: false, reason: 'malformed' };
-
+  // Node's base64url decoder ignores the unused low bits of the last character, so `…DA` and
+  // `…DB` decode alike: only the one canonical spelling of the bytes is the code that was signed.
+  const bodyBytes = Buffer.from(body, 'base64url');
   const sig = Buffer.from(signature, 'base64url');
-  if (sig.length !== 64) return { ok: false, reason: 'bad_signature' };
+  // No signature at all (not 64 bytes): a damaged or incomplete code, unless its claims read.
+  if (sig.length !== 64) return { ok: false, reason: parseClaims(bodyBytes) ? 'bad_signature' : 'malformed' };
+  if (!isCanonical(body, bodyBytes) || !isCanonical(signature, sig))
+    return { ok: false, reason: 'bad_signature' };
+
   let valid = false;
   try {
     valid = verify(null, Buffer.from(`${version}.${body}`, 'ascii'), publicKey, sig);
   } catch {
     valid = false; // a key of another type (not Ed25519) cannot verify this token
   }
-  return valid ? { ok: true, claims } : { ok: false, reason: 'bad_signature' };
+  if (!valid) return { ok: false, reason: 'bad_signature' };
+  const claims = parseClaims(bodyBytes);
+  return claims ? { ok: true, claims } : { ok: false, reason: 'malformed' };
 }
 
 /** The claims of a token without checking the signature (to show what a bad token claims). */
 export function peekClaims(token: string): TokenClaims | null {
   const body = token.trim().split('.')[1];
-  return body && B64URL.test(body) ? parseClaims(body) : null;
+  return body && B64URL.test(body) ? parseClaims(Buffer.from(body, 'base64url')) : null;
 }
 
-function parseClaims(body: string): TokenClaims | null {
+/** Whether `text` is the one canonical base64url spelling of `bytes` (re-encode and compare). */
+function isCanonical(text: string, bytes: Buffer): boolean {
+  return bytes.toString('base64url') === text;
+}
+
+function parseClaims(body: Buffer): TokenClaims | null {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
     return null;
   }
