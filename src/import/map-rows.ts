@@ -9,7 +9,7 @@
  */
 import { KioskError } from '../errors.ts';
 import { RESIDENT_FIELDS, type Resident } from '../store/resident.ts';
-import { parseHexUid, uidFromDecimal } from './card-uid.ts';
+import { parseHexUid, uidFromDecimal, uidHex } from './card-uid.ts';
 import type { CodeTableName, CodeTables } from './opensid-codes.ts';
 import type { Table } from './read-table.ts';
 
@@ -43,6 +43,9 @@ const OPENSID_COLUMNS = {
 } as const satisfies Record<string, keyof Resident>;
 
 const OPENSID_REQUIRED = ['nik', 'nama', 'tanggallahir', 'sex'] as const;
+
+/** The column holding a card number in each format: hex in the kiosk's, decimal in OpenSID's. */
+export const CARD_COLUMN: Record<ResidentFileFormat, string> = { anjungan: 'card_uid', opensid: 'tag_id_card' };
 
 /** Which coded table each Resident field is looked up in. */
 const CODED: Partial<Record<keyof Resident, CodeTableName>> = {
@@ -130,7 +133,7 @@ export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTab
       if (i !== undefined) columns.push([i, field, field]);
     }
   }
-  const cardCol = index.get(format === 'opensid' ? 'tag_id_card' : 'card_uid');
+  const cardCol = index.get(CARD_COLUMN[format]);
   const out: MappedRow[] = [];
   for (const row of table.rows) {
     const resident = emptyResident();
@@ -170,7 +173,7 @@ export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTab
         card = format === 'opensid' ? uidFromDecimal(cardText) : parseHexUid(cardText);
         if (format === 'opensid' && card.length === 7 && cardText.length <= 10) {
           warnings.push(
-            `tag_id_card ${cardText} is too large for a 4-byte card: bound as the 7-byte UID ${card.toString('hex').toUpperCase()}; ` +
+            `tag_id_card …${cardText.slice(-4)} is too large for a 4-byte card: bound as a 7-byte UID (…${uidHex(card).slice(-4)}); ` +
               'if the card is not recognised, bind it again with `anjungan cards enroll`',
           );
         }

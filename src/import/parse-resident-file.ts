@@ -6,8 +6,9 @@
  */
 import { isRandomUid } from '../hardware/card-reader.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
-import { detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
-import { isIsoDate, nikProblems, normaliseDate } from './nik.ts';
+import { CARD_COLUMN, detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
+import { uidHex } from './card-uid.ts';
+import { nikMismatches, nikProblems, readBirthDate } from './nik.ts';
 import { type CodeTables, loadCodeTables } from './opensid-codes.ts';
 import { readTable } from './read-table.ts';
 
@@ -20,7 +21,11 @@ export interface ImportProblem {
 export interface ParsedResidentFile {
   format: ResidentFileFormat;
   kind: 'csv' | 'xlsx';
+  /** The text encoding of a CSV (null for a spreadsheet). */
+  encoding: string | null;
   sheet: string | null;
+  /** The card column and how its numbers were read, or null when the file has none. */
+  cardColumn: { name: string; reading: 'hex' | 'decimal' } | null;
   /** Data rows read (header excluded). */
   rows: number;
   residents: Resident[];
@@ -31,12 +36,22 @@ export interface ParsedResidentFile {
   skipped: ImportProblem[];
   /** Doubts about rows that were imported (e.g. an odd card number). */
   warnings: ImportProblem[];
+  /** NIKs that disagree with the birth date or sex (also in `warnings`, or `problems` if strict). */
+  mismatches: ImportProblem[];
+}
+
+export interface ParseOptions {
+  codes?: CodeTables;
+  today?: Date;
+  onRows?: (rowsRead: number) => void;
+  /** Refuse NIK / birth date / sex mismatches instead of importing them with a warning. */
+  strict?: boolean;
 }
 
 /** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
 export async function parseResidentFile(
   path: string,
-  opts: { codes?: CodeTables; today?: Date; onRows?: (rowsRead: number) => void } = {},
+  opts: ParseOptions = {},
 ): Promise<ParsedResidentFile> {
   const table = await readTable(path, { onRows: opts.onRows });
   const format = detectFormat(table);
@@ -47,6 +62,8 @@ export async function parseResidentFile(
   const problems: ImportProblem[] = [];
   const skipped: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
+  const mismatches: ImportProblem[] = [];
+  const dayFirst: { line: number; note: string }[] = [];
   const nikLine = new Map<string, number>();
   const cardLine = new Map<string, number>();
 
@@ -57,30 +74,33 @@ export async function parseResidentFile(
     // sequence. No province code starts with 0, so such a resident cannot be identified by a
     // real NIK and no letter can carry one: leave them out and say so.
     if (r.nik === '0' || /^0\d*$/.test(r.nik)) {
-      skipped.push({
-        line: row.line,
-        message: `${r.nama || 'resident'} has no NIK (temporary '${r.nik}'): skipped`,
-      });
+      skipped.push({ line: row.line, message: `resident has no NIK (temporary '${r.nik}'): skipped` });
       continue;
     }
     if (r.nik === '') rowProblems.push('nik is empty');
     if (r.nama === '') rowProblems.push('nama is empty');
     if (r.no_kk !== '' && !/^\d{16}$/.test(r.no_kk))
-      rowProblems.push(`no_kk '${r.no_kk}' must be 16 digits or empty`);
+      rowProblems.push(`no_kk '${maskNik(r.no_kk)}' must be 16 digits or empty`);
     let birth: string | null = null;
     if (r.tanggal_lahir === '') rowProblems.push('tanggal_lahir is empty');
     else {
-      const iso = normaliseDate(r.tanggal_lahir);
-      if (!isIsoDate(iso)) rowProblems.push(`tanggal_lahir '${r.tanggal_lahir}' is not a date (YYYY-MM-DD)`);
-      else if (iso > today || iso < '1900-01-01')
-        rowProblems.push(`tanggal_lahir ${iso} is not a possible date of birth`);
+      const read = readBirthDate(r.tanggal_lahir, 'tanggal_lahir');
+      if (!read.ok) rowProblems.push(read.message);
+      else if (read.iso > today || read.iso < '1900-01-01')
+        rowProblems.push(`tanggal_lahir ${read.iso} is not a possible date of birth`);
       else {
-        birth = iso;
-        r.tanggal_lahir = iso;
+        birth = read.iso;
+        r.tanggal_lahir = read.iso;
+        if (read.note) dayFirst.push({ line: row.line, note: read.note });
       }
     }
     const sexOk = !row.problems.some((p) => /^(sex|jenis_kelamin)\b/.test(p));
-    if (r.nik !== '') rowProblems.push(...nikProblems(r.nik, birth, sexOk ? r.jenis_kelamin : null));
+    const rowMismatches: string[] = [];
+    if (r.nik !== '') {
+      rowProblems.push(...nikProblems(r.nik));
+      rowMismatches.push(...nikMismatches(r.nik, birth, sexOk ? r.jenis_kelamin : null));
+    }
+    if (opts.strict) rowProblems.push(...rowMismatches);
     if (/^\d{16}$/.test(r.nik)) {
       const first = nikLine.get(r.nik);
       if (first !== undefined) rowProblems.push(`NIK ${maskNik(r.nik)} is already on line ${first}`);
@@ -93,26 +113,49 @@ export async function parseResidentFile(
     } else if (row.card) {
       const key = row.card.toString('hex');
       const first = cardLine.get(key);
-      if (first !== undefined) rowProblems.push(`card ${key.toUpperCase()} is already on line ${first}`);
+      if (first !== undefined) rowProblems.push(`card ${maskUid(row.card)} is already on line ${first}`);
       else cardLine.set(key, row.line);
     }
+    for (const message of rowMismatches) mismatches.push({ line: row.line, message });
     if (rowProblems.length > 0) {
       for (const message of rowProblems) problems.push({ line: row.line, message });
       continue;
     }
-    for (const message of row.warnings) warnings.push({ line: row.line, message });
+    for (const message of [...rowMismatches, ...row.warnings]) warnings.push({ line: row.line, message });
     residents.push(r);
     if (row.card) cards.push({ uid: row.card, nik: r.nik, line: row.line });
+  }
+  // One note for the whole file: in a register written day-first, every such date would
+  // otherwise warn.
+  const first = dayFirst[0];
+  if (first) {
+    const more = dayFirst.length > 1 ? ` (and ${dayFirst.length - 1} more date(s) of this form)` : '';
+    warnings.push({ line: first.line, message: `${first.note}${more}` });
+    warnings.sort((a, b) => a.line - b.line);
   }
   return {
     format,
     kind: table.kind,
+    encoding: table.encoding,
     sheet: table.sheet,
+    cardColumn: cardColumnOf(table.headers, format),
     rows: table.rows.length,
     residents,
     cards,
     problems,
     skipped,
     warnings,
+    mismatches,
   };
+}
+
+function cardColumnOf(headers: string[], format: ResidentFileFormat): ParsedResidentFile['cardColumn'] {
+  const name = CARD_COLUMN[format];
+  if (!headers.includes(name)) return null;
+  return { name, reading: format === 'opensid' ? 'decimal' : 'hex' };
+}
+
+/** A card UID as the CLI may show it next to personal data: its last 2 bytes only. */
+export function maskUid(uid: Buffer): string {
+  return `…${uidHex(uid).slice(-4)}`;
 }

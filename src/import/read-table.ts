@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { KioskError } from '../errors.ts';
+import { decodeText, type TextEncodingName } from './decode-text.ts';
 
 export interface TableRow {
   /** CSV: line number of the record's first line (1 = header). XLSX: spreadsheet row number. */
@@ -19,6 +20,8 @@ export interface TableRow {
 
 export interface Table {
   kind: 'csv' | 'xlsx';
+  /** The text encoding a CSV was read in (null for a spreadsheet). */
+  encoding: TextEncodingName | null;
   /** Sheet name for xlsx. */
   sheet: string | null;
   /** Header names, trimmed and lower-cased. */
@@ -70,22 +73,23 @@ function normaliseHeader(h: string): string {
 }
 
 async function readCsv(path: string): Promise<Table> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  const { text, encoding } = decodeText(await readFile(path), path);
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   // Spreadsheet programs in an Indonesian locale save CSV with ';' (the comma is the decimal mark).
   const delimiter = [';', '\t', ','].reduce(
     (best, d) => (count(firstLine, d) > count(firstLine, best) ? d : best),
     ',',
   );
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; raw: string; info: { lines: number } }[];
   try {
     records = parse(text, {
       delimiter,
       info: true,
+      raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
   } catch (err) {
     const where = (err as { lines?: number }).lines;
     throw new KioskError(
@@ -96,13 +100,40 @@ async function readCsv(path: string): Promise<Table> {
   }
   const [header, ...rest] = records;
   if (!header) throw new KioskError('import_invalid', `${path} is empty`);
+  const width = header.record.length;
   return {
     kind: 'csv',
+    encoding,
     sheet: null,
     headers: header.record.map(normaliseHeader),
-    headerLine: header.info.lines,
-    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+    headerLine: firstLineOf(header),
+    rows: rest.map((r) => {
+      const line = firstLineOf(r);
+      if (r.record.length === width) return { line, cells: r.record };
+      // Never guess which cell is extra or missing: an unquoted comma in an address would shift
+      // every later field (RT into RW, RW into dusun) onto the printed letter.
+      return {
+        line,
+        cells: r.record,
+        cellProblems: [
+          `has ${r.record.length} cells but the header has ${width}` +
+            (r.record.length > width
+              ? ' (a comma or semicolon inside a value that is not in quotes?)'
+              : ' (a missing cell?)'),
+        ],
+      };
+    }),
   };
+}
+
+/**
+ * csv-parse reports the line a record ENDS on; a quoted value spanning lines would otherwise be
+ * reported on its last line. Its raw text (after any skipped empty lines) says how many lines
+ * it spans.
+ */
+function firstLineOf(r: { raw: string; info: { lines: number } }): number {
+  const body = r.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
+  return r.info.lines - count(body, '\n');
 }
 
 function count(s: string, ch: string): number {
@@ -186,6 +217,8 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: 
       const { text, problem } = cellText(values[i]);
       cells.push(text);
       if (problem && headers) problems.push(`${headers[i - 1] ?? `column ${i}`}: ${problem}`);
+      else if (headers && i > headers.length && text !== '')
+        problems.push(`has a value in column ${i}, but the header has ${headers.length} columns`);
     }
     if (!headers) {
       if (cells.every((c) => c === '')) continue;
@@ -199,12 +232,17 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: 
     );
     if (rows.length % PROGRESS_ROWS === 0) opts.onRows?.(rows.length);
   }
-  return { kind: 'xlsx', sheet: name, headers: headers ?? [], headerLine, rows };
+  return { kind: 'xlsx', encoding: null, sheet: name, headers: headers ?? [], headerLine, rows };
 }
 
 function cellText(value: unknown): { text: string; problem?: string } {
   if (value === null || value === undefined) return { text: '' };
-  if (typeof value === 'string') return { text: value.trim() };
+  if (typeof value === 'string') {
+    // U+FFFD is a letter lost by an earlier conversion: never store it (it would be printed).
+    if (value.includes('\uFFFD'))
+      return { text: value.trim(), problem: 'contains "\uFFFD", a letter lost by an earlier conversion: retype it' };
+    return { text: value.trim() };
+  }
   if (typeof value === 'number') {
     // A 16-digit NIK typed into a number cell is rounded by the spreadsheet beyond 2^53.
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {

@@ -26,6 +26,13 @@ import { decodeRow, encodeRow, RowTable } from './resident-rows.ts';
 export interface CardBinding {
   nik: string;
   bound_at: string;
+  /**
+   * The UID's last 4 hex digits and the last 4 digits of its decimal form (what a keyboard-mode
+   * reader types), so a technician can tell cards apart in `cards list`. Only a tail: the whole
+   * UID is stored as HMAC only. Absent on bindings made before it existed.
+   */
+  hex_tail?: string;
+  dec_tail?: string;
 }
 
 export interface ResidentsDocument {
@@ -151,7 +158,21 @@ export class ResidentStore {
    * the list are removed, and so are their card bindings.
    */
   async upsertMany(residents: Resident[], opts: { replace?: boolean } = {}): Promise<UpsertResult> {
-    const result = await this.#mutate(() => {
+    return (await this.importResidents(residents, [], opts)).residents;
+  }
+
+  /**
+   * Imports residents and binds their cards in ONE durable write: after a crash the file holds
+   * either the whole import or none of it (two writes could leave residents whose cards were
+   * never bound, and a backup that holds them so). Card rules as bindCards(), checked against
+   * the residents after the import; any refusal changes nothing.
+   */
+  async importResidents(
+    residents: Resident[],
+    cardPairs: { uid: Buffer; nik: string }[],
+    opts: { replace?: boolean; force?: boolean } = {},
+  ): Promise<{ residents: UpsertResult; cards: number }> {
+    const out = await this.#mutate(() => {
       const result: UpsertResult = { added: 0, updated: 0, unchanged: 0, removed: 0 };
       const incoming = new Map<string, string>();
       for (const r of residents) {
@@ -185,12 +206,22 @@ export class ResidentStore {
       }
       let cards = this.#cards;
       if (result.removed > 0) cards = dropBindings(cards, (nik) => next.find(nik) < 0);
-      const changed = result.added + result.updated + result.removed > 0;
-      return { changed, doc: { ...this.#db.data, residents: next.text, cards }, value: result, table: next };
+      const bound = this.#withBindings(cards, next, cardPairs, opts.force ?? false);
+      const changed = result.added + result.updated + result.removed + bound.changed > 0;
+      return {
+        changed,
+        doc: { ...this.#db.data, residents: next.text, cards: bound.cards },
+        value: { residents: result, cards: bound.changed },
+        table: next,
+      };
     });
-    this.#logger.info({ ...result, replace: opts.replace ?? false, total: this.count() }, 'residents saved');
-    return result;
+    this.#logger.info(
+      { ...out.residents, cards_bound: out.cards, replace: opts.replace ?? false, total: this.count() },
+      'residents saved',
+    );
+    return out;
   }
+
   /**
    * Binds a card to a resident. Throws 'resident_not_found', 'card_random_uid' (a UID that
    * changes per tap cannot identify anyone) or 'card_already_bound' (bound to another NIK,
@@ -203,31 +234,40 @@ export class ResidentStore {
   /** Binds many cards in one durable write; all or nothing. Returns how many bindings changed. */
   bindCards(pairs: { uid: Buffer; nik: string }[], opts: { force?: boolean } = {}): Promise<number> {
     return this.#mutate(() => {
-      const cards = { ...this.#cards };
-      const now = new Date().toISOString();
-      let changed = 0;
-      for (const { uid, nik } of pairs) {
-        checkUid(uid);
-        if (this.#table.find(nik) < 0) {
-          throw new KioskError(
-            'resident_not_found',
-            `no resident with NIK ${maskNik(nik)}; import the residents first`,
-          );
-        }
-        const key = this.cardKeyOf(uid);
-        const existing = cards[key];
-        if (existing?.nik === nik) continue;
-        if (existing !== undefined && !opts.force) {
-          throw new KioskError(
-            'card_already_bound',
-            `this card is already bound to NIK ${maskNik(existing.nik)}; unbind it first or use --force`,
-          );
-        }
-        cards[key] = { nik, bound_at: now };
-        changed++;
-      }
-      return { changed: changed > 0, doc: { ...this.#db.data, cards }, value: changed };
+      const bound = this.#withBindings(this.#cards, this.#table, pairs, opts.force ?? false);
+      return { changed: bound.changed > 0, doc: { ...this.#db.data, cards: bound.cards }, value: bound.changed };
     });
+  }
+
+  /** `cards` with `pairs` bound (a copy), checked against the residents in `table`. */
+  #withBindings(
+    current: Record<string, CardBinding>,
+    table: RowTable,
+    pairs: { uid: Buffer; nik: string }[],
+    force: boolean,
+  ): { cards: Record<string, CardBinding>; changed: number } {
+    if (pairs.length === 0) return { cards: current, changed: 0 };
+    const cards = { ...current };
+    const now = new Date().toISOString();
+    let changed = 0;
+    for (const { uid, nik } of pairs) {
+      checkUid(uid);
+      if (table.find(nik) < 0) {
+        throw new KioskError('resident_not_found', `no resident with NIK ${maskNik(nik)}; import the residents first`);
+      }
+      const key = this.cardKeyOf(uid);
+      const existing = cards[key];
+      if (existing?.nik === nik) continue;
+      if (existing !== undefined && !force) {
+        throw new KioskError(
+          'card_already_bound',
+          `this card is already bound to NIK ${maskNik(existing.nik)}; unbind it first or use --force`,
+        );
+      }
+      cards[key] = { nik, bound_at: now, ...uidHint(uid) };
+      changed++;
+    }
+    return { cards, changed };
   }
 
   /** Removes the binding of this card; false when it was not bound. */
@@ -256,13 +296,9 @@ export class ResidentStore {
     return Object.keys(this.#cards).length;
   }
 
-  /** Every binding (card key, never the UID); show NIKs masked to people. */
-  bindings(): { card_key: string; nik: string; bound_at: string }[] {
-    return Object.entries(this.#cards).map(([card_key, b]) => ({
-      card_key,
-      nik: b.nik,
-      bound_at: b.bound_at,
-    }));
+  /** Every binding (card key and UID tails, never the UID); show NIKs masked to people. */
+  bindings(): ({ card_key: string } & CardBinding)[] {
+    return Object.entries(this.#cards).map(([card_key, b]) => ({ card_key, ...b }));
   }
 
   get #cards(): Record<string, CardBinding> {
@@ -430,6 +466,11 @@ function dropBindings(
   const out: Record<string, CardBinding> = {};
   for (const [key, b] of Object.entries(cards)) if (!drop(b.nik)) out[key] = b;
   return out;
+}
+
+function uidHint(uid: Buffer): { hex_tail: string; dec_tail: string } {
+  const hex = uid.toString('hex').toUpperCase();
+  return { hex_tail: hex.slice(-4), dec_tail: BigInt(`0x${hex}`).toString().slice(-4) };
 }
 
 function checkUid(uid: Buffer): void {
