@@ -83,9 +83,7 @@ const residents: Command = {
         throw usageError('--limit must be a number', 'residents');
       const ctx = openContext(io, values.config);
       const { store } = await openStore(ctx);
-      io.stdout.write(
-        `${values.mismatches ? listMismatches(store, limit) : listResidents(store, limit)}\n`,
-      );
+      io.stdout.write(`${values.mismatches ? listMismatches(store, limit) : listResidents(store, limit)}\n`);
       return 0;
     }
     if (sub === 'show') {

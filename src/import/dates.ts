@@ -5,7 +5,20 @@
  * is read day-first, and the reader says so.
  */
 
-const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+const BULAN = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -43,7 +56,7 @@ function iso(p: Parts): string {
 }
 
 export type BirthDateReading =
-  | { ok: true; iso: string; /** How an ambiguous day/month date was read. */ note?: string }
+  | { ok: true; iso: string /** How an ambiguous day/month date was read. */; note?: string }
   | { ok: false; message: string };
 
 /** Reads a birth date cell (`column` names it in messages). */
@@ -56,13 +69,18 @@ export function readBirthDate(value: string, column: string): BirthDateReading {
   const [y, mo, d] = [Number(p.y), Number(p.m), Number(p.d)];
   if (!realDate(y, mo, d)) {
     if (!p.dayFirst)
-      return { ok: false, message: `${column} '${v}' is not a real date (no day ${d} in month ${mo} of ${y})` };
+      return {
+        ok: false,
+        message: `${column} '${v}' is not a real date (no day ${d} in month ${mo} of ${y})`,
+      };
     const usStyle = mo > 12 && d <= 12 && realDate(y, d, mo);
     return {
       ok: false,
       message:
         `${column} '${v}' is not a real date read as day/month/year (day ${d}, month ${mo})` +
-        (usStyle ? `; if it is month/day/year, write it as ${iso({ y: p.y, m: String(d), d: String(mo), dayFirst: false })}` : ''),
+        (usStyle
+          ? `; if it is month/day/year, write it as ${iso({ y: p.y, m: String(d), d: String(mo), dayFirst: false })}`
+          : ''),
     };
   }
   const out = iso(p);

@@ -45,7 +45,10 @@ const OPENSID_COLUMNS = {
 const OPENSID_REQUIRED = ['nik', 'nama', 'tanggallahir', 'sex'] as const;
 
 /** The column holding a card number in each format: hex in the kiosk's, decimal in OpenSID's. */
-export const CARD_COLUMN: Record<ResidentFileFormat, string> = { anjungan: 'card_uid', opensid: 'tag_id_card' };
+export const CARD_COLUMN: Record<ResidentFileFormat, string> = {
+  anjungan: 'card_uid',
+  opensid: 'tag_id_card',
+};
 
 /** Which coded table each Resident field is looked up in. */
 const CODED: Partial<Record<keyof Resident, CodeTableName>> = {

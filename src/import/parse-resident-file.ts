@@ -6,8 +6,8 @@
  */
 import { isRandomUid } from '../hardware/card-reader.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
-import { CARD_COLUMN, detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
 import { uidHex } from './card-uid.ts';
+import { CARD_COLUMN, detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
 import { nikMismatches, nikProblems, readBirthDate } from './nik.ts';
 import { type CodeTables, loadCodeTables } from './opensid-codes.ts';
 import { readTable } from './read-table.ts';
@@ -49,10 +49,7 @@ export interface ParseOptions {
 }
 
 /** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
-export async function parseResidentFile(
-  path: string,
-  opts: ParseOptions = {},
-): Promise<ParsedResidentFile> {
+export async function parseResidentFile(path: string, opts: ParseOptions = {}): Promise<ParsedResidentFile> {
   const table = await readTable(path, { onRows: opts.onRows });
   const format = detectFormat(table);
   const codes = opts.codes ?? loadCodeTables();

@@ -240,7 +240,10 @@ function cellText(value: unknown): { text: string; problem?: string } {
   if (typeof value === 'string') {
     // U+FFFD is a letter lost by an earlier conversion: never store it (it would be printed).
     if (value.includes('\uFFFD'))
-      return { text: value.trim(), problem: 'contains "\uFFFD", a letter lost by an earlier conversion: retype it' };
+      return {
+        text: value.trim(),
+        problem: 'contains "\uFFFD", a letter lost by an earlier conversion: retype it',
+      };
     return { text: value.trim() };
   }
   if (typeof value === 'number') {

@@ -235,7 +235,11 @@ export class ResidentStore {
   bindCards(pairs: { uid: Buffer; nik: string }[], opts: { force?: boolean } = {}): Promise<number> {
     return this.#mutate(() => {
       const bound = this.#withBindings(this.#cards, this.#table, pairs, opts.force ?? false);
-      return { changed: bound.changed > 0, doc: { ...this.#db.data, cards: bound.cards }, value: bound.changed };
+      return {
+        changed: bound.changed > 0,
+        doc: { ...this.#db.data, cards: bound.cards },
+        value: bound.changed,
+      };
     });
   }
 
@@ -253,7 +257,10 @@ export class ResidentStore {
     for (const { uid, nik } of pairs) {
       checkUid(uid);
       if (table.find(nik) < 0) {
-        throw new KioskError('resident_not_found', `no resident with NIK ${maskNik(nik)}; import the residents first`);
+        throw new KioskError(
+          'resident_not_found',
+          `no resident with NIK ${maskNik(nik)}; import the residents first`,
+        );
       }
       const key = this.cardKeyOf(uid);
       const existing = cards[key];

@@ -21,22 +21,44 @@ const SAMPLE = fileURLToPath(new URL('../fixtures/opensid-export-sample.xlsx', i
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
 
 test('NIK: malformed is a problem; disagreeing with date of birth or sex is a mismatch (masked)', () => {
-  const cases: [string, string | null, 'LAKI-LAKI' | 'PEREMPUAN' | null, RegExp | null, 'problem' | 'mismatch'][] = [
+  const cases: [
+    string,
+    string | null,
+    'LAKI-LAKI' | 'PEREMPUAN' | null,
+    RegExp | null,
+    'problem' | 'mismatch',
+  ][] = [
     ['1809100506720001', '1972-06-05', 'LAKI-LAKI', null, 'mismatch'],
     ['1809105702900005', '1990-02-17', 'PEREMPUAN', null, 'mismatch'], // day 17 + 40
     ['1809101702900005', '1990-02-17', 'PEREMPUAN', /day below 41 .* PEREMPUAN/, 'mismatch'],
     ['1809105702900005', '1990-02-17', 'LAKI-LAKI', /day above 40 .* LAKI-LAKI/, 'mismatch'],
-    ['1809100506720001', '1972-06-06', 'LAKI-LAKI', /\*{12}0001: .*differs from tanggal_lahir in the day \(/, 'mismatch'],
+    [
+      '1809100506720001',
+      '1972-06-06',
+      'LAKI-LAKI',
+      /\*{12}0001: .*differs from tanggal_lahir in the day \(/,
+      'mismatch',
+    ],
     ['5201145003976995', '1996-03-10', 'PEREMPUAN', /in the year \(/, 'mismatch'],
     ['5201140107867064', '1985-12-30', 'LAKI-LAKI', /in the day, month and year/, 'mismatch'],
-    ['180910050672001', '1972-06-05', 'LAKI-LAKI', /'\*{12}2001' must be 16 digits \(has 15 digits\)/, 'problem'],
+    [
+      '180910050672001',
+      '1972-06-05',
+      'LAKI-LAKI',
+      /'\*{12}2001' must be 16 digits \(has 15 digits\)/,
+      'problem',
+    ],
     ['18091005067200A1', null, null, /and other characters/, 'problem'],
     ['1809109913720001', null, null, /birth date part is not a date/, 'problem'],
   ];
   for (const [nik, dob, sex, expected, kind] of cases) {
     const found = kind === 'problem' ? nikProblems(nik) : nikMismatches(nik, dob, sex);
     if (expected === null) assert.equal([...nikProblems(nik), ...found], [], nik);
-    else assert.ok(found.some((p) => expected.test(p)), `${nik}: ${found.join(' | ')}`);
+    else
+      assert.ok(
+        found.some((p) => expected.test(p)),
+        `${nik}: ${found.join(' | ')}`,
+      );
     for (const f of found) assert.not.ok(f.includes(nik.slice(6, 12)), `no date part of the NIK shown: ${f}`);
   }
 });
@@ -59,14 +81,21 @@ test('date messages say what is wrong and how an ambiguous date was read', () =>
   assert.match(bad('1985-02-30'), /'1985-02-30' is not a real date \(no day 30 in month 2 of 1985\)/);
   assert.not.match(bad('1985-02-30'), /YYYY-MM-DD/, 'it is in that form: the date itself is wrong');
   assert.match(bad('kemarin'), /'kemarin' is not a date: write it as YYYY-MM-DD/);
-  assert.match(bad('6/25/1972'), /not a real date read as day\/month\/year \(day 6, month 25\); if it is month\/day\/year, write it as 1972-06-25/);
+  assert.match(
+    bad('6/25/1972'),
+    /not a real date read as day\/month\/year \(day 6, month 25\); if it is month\/day\/year, write it as 1972-06-25/,
+  );
   const us = readBirthDate('6/5/1972', 'tanggal_lahir');
   assert.equal(us, {
     ok: true,
     iso: '1972-05-06',
     note: "tanggal_lahir '6/5/1972' was read as day/month/year: 6 Mei 1972 (not 5 Juni)",
   });
-  assert.equal(readBirthDate('17/08/1985', 'tanggal_lahir'), { ok: true, iso: '1985-08-17' }, 'unambiguous: no note');
+  assert.equal(
+    readBirthDate('17/08/1985', 'tanggal_lahir'),
+    { ok: true, iso: '1985-08-17' },
+    'unambiguous: no note',
+  );
 });
 
 test('card numbers: decimal tag_id_card is big-endian, 4 or 7 bytes; hex as typed', () => {

@@ -1,0 +1,154 @@
+/**
+ * Resident files as villages have them: OpenSID's example file (a NIK/birth date mismatch on
+ * every row), rows with a cell too many or too few, text encodings, multi-line records.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseResidentFile } from '../../src/import/parse-resident-file.ts';
+import { nativeCsv, writeOpensidExampleLike } from '../support/import-fixtures.ts';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-files-'));
+
+async function refusal(file: string): Promise<string> {
+  try {
+    await parseResidentFile(file);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return '';
+}
+
+test("OpenSID's example file imports: every NIK/birth date mismatch is a warning with its line", async () => {
+  const file = path.join(tmp(), 'contoh_penduduk.xlsx');
+  const people = await writeOpensidExampleLike(file);
+  const r = await parseResidentFile(file, { today: new Date('2026-01-01') });
+  assert.equal(r.problems, [], 'nothing refused');
+  assert.is(r.residents.length, 97);
+  assert.is(r.mismatches.length, 97);
+  assert.equal(
+    r.mismatches.map((m) => m.line),
+    people.map((_, i) => i + 2),
+    'one per row, with its spreadsheet row',
+  );
+  assert.ok(r.mismatches.filter((m) => /in the year \(/.test(m.message)).length > 80);
+  assert.ok(r.mismatches.some((m) => /in the day, month and year/.test(m.message)));
+  assert.equal(
+    r.warnings.filter((w) => /differs from tanggal_lahir/.test(w.message)),
+    r.mismatches,
+    'listed as warnings',
+  );
+  // The birth date stays as the village recorded it (the letter prints it), not the NIK's.
+  for (const [i, p] of people.entries()) assert.is(r.residents[i]?.tanggal_lahir, p.tanggallahir);
+  for (const w of r.warnings) assert.not.ok(/\d{16}/.test(w.message), `masked: ${w.message}`);
+
+  const strict = await parseResidentFile(file, { today: new Date('2026-01-01'), strict: true });
+  assert.is(strict.residents.length, 0, '--strict keeps the refusal');
+  assert.is(new Set(strict.problems.map((p) => p.line)).size, 97);
+});
+
+test('a row with a cell too many or too few is refused, naming its line and both counts', async () => {
+  const file = path.join(tmp(), 'warga.csv');
+  const lines = nativeCsv(4).split('\n');
+  // An address with an unquoted comma: every later cell would shift one field to the right.
+  lines[2] = lines[2]!.replace('JL. RAYA HANURA', 'JL. PANTAI, NO 5');
+  lines[4] = lines[4]!.replace(/,[^,]*$/, '');
+  fs.writeFileSync(file, lines.join('\n'));
+  const r = await parseResidentFile(file);
+  assert.equal(
+    r.problems.filter((p) => /cells/.test(p.message)),
+    [
+      {
+        line: 3,
+        message:
+          'has 17 cells but the header has 16 (a comma or semicolon inside a value that is not in quotes?)',
+      },
+      { line: 5, message: 'has 15 cells but the header has 16 (a missing cell?)' },
+    ],
+  );
+  assert.is(r.residents.length, 2, 'only the two whole rows are good (and nothing is imported)');
+});
+
+test('a multi-line quoted record is reported on the line it starts on', async () => {
+  const file = path.join(tmp(), 'warga.csv');
+  const lines = nativeCsv(3, (i, row) => {
+    if (i === 1) {
+      row.alamat = 'JL. RAYA\nHANURA\nBLOK C';
+      row.nama = '';
+    }
+  }).split('\n');
+  fs.writeFileSync(file, lines.join('\n'));
+  const r = await parseResidentFile(file);
+  assert.equal(r.problems, [{ line: 3, message: 'nama is empty' }]);
+  assert.is(r.residents[1]?.nik, nativeCsvNik(2), 'the record after it keeps its place');
+});
+
+function nativeCsvNik(i: number): string {
+  return nativeCsv(i + 1)
+    .split('\n')
+    [i + 1]!.split(',')[0]!;
+}
+
+/** A kiosk CSV whose second resident is named `name`, encoded by `encode`. */
+function namedCsv(name: string, delimiter = ','): string {
+  return nativeCsv(2, (i, row) => {
+    if (i === 1) row.nama = name;
+  }).replaceAll(',', delimiter);
+}
+
+test('encodings: UTF-8 with and without BOM, UTF-16 (Excel "Unicode text"), Windows-1252', async () => {
+  const dir = tmp();
+  const cases: [string, Buffer, string][] = [
+    ['UTF-8', Buffer.from(namedCsv('JOSÉ MARÍA'), 'utf8'), 'UTF-8'],
+    [
+      'UTF-8 BOM',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(namedCsv('JOSÉ MARÍA'))]),
+      'UTF-8',
+    ],
+    [
+      'UTF-16LE BOM, tabs',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(namedCsv('JOSÉ MARÍA', '\t'), 'utf16le')]),
+      'UTF-16LE',
+    ],
+    ['UTF-16LE, no BOM', Buffer.from(namedCsv('JOSÉ MARÍA', '\t'), 'utf16le'), 'UTF-16LE'],
+    ['UTF-16BE BOM', Buffer.from(`\uFEFF${namedCsv('JOSÉ MARÍA')}`, 'utf16le').swap16(), 'UTF-16BE'],
+    ['Windows-1252', Buffer.from(namedCsv('JOSÉ MARÍA'), 'latin1'), 'Windows-1252'],
+  ];
+  for (const [what, bytes, encoding] of cases) {
+    const file = path.join(dir, 'warga.csv');
+    fs.writeFileSync(file, bytes);
+    const r = await parseResidentFile(file);
+    assert.equal(r.problems, [], what);
+    assert.is(r.encoding, encoding, what);
+    assert.is(r.residents[1]?.nama, 'JOSÉ MARÍA', what);
+  }
+});
+
+test('a file valid in none of them, or holding U+FFFD, is refused; no U+FFFD is ever kept', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'warga.csv');
+  // 0x81 is unassigned in Windows-1252 and this is not UTF-8.
+  fs.writeFileSync(
+    file,
+    Buffer.concat([Buffer.from(namedCsv('JOS'), 'latin1'), Buffer.from([0x81, 0xc9, 0x0a])]),
+  );
+  assert.match(
+    await refusal(file),
+    /is not text in UTF-8, UTF-16 or Windows-1252 \(byte 0x81 at offset \d+\)/,
+  );
+  fs.writeFileSync(file, namedCsv('JOS\uFFFD'));
+  assert.match(await refusal(file), /warga\.csv line 3: contains the replacement character/);
+  fs.writeFileSync(
+    file,
+    Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(namedCsv('JOS'), 'latin1'),
+      Buffer.from([0xc9]),
+    ]),
+  );
+  assert.match(await refusal(file), /says it is UTF-8 \(byte order mark\) but is not valid UTF-8/);
+});
+
+test.run();
