@@ -36,7 +36,13 @@ const WHATWG: Record<TextEncodingName, string> = {
  * bytes Microsoft never assigned (0x81, 0x8D, 0x8F, 0x90, 0x9D) to C1 controls instead of
  * failing, and no spreadsheet writes either kind into a resident's name.
  */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
 
 /** Decodes `bytes`; a KioskError('import_invalid') naming `file` when no encoding fits. */
 export function decodeText(bytes: Uint8Array, file: string): DecodedText {
@@ -46,7 +52,7 @@ export function decodeText(bytes: Uint8Array, file: string): DecodedText {
   if (utf8 !== null && !utf8.includes('\u0000')) return checked(utf8, 'UTF-8', false, file);
   if (looksUtf16le(bytes)) return checked(decode(bytes, 'UTF-16LE', file), 'UTF-16LE', false, file);
   const cp1252 = tryDecode(bytes, 'Windows-1252');
-  if (cp1252 !== null && !CONTROL.test(cp1252)) return { text: cp1252, encoding: 'Windows-1252', bom: false };
+  if (cp1252 !== null && !hasControl(cp1252)) return { text: cp1252, encoding: 'Windows-1252', bom: false };
   throw new KioskError(
     'import_invalid',
     `${file} is not text in UTF-8, UTF-16 or Windows-1252 (byte ${describeBadByte(bytes)}): ` +
