@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultConfig } from '../../src/config/defaults.ts';
 import { parseResidentFile } from '../../src/import/parse-resident-file.ts';
+import { composeLetter } from '../../src/letters/compose-letter.ts';
+import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { nativeCsv, writeOpensidExampleLike } from '../support/import-fixtures.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-files-'));
@@ -43,6 +46,23 @@ test("OpenSID's example file imports: every NIK/birth date mismatch is a warning
   // The birth date stays as the village recorded it (the letter prints it), not the NIK's.
   for (const [i, p] of people.entries()) assert.is(r.residents[i]?.tanggal_lahir, p.tanggallahir);
   for (const w of r.warnings) assert.not.ok(/\d{16}/.test(w.message), `masked: ${w.message}`);
+
+  // The letter prints the birth date as recorded, not one derived from the NIK.
+  const first = r.residents[0]!;
+  const letter = composeLetter({
+    village: defaultConfig().village,
+    resident: first,
+    type: loadLetterTypes({}).find((t) => t.id === 'domisili')!,
+    number: '470/001/1809102004/XI/2026',
+    purpose: 'Pembukaan rekening bank',
+    issuedAt: new Date(2026, 10, 23, 10, 30),
+    token: 'AJ1.claims.signature',
+    columns: 48,
+  });
+  const born = letter.blocks.flatMap((b) =>
+    b.kind === 'field' && b.label === 'Tempat/Tgl Lahir' ? [b.value] : [],
+  );
+  assert.equal(born, ['MANGSIT, 1 Januari 1940'], `recorded ${people[0]?.tanggallahir}, NIK says 1941`);
 
   const strict = await parseResidentFile(file, { today: new Date('2026-01-01'), strict: true });
   assert.is(strict.residents.length, 0, '--strict keeps the refusal');
