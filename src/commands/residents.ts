@@ -257,17 +257,24 @@ function listMismatches(store: ResidentStore, limit: number): string {
   const rows = [['NIK', 'NAMA', 'MISMATCH']];
   const found = store
     .all()
-    .map((r) => ({ r, why: nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin) }))
-    .filter((x) => x.why.length > 0)
+    .map((r) => ({ r, why: mismatchText(r) }))
+    .filter((x) => x.why !== '')
     .sort((a, b) => a.r.nama.localeCompare(b.r.nama));
   for (const { r, why } of found.slice(0, limit)) {
-    rows.push([maskNik(r.nik), r.nama, why.map((w) => w.replace(/^NIK \S+: /, '')).join('; ')]);
+    rows.push([maskNik(r.nik), r.nama, why]);
   }
   const more = found.length > limit ? `\n… and ${found.length - limit} more` : '';
   return (
     `${table(rows)}${more}\n${found.length} of ${store.count()} resident(s) have a NIK that disagrees with ` +
     'their recorded birth date or sex; letters print tanggal_lahir as recorded'
   );
+}
+
+/** Where the NIK disagrees with the recorded birth date or sex, without the NIK; '' if nowhere. */
+function mismatchText(r: Resident): string {
+  return nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin)
+    .map((m) => m.replace(/^NIK \S+: /, ''))
+    .join('; ');
 }
 
 function showResident(store: ResidentStore, r: Resident): string {
@@ -282,5 +289,8 @@ function showResident(store: ResidentStore, r: Resident): string {
     cards.length === 0 ? 'none' : cards.map((c) => `${c.card_key.slice(0, 8)} (${c.bound_at})`).join(', '),
   ]);
   rows.push(['letters', r.status_dasar === 'HIDUP' ? 'allowed' : `refused (status ${r.status_dasar})`]);
+  const mismatches = nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin);
+  if (mismatches.length > 0)
+    rows.push(['NIK check', mismatches.map((m) => m.replace(/^NIK \S+: /, '')).join('; ')]);
   return table(rows);
 }

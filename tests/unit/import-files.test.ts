@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../../src/config/defaults.ts';
@@ -89,6 +90,22 @@ test('a row with a cell too many or too few is refused, naming its line and both
     ],
   );
   assert.is(r.residents.length, 2, 'only the two whole rows are good (and nothing is imported)');
+});
+
+test('a spreadsheet row with a value beyond the last header column is refused the same way', async () => {
+  const file = path.join(tmp(), 'penduduk.xlsx');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Data Penduduk');
+  const [header, ...rows] = nativeCsv(2)
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
+  ws.addRow(header!);
+  ws.addRow(rows[0]!);
+  ws.addRow([...rows[1]!, 'NO 5']);
+  await wb.xlsx.writeFile(file);
+  const r = await parseResidentFile(file);
+  assert.equal(r.problems, [{ line: 3, message: 'has a value in column 17, but the header has 16 columns' }]);
 });
 
 test('a multi-line quoted record is reported on the line it starts on', async () => {
