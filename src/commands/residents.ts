@@ -125,7 +125,7 @@ async function importResidents(
       : undefined,
   });
   if (progressShown) io.stderr.write('\r\x1b[K'); // clear the progress line
-  const where = parsed.kind === 'xlsx' ? `sheet "${parsed.sheet}" row` : 'line';
+  const where = parsed.kind !== 'csv' ? `sheet "${parsed.sheet}" row` : 'line';
   const notes = [...parsed.skipped, ...parsed.warnings].sort((a, b) => a.line - b.line);
   for (const s of notes) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);
   if (parsed.problems.length > 0) {
@@ -157,7 +157,7 @@ async function importResidents(
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lines = [
     `${opts.dryRun ? 'DRY RUN, nothing changed: would import' : 'imported'} ${file} ` +
-      `(${parsed.format === 'opensid' ? 'OpenSID export' : 'kiosk CSV'}, ${parsed.rows} rows, ${seconds} s)`,
+      `(${FORMAT_NAMES[parsed.format]}, ${parsed.rows} rows, ${seconds} s)`,
     ...howRead(parsed),
     `  added:     ${result.added}`,
     `  updated:   ${result.updated}`,
@@ -183,9 +183,15 @@ async function importResidents(
   return 0;
 }
 
-/** How the file was read: its encoding and how card numbers were read. */
+const FORMAT_NAMES: Record<ParsedResidentFile['format'], string> = {
+  anjungan: 'kiosk CSV',
+  opensid: 'OpenSID export',
+  siak: 'SIAK export (Dukcapil)',
+};
+
+/** How the file was read: its encoding, its columns (SIAK) and how card numbers were read. */
 function howRead(parsed: ParsedResidentFile): string[] {
-  const out: string[] = [];
+  const out = parsed.readNotes.map((n) => `  ${n}`);
   if (parsed.encoding) out.push(`  text encoding: ${parsed.encoding}`);
   const c = parsed.cardColumn;
   if (c) {

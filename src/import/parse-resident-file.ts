@@ -7,10 +7,11 @@
 import { isRandomUid } from '../hardware/card-reader.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
 import { uidHex } from './card-uid.ts';
-import { CARD_COLUMN, detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
+import { CARD_COLUMN, detectFormat, type MappedRow, mapRows, type ResidentFileFormat } from './map-rows.ts';
 import { nikMismatches, nikProblems, readBirthDate } from './nik.ts';
 import { type CodeTables, loadCodeTables } from './opensid-codes.ts';
-import { readTable } from './read-table.ts';
+import { readTable, type Table } from './read-table.ts';
+import { SiakReading } from './siak.ts';
 
 export interface ImportProblem {
   /** CSV line or spreadsheet row number. */
@@ -20,10 +21,12 @@ export interface ImportProblem {
 
 export interface ParsedResidentFile {
   format: ResidentFileFormat;
-  kind: 'csv' | 'xlsx';
+  kind: 'csv' | 'xlsx' | 'xls';
   /** The text encoding of a CSV (null for a spreadsheet). */
   encoding: string | null;
   sheet: string | null;
+  /** How a SIAK file's columns were read (summary lines); empty for other formats. */
+  readNotes: string[];
   /** The card column and how its numbers were read, or null when the file has none. */
   cardColumn: { name: string; reading: 'hex' | 'decimal' } | null;
   /** Data rows read (header excluded). */
@@ -48,11 +51,32 @@ export interface ParseOptions {
   strict?: boolean;
 }
 
-/** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
-export async function parseResidentFile(path: string, opts: ParseOptions = {}): Promise<ParsedResidentFile> {
+/** A resident file read and mapped, before validation. */
+export interface ResidentRows {
+  table: Table;
+  format: ResidentFileFormat;
+  rows: MappedRow[];
+  /** How a SIAK file's columns were read (summary lines); empty for other formats. */
+  readNotes: string[];
+}
+
+/** Reads and maps `path` (every row, valid or not); throws only for an unreadable file. */
+export async function readResidentRows(path: string, opts: ParseOptions = {}): Promise<ResidentRows> {
   const table = await readTable(path, { onRows: opts.onRows });
   const format = detectFormat(table);
-  const codes = opts.codes ?? loadCodeTables();
+  const siak = new SiakReading();
+  const rows = mapRows(table, format, opts.codes ?? loadCodeTables(), siak);
+  return { table, format, rows, readNotes: format === 'siak' ? siak.lines() : [] };
+}
+
+/** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
+export async function parseResidentFile(path: string, opts: ParseOptions = {}): Promise<ParsedResidentFile> {
+  return validateRows(await readResidentRows(path, opts), opts);
+}
+
+/** Validates mapped rows: the residents and cards to import, or the problems that stop it. */
+export function validateRows(read: ResidentRows, opts: ParseOptions = {}): ParsedResidentFile {
+  const { table, format } = read;
   const today = (opts.today ?? new Date()).toISOString().slice(0, 10);
   const residents: Resident[] = [];
   const cards: ParsedResidentFile['cards'] = [];
@@ -64,7 +88,7 @@ export async function parseResidentFile(path: string, opts: ParseOptions = {}): 
   const nikLine = new Map<string, number>();
   const cardLine = new Map<string, number>();
 
-  for (const row of mapRows(table, format, codes)) {
+  for (const row of read.rows) {
     const r = row.resident;
     const rowProblems = [...row.problems];
     // OpenSID gives residents without a NIK a temporary one: "0", or "0" + village code +
@@ -136,7 +160,8 @@ export async function parseResidentFile(path: string, opts: ParseOptions = {}): 
     encoding: table.encoding,
     sheet: table.sheet,
     cardColumn: cardColumnOf(table.headers, format),
-    rows: table.rows.length,
+    readNotes: read.readNotes,
+    rows: read.rows.length,
     residents,
     cards,
     problems,
@@ -148,7 +173,7 @@ export async function parseResidentFile(path: string, opts: ParseOptions = {}): 
 
 function cardColumnOf(headers: string[], format: ResidentFileFormat): ParsedResidentFile['cardColumn'] {
   const name = CARD_COLUMN[format];
-  if (!headers.includes(name)) return null;
+  if (name === null || !headers.includes(name)) return null;
   return { name, reading: format === 'opensid' ? 'decimal' : 'hex' };
 }
 

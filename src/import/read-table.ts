@@ -19,7 +19,7 @@ export interface TableRow {
 }
 
 export interface Table {
-  kind: 'csv' | 'xlsx';
+  kind: 'csv' | 'xlsx' | 'xls';
   /** The text encoding a CSV was read in (null for a spreadsheet). */
   encoding: TextEncodingName | null;
   /** Sheet name for xlsx. */
@@ -54,14 +54,11 @@ export async function readTable(path: string, opts: ReadOptions = {}): Promise<T
   } catch (err) {
     throw new KioskError('import_invalid', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
-  // .xlsx/.xlsm are zip files ("PK\3\4"); a legacy .xls is not supported by the reader.
+  // .xlsx/.xlsm are zip files ("PK\3\4"); Excel 97-2003 .xls (BIFF8, as SIAK exports) is an OLE2
+  // compound file. An ".xls" that is neither (SIAK versions that write an HTML table) goes to
+  // the same reader, which knows those too.
   if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path, opts);
-  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') {
-    throw new KioskError(
-      'import_invalid',
-      `${path} is an old Excel 97-2003 (.xls) file: open it and save it as .xlsx or CSV, then import that`,
-    );
-  }
+  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') return readXls(path, opts);
   return readCsv(path);
 }
 
@@ -189,6 +186,49 @@ async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
   );
 }
 
+/**
+ * Legacy Excel through SheetJS (the `@e965/xlsx` build of SheetJS 0.20.3: the registry's `xlsx`
+ * stopped at 0.18.5, which has known flaws reading untrusted files). exceljs reads only OOXML.
+ * Cells come raw (numbers stay numbers: a serial date is a number, RT 8 is 8) and go through the
+ * same cellText() as .xlsx cells.
+ */
+async function readXls(path: string, opts: ReadOptions): Promise<Table> {
+  const XLSX = await import('@e965/xlsx');
+  let wb: import('@e965/xlsx').WorkBook;
+  try {
+    wb = XLSX.read(await readFile(path), { type: 'buffer', cellDates: false, cellHTML: false, cellFormula: false });
+  } catch (err) {
+    throw new KioskError('import_invalid', `${path} is not a readable .xls file: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const tables: Table[] = [];
+  for (const name of wb.SheetNames) {
+    const sheet = wb.Sheets[name];
+    if (!sheet?.['!ref']) continue;
+    const firstRow = XLSX.utils.decode_range(sheet['!ref']).s.r + 1;
+    const values = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true, blankrows: true, defval: null });
+    tables.push(
+      await readSheet(
+        rowsOf(values.map((v, i) => ({ number: firstRow + i, values: [undefined, ...v] }))),
+        name,
+        opts,
+        'xls',
+      ),
+    );
+  }
+  const chosen = tables.find((t) => t.headers.includes('nik'));
+  if (chosen) return chosen;
+  throw new KioskError(
+    'import_invalid',
+    `${path} has no sheet with a 'nik' column (sheets: ${wb.SheetNames.join(', ') || 'none'})`,
+  );
+}
+
+async function* rowsOf<T>(rows: T[]): AsyncIterable<T> {
+  yield* rows;
+}
+
 interface WorkbookModel {
   workbookRels?: { Id: string; Target: string }[];
   model?: { sheets?: { rId: string; name: string }[] };
@@ -204,7 +244,15 @@ function sheetNames(wb: WorkbookModel): Map<string, string> {
   return out;
 }
 
-async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: ReadOptions): Promise<Table> {
+/** The part of a spreadsheet row readSheet() needs: its number and 1-based sparse values. */
+type SheetRow = { number: number; values: unknown };
+
+async function readSheet(
+  sheet: AsyncIterable<SheetRow>,
+  name: string,
+  opts: ReadOptions,
+  kind: 'xlsx' | 'xls' = 'xlsx',
+): Promise<Table> {
   let headers: string[] | null = null;
   let headerLine = 0;
   const rows: TableRow[] = [];
@@ -232,7 +280,7 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: 
     );
     if (rows.length % PROGRESS_ROWS === 0) opts.onRows?.(rows.length);
   }
-  return { kind: 'xlsx', encoding: null, sheet: name, headers: headers ?? [], headerLine, rows };
+  return { kind, encoding: null, sheet: name, headers: headers ?? [], headerLine, rows };
 }
 
 function cellText(value: unknown): { text: string; problem?: string } {
