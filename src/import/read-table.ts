@@ -58,7 +58,8 @@ export async function readTable(path: string, opts: ReadOptions = {}): Promise<T
   // compound file. An ".xls" that is neither (SIAK versions that write an HTML table) goes to
   // the same reader, which knows those too.
   if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path, opts);
-  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') return readXls(path, opts);
+  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls')
+    return readWithSheetJs(path, opts, 'xls');
   return readCsv(path);
 }
 
@@ -159,13 +160,9 @@ async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
     }
   } catch (err) {
     if (err instanceof KioskError) throw err;
-    throw new KioskError(
-      'import_invalid',
-      `${path} is not a readable .xlsx file: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    // exceljs' stream reader needs the workbook part before the sheets in the zip; files written
+    // by SheetJS-based tools put it after. SheetJS reads those (the whole file at once).
+    return readWithSheetJs(path, opts, 'xlsx');
   }
   // exceljs' stream reader names a sheet only when the workbook's relationship targets are
   // relative; OpenSID-style files written with absolute targets ("/xl/worksheets/sheet1.xml")
@@ -192,28 +189,42 @@ async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
  * Cells come raw (numbers stay numbers: a serial date is a number, RT 8 is 8) and go through the
  * same cellText() as .xlsx cells.
  */
-async function readXls(path: string, opts: ReadOptions): Promise<Table> {
+async function readWithSheetJs(path: string, opts: ReadOptions, kind: 'xls' | 'xlsx'): Promise<Table> {
   const XLSX = await import('@e965/xlsx');
   let wb: import('@e965/xlsx').WorkBook;
   try {
-    wb = XLSX.read(await readFile(path), { type: 'buffer', cellDates: false, cellHTML: false, cellFormula: false });
-  } catch (err) {
-    throw new KioskError('import_invalid', `${path} is not a readable .xls file: ${(err as Error).message}`, {
-      cause: err,
+    wb = XLSX.read(await readFile(path), {
+      type: 'buffer',
+      cellDates: false,
+      cellHTML: false,
+      cellFormula: false,
     });
+  } catch (err) {
+    throw new KioskError(
+      'import_invalid',
+      `${path} is not a readable .${kind} file: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const tables: Table[] = [];
   for (const name of wb.SheetNames) {
     const sheet = wb.Sheets[name];
     if (!sheet?.['!ref']) continue;
     const firstRow = XLSX.utils.decode_range(sheet['!ref']).s.r + 1;
-    const values = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true, blankrows: true, defval: null });
+    const values = XLSX.utils.sheet_to_json<unknown[]>(sheet, {
+      header: 1,
+      raw: true,
+      blankrows: true,
+      defval: null,
+    });
     tables.push(
       await readSheet(
         rowsOf(values.map((v, i) => ({ number: firstRow + i, values: [undefined, ...v] }))),
         name,
         opts,
-        'xls',
+        kind,
       ),
     );
   }

@@ -33,7 +33,9 @@ export const SIAK_REQUIRED = ['nik', 'nama penduduk', 'tanggal lahir', 'kelamin'
 
 /** True when the header row is SIAK's. */
 export function isSiakHeader(headers: Set<string>): boolean {
-  return headers.has('nik') && headers.has('nama penduduk') && (headers.has('kelamin') || headers.has('nomor kk'));
+  return (
+    headers.has('nik') && headers.has('nama penduduk') && (headers.has('kelamin') || headers.has('nomor kk'))
+  );
 }
 
 /** How a SIAK file's columns were read, counted while mapping, for the import summary. */
@@ -55,7 +57,9 @@ export class SiakReading {
     if (this.numericRtRw > 0) out.push(`RT, RW: ${this.numericRtRw} number(s) written as 3 digits (8 → 008)`);
     if (this.words.size > 0) {
       const examples = [...this.words].slice(0, 3).map(([from, to]) => `${from} → ${to}`);
-      out.push(`Kelamin, Agama, Status Kawin, Pekerjaan, Status: words in the kiosk's form (${examples.join(', ')})`);
+      out.push(
+        `Kelamin, Agama, Status Kawin, Pekerjaan, Status: words in the kiosk's form (${examples.join(', ')})`,
+      );
     }
     if (this.dropped > 0) out.push(`${this.dropped} other column(s) read and dropped (not stored)`);
     return out;
