@@ -19,14 +19,18 @@ import {
   table,
   usageError,
 } from './context.ts';
+import { parseFromReconcile, RECONCILE_HELP, runReconcile } from './residents-reconcile.ts';
 
 const HELP = `Usage:
   anjungan residents import <file> [--replace] [--dry-run] [--strict] [--config FILE]
+  anjungan residents import --from-reconcile <report> --prefer dukcapil|village [--replace] [--dry-run] [--strict]
+  anjungan residents reconcile --dukcapil <file> --village <file> [--out REPORT] [--format xlsx|csv]
   anjungan residents list [--limit N] [--mismatches] [--config FILE]
   anjungan residents show <NIK> [--config FILE]
 
-import   Loads residents from a CSV in the kiosk's format or an OpenSID export (.xlsx/.xlsm with
-         the sheet "Data Penduduk", or a CSV saved from it); the format is detected. Every row is
+import   Loads residents from a CSV in the kiosk's format, an OpenSID export (.xlsx/.xlsm with
+         the sheet "Data Penduduk", or a CSV saved from it) or Dukcapil's SIAK export (.xls,
+         .xlsx or CSV); the format is detected. Every row is
          checked (NIK 16 digits, a real date of birth, required fields, as many cells as the
          header); every problem is listed with its line (spreadsheet row) and NOTHING is
          imported unless the whole file is clean. A NIK whose date part or sex disagrees with
@@ -35,6 +39,7 @@ import   Loads residents from a CSV in the kiosk's format or an OpenSID export (
          bound in the same write. Residents with NIK 0 (OpenSID's temporary NIK) are skipped.
          CSV text may be UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text") or
          Windows-1252; the encoding is detected.
+${RECONCILE_HELP}
 list     Residents with masked NIK, name, dusun/RT/RW and status.
 show     One resident's fields (NIK masked) and whether a card is bound.
 
@@ -42,6 +47,11 @@ Options:
   --replace       also remove residents (and their cards) that are not in the file
   --dry-run       check the file and print the summary without changing anything
   --strict        refuse the file when a NIK disagrees with tanggal_lahir or sex
+  --from-reconcile REPORT   import the NIKs found in both files of a reconcile report
+  --prefer SIDE   with --from-reconcile: whose data to take, dukcapil or village
+  --dukcapil FILE, --village FILE   reconcile: the two files to compare
+  --out REPORT    reconcile: the report file (default rekonsiliasi.xlsx; with csv, a name prefix)
+  --format F      reconcile: xlsx (default) or csv
   --limit N       list at most N residents (default all)
   --mismatches    list only residents whose NIK disagrees with tanggal_lahir or sex
 ${CONFIG_HELP}
@@ -63,14 +73,28 @@ const residents: Command = {
         strict: { type: 'boolean' },
         limit: { type: 'string' },
         mismatches: { type: 'boolean' },
+        'from-reconcile': { type: 'string' },
+        prefer: { type: 'string' },
+        dukcapil: { type: 'string' },
+        village: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
       },
       'residents',
     );
     const [sub, arg, ...extra] = positionals;
     if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`, 'residents');
+    if (sub === 'reconcile') {
+      if (arg) throw usageError(`unexpected argument '${arg}'`, 'residents');
+      return runReconcile(io, values);
+    }
     if (sub === 'import') {
-      if (!arg) throw usageError('residents import needs a file', 'residents');
-      return importResidents(io, arg, {
+      const report = values['from-reconcile'];
+      if (!arg && !report) throw usageError('residents import needs a file', 'residents');
+      if (arg && report) throw usageError('give a file or --from-reconcile, not both', 'residents');
+      return importResidents(io, arg ?? null, {
+        report,
+        prefer: values.prefer,
         replace: values.replace ?? false,
         dryRun: values['dry-run'] ?? false,
         strict: values.strict ?? false,
@@ -96,7 +120,7 @@ const residents: Command = {
       return 0;
     }
     throw usageError(
-      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (import, list, show)',
+      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (import, reconcile, list, show)',
       'residents',
     );
   },
@@ -106,8 +130,15 @@ export default residents;
 
 async function importResidents(
   io: CommandIo,
-  file: string,
-  opts: { replace: boolean; dryRun: boolean; strict: boolean; config: string | undefined },
+  input: string | null,
+  opts: {
+    report: string | undefined;
+    prefer: string | undefined;
+    replace: boolean;
+    dryRun: boolean;
+    strict: boolean;
+    config: string | undefined;
+  },
 ): Promise<number> {
   const ctx = openContext(io, opts.config);
   const started = Date.now();
@@ -115,15 +146,22 @@ async function importResidents(
   // piped output and logs stay clean.
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   let progressShown = false;
-  const parsed = await parseResidentFile(file, {
+  const parseOpts = {
     strict: opts.strict,
     onRows: tty
-      ? (n) => {
+      ? (n: number) => {
           progressShown = true;
-          io.stderr.write(`\rreading ${file}: ${n.toLocaleString('en')} rows…`);
+          io.stderr.write(`\rreading: ${n.toLocaleString('en')} rows…`);
         }
       : undefined,
-  });
+  };
+  const {
+    parsed,
+    file,
+    notes: fromReport,
+  } = input === null
+    ? await parseFromReconcile(opts.report ?? '', opts.prefer, parseOpts)
+    : { parsed: await parseResidentFile(input, parseOpts), file: input, notes: [] };
   if (progressShown) io.stderr.write('\r\x1b[K'); // clear the progress line
   const where = parsed.kind !== 'csv' ? `sheet "${parsed.sheet}" row` : 'line';
   const notes = [...parsed.skipped, ...parsed.warnings].sort((a, b) => a.line - b.line);
@@ -158,6 +196,7 @@ async function importResidents(
   const lines = [
     `${opts.dryRun ? 'DRY RUN, nothing changed: would import' : 'imported'} ${file} ` +
       `(${FORMAT_NAMES[parsed.format]}, ${parsed.rows} rows, ${seconds} s)`,
+    ...fromReport,
     ...howRead(parsed),
     `  added:     ${result.added}`,
     `  updated:   ${result.updated}`,

@@ -113,6 +113,14 @@ export function detectFormat(table: Table): ResidentFileFormat {
   );
 }
 
+/** The Resident fields `table` has a column for, in `format`. */
+export function mappedFields(table: Table, format: ResidentFileFormat): Set<keyof Resident> {
+  const h = new Set(table.headers);
+  if (format === 'anjungan') return new Set(RESIDENT_FIELDS.filter((f) => h.has(f)));
+  const named: Record<string, keyof Resident> = format === 'siak' ? SIAK_COLUMNS : OPENSID_COLUMNS;
+  return new Set(Object.entries(named).flatMap(([header, field]) => (h.has(header) ? [field] : [])));
+}
+
 function emptyResident(): Resident {
   return {
     nik: '',

@@ -89,7 +89,9 @@ test('SIAK rows follow the same rules: mismatches warn, a refused row is named w
   p[3]!.nik = '180910010140'; // too short: refused
   writeSiak(file, p, 'xls');
   const r = await parseResidentFile(file, { today: new Date('2026-01-01') });
-  assert.equal(r.problems, [{ line: 5, message: "NIK '************0140' must be 16 digits (has 12 digits)" }]);
+  assert.equal(r.problems, [
+    { line: 5, message: "NIK '************0140' must be 16 digits (has 12 digits)" },
+  ]);
   assert.equal(
     r.mismatches.map((m) => m.line),
     [4],
