@@ -137,5 +137,5 @@ export function writeSiak(path: string, people: SiakPerson[], kind: 'xls' | 'xls
   }
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 'Sheet1');
-  writeFileSync(path, XLSX.write(wb, { type: 'buffer', bookType: kind === 'xls' ? 'biff8' : 'xlsx' }));
+  writeFileSync(path, XLSX.write(wb, { type: 'buffer', bookType: kind === 'xls' ? 'biff8' : 'xlsx', compression: true }));
 }
