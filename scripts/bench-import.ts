@@ -95,7 +95,7 @@ export async function benchImport(rows = 100_000): Promise<Record<string, number
       cli(['residents', 'import', files.kiosk_csv, '--config', reimport]).ms,
     );
 
-    // Dukcapil's SIAK .xls against the village's OpenSID CSV (same people: every row matches).
+    // Dukcapil's SIAK .xlsx against the village's OpenSID CSV (same people: every row matches).
     const report = path.join(dir, 'rekonsiliasi.xlsx');
     figures.reconcile_siak_xlsx_opensid_csv_ms = round(
       cli([
