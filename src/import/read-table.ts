@@ -78,16 +78,15 @@ async function readCsv(path: string): Promise<Table> {
     (best, d) => (count(firstLine, d) > count(firstLine, best) ? d : best),
     ',',
   );
-  let records: { record: string[]; raw: string; info: { lines: number } }[];
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parse(text, {
       delimiter,
       info: true,
-      raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
-    }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (err) {
     const where = (err as { lines?: number }).lines;
     throw new KioskError(
@@ -99,14 +98,21 @@ async function readCsv(path: string): Promise<Table> {
   const [header, ...rest] = records;
   if (!header) throw new KioskError('import_invalid', `${path} is empty`);
   const width = header.record.length;
+  const lineOf = startLines(text);
+  let end = 0;
+  const numbered = records.map((r) => {
+    const line = lineOf(end);
+    end = r.info.bytes;
+    return line;
+  });
   return {
     kind: 'csv',
     encoding,
     sheet: null,
     headers: header.record.map(normaliseHeader),
-    headerLine: firstLineOf(header),
-    rows: rest.map((r) => {
-      const line = firstLineOf(r);
+    headerLine: numbered[0]!,
+    rows: rest.map((r, i) => {
+      const line = numbered[i + 1]!;
       if (r.record.length === width) return { line, cells: r.record };
       // Never guess which cell is extra or missing: an unquoted comma in an address would shift
       // every later field (RT into RW, RW into dusun) onto the printed letter.
@@ -125,13 +131,22 @@ async function readCsv(path: string): Promise<Table> {
 }
 
 /**
- * csv-parse reports the line a record ENDS on; a quoted value spanning lines would otherwise be
- * reported on its last line. Its raw text (after any skipped empty lines) says how many lines
- * it spans.
+ * The line a record starts on, from the UTF-8 byte offset where the previous one ended
+ * (csv-parse's `info.bytes`), skipping the empty lines between them. csv-parse's own `lines` is
+ * the line a record ENDS on (a quoted value spanning lines would be reported on its last line),
+ * and it counts a CRLF inside quotes twice. Offsets only grow: one pass over the text in all.
  */
-function firstLineOf(r: { raw: string; info: { lines: number } }): number {
-  const body = r.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '');
-  return r.info.lines - count(body, '\n');
+function startLines(text: string): (offset: number) => number {
+  const bytes = Buffer.from(text, 'utf8');
+  let pos = 0;
+  let line = 1;
+  return (offset) => {
+    let start = offset;
+    while (bytes[start] === 0x0d || bytes[start] === 0x0a) start++;
+    for (let nl = bytes.indexOf(0x0a, pos); nl !== -1 && nl < start; nl = bytes.indexOf(0x0a, nl + 1)) line++;
+    pos = start;
+    return line;
+  };
 }
 
 function count(s: string, ch: string): number {

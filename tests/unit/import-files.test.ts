@@ -108,18 +108,34 @@ test('a spreadsheet row with a value beyond the last header column is refused th
   assert.equal(r.problems, [{ line: 3, message: 'has a value in column 17, but the header has 16 columns' }]);
 });
 
-test('a multi-line quoted record is reported on the line it starts on', async () => {
+test('a multi-line quoted record is reported on the line it starts on (LF, CRLF, CRLF inside quotes)', async () => {
   const file = path.join(tmp(), 'warga.csv');
-  const lines = nativeCsv(3, (i, row) => {
+  const csv = nativeCsv(4, (i, row) => {
     if (i === 1) {
       row.alamat = 'JL. RAYA\nHANURA\nBLOK C';
       row.nama = '';
     }
-  }).split('\n');
-  fs.writeFileSync(file, lines.join('\n'));
-  const r = await parseResidentFile(file);
-  assert.equal(r.problems, [{ line: 3, message: 'nama is empty' }]);
-  assert.is(r.residents[1]?.nik, nativeCsvNik(2), 'the record after it keeps its place');
+    if (i === 3) row.nama = '';
+  });
+  const variants: [string, string][] = [
+    ['LF', csv],
+    ['CRLF records, LF in quotes (Excel)', csv.replace(/\n(?=\d{16},|$)/g, '\r\n')],
+    ['CRLF everywhere, an empty line', csv.replaceAll('\n', '\r\n').replace('\r\n', '\r\n\r\n')],
+  ];
+  for (const [what, text] of variants) {
+    fs.writeFileSync(file, text);
+    const r = await parseResidentFile(file);
+    const shift = what.includes('empty line') ? 1 : 0;
+    assert.equal(
+      r.problems,
+      [
+        { line: 3 + shift, message: 'nama is empty' },
+        { line: 7 + shift, message: 'nama is empty' },
+      ],
+      what,
+    );
+    assert.is(r.residents[1]?.nik, nativeCsvNik(2), 'the record after it keeps its place');
+  }
 });
 
 function nativeCsvNik(i: number): string {
