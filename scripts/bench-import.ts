@@ -95,16 +95,16 @@ export async function benchImport(rows = 100_000): Promise<Record<string, number
       cli(['residents', 'import', files.kiosk_csv, '--config', reimport]).ms,
     );
 
-    // Dukcapil's SIAK .xlsx against the village's OpenSID CSV (same people: every row matches).
+    // Dukcapil's SIAK .xlsx against the village's census (the same people).
     const report = path.join(dir, 'rekonsiliasi.xlsx');
-    figures.reconcile_siak_xlsx_opensid_csv_ms = round(
+    figures.reconcile_siak_xlsx_kiosk_csv_ms = round(
       cli([
         'residents',
         'reconcile',
         '--dukcapil',
         files.siak_xlsx,
         '--village',
-        files.opensid_csv,
+        files.kiosk_csv,
         '--out',
         report,
       ]).ms,

@@ -70,11 +70,14 @@ export interface SiakPerson {
   pekerjaan: string;
 }
 
-/** The i-th synthetic person in SIAK's words (same NIKs as synthResident(i)). */
+/**
+ * The i-th synthetic person in SIAK's words: the same person as row i of nativeCsv() (NIK, name,
+ * birth, sex, KK, RT/RW), so a pair of the two files reconciles without differences.
+ */
 export function siakPerson(i: number): SiakPerson {
   const r = synthResident(i);
   return {
-    no_kk: `180910010101${String(Math.floor(i / 4) % 10000).padStart(4, '0')}`,
+    no_kk: `180910010101${String(i % 10000).padStart(4, '0')}`,
     nik: r.nik,
     nama: r.nama,
     status: 'Hidup',
@@ -85,7 +88,7 @@ export function siakPerson(i: number): SiakPerson {
     agama: 'Islam',
     alamat: 'Dsn Hanura',
     rw: 2,
-    rt: (i % 8) + 1,
+    rt: 1,
     pekerjaan: 'Mengurus Rumah Tangga',
   };
 }
