@@ -30,9 +30,8 @@ const HELP = `Usage:
 
 import   Loads residents from a CSV in the kiosk's format, an OpenSID export (.xlsx/.xlsm with
          the sheet "Data Penduduk", or a CSV saved from it) or Dukcapil's SIAK export (.xls,
-         .xlsx or CSV); the format is detected. Every row is
-         checked (NIK 16 digits, a real date of birth, required fields, as many cells as the
-         header); every problem is listed with its line (spreadsheet row) and NOTHING is
+         .xlsx or CSV); the format is detected. Every row is checked (NIK 16 digits, a real
+         date of birth, required fields, as many cells as the header); every problem is listed with its line (spreadsheet row) and NOTHING is
          imported unless the whole file is clean. A NIK whose date part or sex disagrees with
          tanggal_lahir / sex is imported with a warning (letters print tanggal_lahir as
          recorded). Card numbers in the file (card_uid hex, OpenSID tag_id_card decimal) are
@@ -57,7 +56,7 @@ Options:
 ${CONFIG_HELP}
 
 Exit codes: 0 done, 1 the file has problems or cannot be read, 2 wrong usage.
-File format: docs/technician.md ("Resident files").`;
+File formats: docs/technician.md ("Import the residents", "Data dari Dukcapil").`;
 
 const residents: Command = {
   name: 'residents',

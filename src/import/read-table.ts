@@ -208,11 +208,16 @@ async function readWithSheetJs(path: string, opts: ReadOptions, kind: 'xls' | 'x
   const XLSX = await import('@e965/xlsx');
   let wb: import('@e965/xlsx').WorkBook;
   try {
+    // Raw values only (no formatted text, number formats, HTML or formulas), dense sheets:
+    // about four times faster to turn into rows.
     wb = XLSX.read(await readFile(path), {
       type: 'buffer',
+      dense: true,
       cellDates: false,
       cellHTML: false,
       cellFormula: false,
+      cellText: false,
+      cellNF: false,
     });
   } catch (err) {
     throw new KioskError(
