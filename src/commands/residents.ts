@@ -330,7 +330,14 @@ function showResident(store: ResidentStore, r: Resident): string {
   const cards = store.bindings().filter((b) => b.nik === r.nik);
   rows.push([
     'cards',
-    cards.length === 0 ? 'none' : cards.map((c) => `${c.card_key.slice(0, 8)} (${c.bound_at})`).join(', '),
+    cards.length === 0
+      ? 'none'
+      : cards
+          .map((c) => {
+            const tails = c.hex_tail ? `, UID hex …${c.hex_tail} / decimal …${c.dec_tail}` : '';
+            return `${c.card_key.slice(0, 8)} (${c.bound_at}${tails})`;
+          })
+          .join(', '),
   ]);
   rows.push(['letters', r.status_dasar === 'HIDUP' ? 'allowed' : `refused (status ${r.status_dasar})`]);
   const mismatches = nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin);

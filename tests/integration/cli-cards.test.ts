@@ -67,6 +67,9 @@ test('bind, refuse a card bound to someone else, --force moves it, unbind, list 
   assert.match(eight.stdout, /\(hex …5678, decimal …9896\) bound to/);
   const eightDec = await runCli(['cards', 'bind', '12345678', DEWI, '--decimal', ...c]);
   assert.match(eightDec.stdout, /\(hex …614E, decimal …5678\) bound to/);
+  const show = await runCli(['residents', 'show', DEWI, ...c]);
+  assert.match(show.stdout, /UID hex …5678 \/ decimal …9896\)/);
+  assert.match(show.stdout, /UID hex …614E \/ decimal …5678\)/);
 });
 
 test('enroll binds the card tapped on the (simulated) reader; errors exit 1 or 2', async () => {
