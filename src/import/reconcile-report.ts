@@ -7,7 +7,7 @@
  * the office reviewed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -142,8 +142,10 @@ export function reportSheets(rec: Reconciliation, sources: ReportSource[]): Repo
 
 /** Writes the sheets as one .xlsx at `path`. */
 export async function writeReportXlsx(path: string, sheets: ReportSheet[]): Promise<void> {
+  // Created 0600 (full NIKs: for the village office, not for every user of the Pi).
+  const stream = createWriteStream(path, { mode: 0o600 });
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
-    filename: path,
+    stream,
     useSharedStrings: false,
     useStyles: true,
   });
@@ -156,7 +158,7 @@ export async function writeReportXlsx(path: string, sheets: ReportSheet[]): Prom
     ws.commit();
   }
   await wb.commit();
-  await chmod(path, 0o600); // full NIKs: for the village office, not for every user of the Pi
+  await chmod(path, 0o600); // an existing file keeps its mode on open
 }
 
 /**
