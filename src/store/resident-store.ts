@@ -18,22 +18,11 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type CardBinding, dropBindings, withBindings } from './card-bindings.ts';
 import { DurableJsonFile, fileVersion } from './durable-file.ts';
 import { cardKey, residentRef } from './keys.ts';
 import { maskNik, RESIDENT_FIELDS, type Resident } from './resident.ts';
 import { decodeRow, encodeRow, RowTable } from './resident-rows.ts';
-
-export interface CardBinding {
-  nik: string;
-  bound_at: string;
-  /**
-   * The UID's last 4 hex digits and the last 4 digits of its decimal form (what a keyboard-mode
-   * reader types), so a technician can tell cards apart in `cards list`. Only a tail: the whole
-   * UID is stored as HMAC only. Absent on bindings made before it existed.
-   */
-  hex_tail?: string;
-  dec_tail?: string;
-}
 
 export interface ResidentsDocument {
   version: 2;
@@ -45,6 +34,8 @@ export interface ResidentsDocument {
   residents: string;
   cards: Record<string, CardBinding>;
 }
+
+export type { CardBinding } from './card-bindings.ts';
 
 export type UpsertResult = { added: number; updated: number; unchanged: number; removed: number };
 
@@ -206,7 +197,11 @@ export class ResidentStore {
       }
       let cards = this.#cards;
       if (result.removed > 0) cards = dropBindings(cards, (nik) => next.find(nik) < 0);
-      const bound = this.#withBindings(cards, next, cardPairs, opts.force ?? false);
+      const bound = withBindings(cards, cardPairs, {
+        force: opts.force ?? false,
+        cardKeyOf: (uid) => this.cardKeyOf(uid),
+        hasResident: (nik) => next.find(nik) >= 0,
+      });
       const changed = result.added + result.updated + result.removed + bound.changed > 0;
       return {
         changed,
@@ -234,47 +229,17 @@ export class ResidentStore {
   /** Binds many cards in one durable write; all or nothing. Returns how many bindings changed. */
   bindCards(pairs: { uid: Buffer; nik: string }[], opts: { force?: boolean } = {}): Promise<number> {
     return this.#mutate(() => {
-      const bound = this.#withBindings(this.#cards, this.#table, pairs, opts.force ?? false);
+      const bound = withBindings(this.#cards, pairs, {
+        force: opts.force ?? false,
+        cardKeyOf: (uid) => this.cardKeyOf(uid),
+        hasResident: (nik) => this.#table.find(nik) >= 0,
+      });
       return {
         changed: bound.changed > 0,
         doc: { ...this.#db.data, cards: bound.cards },
         value: bound.changed,
       };
     });
-  }
-
-  /** `cards` with `pairs` bound (a copy), checked against the residents in `table`. */
-  #withBindings(
-    current: Record<string, CardBinding>,
-    table: RowTable,
-    pairs: { uid: Buffer; nik: string }[],
-    force: boolean,
-  ): { cards: Record<string, CardBinding>; changed: number } {
-    if (pairs.length === 0) return { cards: current, changed: 0 };
-    const cards = { ...current };
-    const now = new Date().toISOString();
-    let changed = 0;
-    for (const { uid, nik } of pairs) {
-      checkUid(uid);
-      if (table.find(nik) < 0) {
-        throw new KioskError(
-          'resident_not_found',
-          `no resident with NIK ${maskNik(nik)}; import the residents first`,
-        );
-      }
-      const key = this.cardKeyOf(uid);
-      const existing = cards[key];
-      if (existing?.nik === nik) continue;
-      if (existing !== undefined && !force) {
-        throw new KioskError(
-          'card_already_bound',
-          `this card is already bound to NIK ${maskNik(existing.nik)}; unbind it first or use --force`,
-        );
-      }
-      cards[key] = { nik, bound_at: now, ...uidHint(uid) };
-      changed++;
-    }
-    return { cards, changed };
   }
 
   /** Removes the binding of this card; false when it was not bound. */
@@ -464,31 +429,4 @@ function reorder(row: string, fields: string[]): string {
 
 function encodeRawRow(r: Record<string, string>): string {
   return RESIDENT_FIELDS.map((f) => r[f] ?? '').join('\t');
-}
-
-function dropBindings(
-  cards: Record<string, CardBinding>,
-  drop: (nik: string) => boolean,
-): Record<string, CardBinding> {
-  const out: Record<string, CardBinding> = {};
-  for (const [key, b] of Object.entries(cards)) if (!drop(b.nik)) out[key] = b;
-  return out;
-}
-
-function uidHint(uid: Buffer): { hex_tail: string; dec_tail: string } {
-  const hex = uid.toString('hex').toUpperCase();
-  return { hex_tail: hex.slice(-4), dec_tail: BigInt(`0x${hex}`).toString().slice(-4) };
-}
-
-function checkUid(uid: Buffer): void {
-  if (![4, 7, 10].includes(uid.length)) {
-    throw new KioskError(
-      'card_error',
-      `a card UID has 4, 7 or 10 bytes, got ${uid.length}; read the card again`,
-    );
-  }
-  // ISO 14443-3: a 4-byte UID starting 0x08 is random per tap (RID) and identifies no one.
-  if (uid.length === 4 && uid[0] === 0x08) {
-    throw new KioskError('card_random_uid', 'this card sends a random UID on every tap and cannot be bound');
-  }
 }
