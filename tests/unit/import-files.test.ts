@@ -92,20 +92,24 @@ test('a row with a cell too many or too few is refused, naming its line and both
   assert.is(r.residents.length, 2, 'only the two whole rows are good (and nothing is imported)');
 });
 
-test('a spreadsheet row with a value beyond the last header column is refused the same way', async () => {
+test('a spreadsheet row with a value beyond the last header column, or a U+FFFD, is refused', async () => {
   const file = path.join(tmp(), 'penduduk.xlsx');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Data Penduduk');
-  const [header, ...rows] = nativeCsv(2)
+  const [header, ...rows] = nativeCsv(3)
     .trim()
     .split('\n')
     .map((l) => l.split(','));
   ws.addRow(header!);
   ws.addRow(rows[0]!);
   ws.addRow([...rows[1]!, 'NO 5']);
+  ws.addRow(rows[2]!.map((c, i) => (i === 2 ? 'JOS\uFFFD' : c)));
   await wb.xlsx.writeFile(file);
   const r = await parseResidentFile(file);
-  assert.equal(r.problems, [{ line: 3, message: 'has a value in column 17, but the header has 16 columns' }]);
+  assert.equal(r.problems, [
+    { line: 3, message: 'has a value in column 17, but the header has 16 columns' },
+    { line: 4, message: 'nama: contains "\uFFFD", a letter lost by an earlier conversion: retype it' },
+  ]);
 });
 
 test('a multi-line quoted record is reported on the line it starts on (LF, CRLF, CRLF inside quotes)', async () => {
