@@ -162,3 +162,17 @@ export function writeSiak(path: string, people: SiakPerson[], kind: 'xls' | 'xls
     XLSX.write(wb, { type: 'buffer', bookType: kind === 'xls' ? 'biff8' : 'xlsx', compression: true }),
   );
 }
+
+/**
+ * A SIAK export as some versions save it: an HTML table in a file named .xls, every cell text
+ * (dates DD-MM-YYYY).
+ */
+export function writeSiakHtmlXls(path: string, people: SiakPerson[]): void {
+  const esc = (v: unknown) =>
+    String(v ?? '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;');
+  const tr = (cells: unknown[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+  const body = people.map((p) => tr(row({ ...p, textDate: true })));
+  writeFileSync(path, `<html><body><table>${tr(SIAK_HEADER)}${body.join('')}</table></body></html>`);
+}

@@ -6,7 +6,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseResidentFile } from '../../src/import/parse-resident-file.ts';
 import { excelSerialToIso } from '../../src/import/siak.ts';
-import { isoToExcelSerial, type SiakPerson, siakPerson, writeSiak } from '../support/siak-fixtures.ts';
+import {
+  isoToExcelSerial,
+  type SiakPerson,
+  siakPerson,
+  writeSiak,
+  writeSiakHtmlXls,
+} from '../support/siak-fixtures.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-siak-'));
 
@@ -81,6 +87,22 @@ for (const kind of ['xls', 'xlsx', 'csv'] as const) {
     );
   });
 }
+
+test('an HTML-table ".xls" keeps its text: dates as written, a NIK above 2^53 exact', async () => {
+  const file = path.join(tmp(), 'siak.xls');
+  const p = people();
+  p[0]!.nik = '9271014101900001'; // above 2^53: a number would lose its last digits
+  p[0]!.tanggal_lahir = '1990-01-01';
+  writeSiakHtmlXls(file, p);
+  const r = await parseResidentFile(file, { today: new Date('2026-01-01') });
+  assert.is(r.format, 'siak');
+  assert.equal(r.problems, []);
+  assert.is(r.residents[0]?.nik, '9271014101900001');
+  assert.equal(
+    r.residents.map((x) => x.tanggal_lahir),
+    p.map((x) => x.tanggal_lahir),
+  );
+});
 
 test('SIAK rows follow the same rules: mismatches warn, a refused row is named with its line', async () => {
   const file = path.join(tmp(), 'siak.xls');
