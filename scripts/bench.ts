@@ -4,7 +4,7 @@
  * fails, the figures are compared with the goals by a person (README, "Figures").
  *
  *   npm run bench                 all sections
- *   npm run bench -- store fleet  only those sections
+ *   npm run bench -- store fleet  only those sections (import: residents import and reconcile)
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +27,10 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
   display: {
     goal: 'render + convert median ≤ 10 ms at 480×320',
     run: async () => (await import('./bench-display.ts')).benchDisplay(),
+  },
+  import: {
+    goal: 'residents import of 100,000 rows ≤ 10 s in every format (SIAK .xls too); reconcile of a 100,000-row pair',
+    run: async () => (await import('./bench-import.ts')).benchImport(),
   },
   fleet: {
     goal: '2,435 kiosks: time until all seen online, K killed seen offline, msg/s, monitor memory',

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.ts';
 import { isKioskError, KioskError } from '../errors.ts';
 import { SimCardReader } from '../hardware/card-reader.sim.ts';
 import type { CardReader } from '../hardware/card-reader.ts';
-import { parseHexUid, uidFromDecimal } from '../import/card-uid.ts';
+import { parseHexUid, uidFromDecimal, uidHex } from '../import/card-uid.ts';
 import type { Logger } from '../log.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
 import type { ResidentStore } from '../store/resident-store.ts';
@@ -27,16 +27,18 @@ import {
 
 const HELP = `Usage:
   anjungan cards enroll <NIK> [--force] [--timeout S] [--config FILE]
-  anjungan cards bind <UID> <NIK> [--force] [--config FILE]
-  anjungan cards unbind <UID> | --nik <NIK> [--config FILE]
+  anjungan cards bind <UID> <NIK> [--decimal] [--force] [--config FILE]
+  anjungan cards unbind <UID> [--decimal] | --nik <NIK> [--config FILE]
   anjungan cards list [--config FILE]
 
 enroll   Waits for a card on the configured reader and binds it to the resident.
          With the simulated reader, type 'tap <UID hex>' on standard input.
-bind     Binds a card by its UID: hex (04A1B2C3D4E5F6, 4 or 7 bytes) or the 10/17-digit
-         decimal number a keyboard-mode reader types.
+bind     Binds a card by its UID. A UID on the command line is ALWAYS hex (04A1B2C3D4E5F6,
+         4, 7 or 10 bytes), as a PC/SC reader and 'anjungan run' show it; with --decimal it is
+         the decimal number a keyboard-mode (HID) reader types, as in OpenSID's tag_id_card.
 unbind   Removes the binding of one card, or of every card of a resident (--nik).
-list     Bound cards: masked NIK, name, card key prefix, when bound.
+list     Bound cards: masked NIK, name, card key prefix, the UID's last digits in hex and in
+         decimal (the whole UID is stored only as HMAC), when bound.
 
 A card already bound to another resident is refused unless --force.
 
@@ -44,6 +46,7 @@ Options:
   --force         move a card bound to someone else to this resident
   --timeout S     enroll: seconds to wait for a card (default 60)
   --nik NIK       unbind: every card of this resident
+  --decimal       the UID is decimal digits (keyboard-mode reader), not hex
 ${CONFIG_HELP}
 
 Exit codes: 0 done, 1 refused or failed (unknown NIK, card bound elsewhere, no tap), 2 wrong usage.`;
@@ -55,11 +58,18 @@ const cards: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { ...CONFIG_OPTION, force: { type: 'boolean' }, timeout: { type: 'string' }, nik: { type: 'string' } },
+      {
+        ...CONFIG_OPTION,
+        force: { type: 'boolean' },
+        timeout: { type: 'string' },
+        nik: { type: 'string' },
+        decimal: { type: 'boolean' },
+      },
       'cards',
     );
     const [sub, ...args] = positionals;
     const force = values.force ?? false;
+    const decimal = values.decimal ?? false;
     const expect = (n: number, what: string) => {
       if (args.length !== n) throw usageError(`cards ${sub} takes ${what}`, 'cards');
     };
@@ -76,7 +86,7 @@ const cards: Command = {
       }
       case 'bind': {
         expect(2, 'a card UID and a NIK');
-        const uid = parseUid(args[0]!);
+        const uid = parseUid(args[0]!, decimal);
         const nik = checkNik(args[1]!);
         const ctx = openContext(io, values.config);
         const { store } = await openStore(ctx);
@@ -95,7 +105,7 @@ const cards: Command = {
           io.stdout.write(`unbound ${n} card(s) of NIK ${maskNik(nik)}\n${changeAppliedHint(ctx)}\n`);
           return 0;
         }
-        const uid = parseUid(args[0]!);
+        const uid = parseUid(args[0]!, decimal);
         const holder = store.findByCard(uid);
         if (!(await store.unbindCard(uid)))
           throw new KioskError('card_not_bound', 'this card is not bound to anyone');
@@ -129,17 +139,21 @@ function checkNik(nik: string): string {
   return nik;
 }
 
-/** Hex UID, or the 10/17-digit decimal a keyboard-mode reader types (lengths hex never has). */
-function parseUid(text: string): Buffer {
-  const t = text.trim();
-  if (/^\d{10}$|^\d{17}$/.test(t)) {
-    try {
-      return uidFromDecimal(t);
-    } catch (err) {
-      throw usageError((err as Error).message, 'cards');
-    }
+/**
+ * One rule: hex, unless --decimal. Guessing by length would read `12345678` (8 digits, a valid
+ * 4-byte hex UID) differently from the importer, which reads the same digits as decimal.
+ */
+function parseUid(text: string, decimal: boolean): Buffer {
+  try {
+    return decimal ? uidFromDecimal(text) : parseHexUid(text);
+  } catch (err) {
+    const hint = decimal
+      ? ''
+      : /^\d+$/.test(text.trim())
+        ? '; if these are the digits a keyboard-mode reader typed, add --decimal'
+        : '';
+    throw usageError(`${(err as Error).message.replace(/^tag_id_card/, 'card number')}${hint}`, 'cards');
   }
-  return parseHexUid(t);
 }
 
 function requireResident(store: ResidentStore, nik: string): Resident {
@@ -163,7 +177,7 @@ async function bind(
   const before = store.findByCard(uid);
   await store.bindCard(uid, nik, { force });
   settleOwnership(ctx);
-  const key = store.cardKeyOf(uid).slice(0, 8);
+  const key = `${store.cardKeyOf(uid).slice(0, 8)} (${uidForms(uid)})`;
   const out = ctx.io.stdout;
   if (before?.nik === nik) {
     out.write(`card ${key} was already bound to ${resident.nama} (NIK ${maskNik(nik)})\n`);
@@ -283,11 +297,27 @@ async function openReader(
   return sim;
 }
 
+/** The ends of a UID in both forms a technician meets: hex (PC/SC) and decimal (keyboard mode). */
+function uidForms(uid: Buffer): string {
+  const hex = uidHex(uid);
+  return `hex …${hex.slice(-4)}, decimal …${BigInt(`0x${hex}`).toString().slice(-4)}`;
+}
+
 function listCards(store: ResidentStore): string {
-  const rows = [['NIK', 'NAMA', 'CARD KEY', 'BOUND AT']];
+  const rows = [['NIK', 'NAMA', 'CARD KEY', 'UID HEX', 'UID DECIMAL', 'BOUND AT']];
   const bindings = store.bindings().sort((a, b) => a.bound_at.localeCompare(b.bound_at));
   for (const b of bindings) {
-    rows.push([maskNik(b.nik), store.get(b.nik)?.nama ?? '(removed)', b.card_key.slice(0, 8), b.bound_at]);
+    rows.push([
+      maskNik(b.nik),
+      store.get(b.nik)?.nama ?? '(removed)',
+      b.card_key.slice(0, 8),
+      b.hex_tail ? `…${b.hex_tail}` : '-',
+      b.dec_tail ? `…${b.dec_tail}` : '-',
+      b.bound_at,
+    ]);
   }
-  return `${table(rows)}\n${bindings.length} card(s) bound`;
+  return (
+    `${table(rows)}\n${bindings.length} card(s) bound ` +
+    '(UIDs are stored only as HMAC: the last digits tell cards apart; - = bound before they were kept)'
+  );
 }

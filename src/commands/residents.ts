@@ -3,6 +3,7 @@
  * an OpenSID export) all or nothing, and look at what the kiosk holds (NIKs masked).
  */
 import { KioskError } from '../errors.ts';
+import { nikMismatches } from '../import/nik.ts';
 import { type ParsedResidentFile, parseResidentFile } from '../import/parse-resident-file.ts';
 import { maskNik, RESIDENT_FIELDS, type Resident } from '../store/resident.ts';
 import type { ResidentStore } from '../store/resident-store.ts';
@@ -18,29 +19,44 @@ import {
   table,
   usageError,
 } from './context.ts';
+import { parseFromReconcile, RECONCILE_HELP, runReconcile } from './residents-reconcile.ts';
 
 const HELP = `Usage:
-  anjungan residents import <file> [--replace] [--dry-run] [--config FILE]
-  anjungan residents list [--limit N] [--config FILE]
+  anjungan residents import <file> [--replace] [--dry-run] [--strict] [--config FILE]
+  anjungan residents import --from-reconcile <report> --prefer dukcapil|village [--replace] [--dry-run] [--strict]
+  anjungan residents reconcile --dukcapil <file> --village <file> [--out REPORT] [--format xlsx|csv]
+  anjungan residents list [--limit N] [--mismatches] [--config FILE]
   anjungan residents show <NIK> [--config FILE]
 
-import   Loads residents from a CSV in the kiosk's format or an OpenSID export (.xlsx/.xlsm with
-         the sheet "Data Penduduk", or a CSV saved from it); the format is detected. Every row is
-         checked (NIK 16 digits and consistent with the date of birth and sex, required fields);
-         every problem is listed with its line (spreadsheet row) and NOTHING is imported unless
-         the whole file is clean. Card numbers in the file (card_uid hex, OpenSID tag_id_card
-         decimal) are bound too. Residents with NIK 0 (OpenSID's temporary NIK) are skipped.
+import   Loads residents from a CSV in the kiosk's format, an OpenSID export (.xlsx/.xlsm with
+         the sheet "Data Penduduk", or a CSV saved from it) or Dukcapil's SIAK export (.xls,
+         .xlsx or CSV); the format is detected. Every row is checked (NIK 16 digits, a real
+         date of birth, required fields, as many cells as the header); every problem is listed with its line (spreadsheet row) and NOTHING is
+         imported unless the whole file is clean. A NIK whose date part or sex disagrees with
+         tanggal_lahir / sex is imported with a warning (letters print tanggal_lahir as
+         recorded). Card numbers in the file (card_uid hex, OpenSID tag_id_card decimal) are
+         bound in the same write. Residents with NIK 0 (OpenSID's temporary NIK) are skipped.
+         CSV text may be UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text") or
+         Windows-1252; the encoding is detected.
+${RECONCILE_HELP}
 list     Residents with masked NIK, name, dusun/RT/RW and status.
 show     One resident's fields (NIK masked) and whether a card is bound.
 
 Options:
   --replace       also remove residents (and their cards) that are not in the file
   --dry-run       check the file and print the summary without changing anything
+  --strict        refuse the file when a NIK disagrees with tanggal_lahir or sex
+  --from-reconcile REPORT   import the NIKs found in both files of a reconcile report
+  --prefer SIDE   with --from-reconcile: whose data to take, dukcapil or village
+  --dukcapil FILE, --village FILE   reconcile: the two files to compare
+  --out REPORT    reconcile: the report file (default rekonsiliasi.xlsx; with csv, a name prefix)
+  --format F      reconcile: xlsx (default) or csv
   --limit N       list at most N residents (default all)
+  --mismatches    list only residents whose NIK disagrees with tanggal_lahir or sex
 ${CONFIG_HELP}
 
 Exit codes: 0 done, 1 the file has problems or cannot be read, 2 wrong usage.
-File format: docs/technician.md ("Resident files").`;
+File formats: docs/technician.md ("Import the residents", "Data dari Dukcapil").`;
 
 const residents: Command = {
   name: 'residents',
@@ -53,17 +69,34 @@ const residents: Command = {
         ...CONFIG_OPTION,
         replace: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        strict: { type: 'boolean' },
         limit: { type: 'string' },
+        mismatches: { type: 'boolean' },
+        'from-reconcile': { type: 'string' },
+        prefer: { type: 'string' },
+        dukcapil: { type: 'string' },
+        village: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
       },
       'residents',
     );
     const [sub, arg, ...extra] = positionals;
     if (extra.length > 0) throw usageError(`unexpected argument '${extra[0]}'`, 'residents');
+    if (sub === 'reconcile') {
+      if (arg) throw usageError(`unexpected argument '${arg}'`, 'residents');
+      return runReconcile(io, values);
+    }
     if (sub === 'import') {
-      if (!arg) throw usageError('residents import needs a file', 'residents');
-      return importResidents(io, arg, {
+      const report = values['from-reconcile'];
+      if (!arg && !report) throw usageError('residents import needs a file', 'residents');
+      if (arg && report) throw usageError('give a file or --from-reconcile, not both', 'residents');
+      return importResidents(io, arg ?? null, {
+        report,
+        prefer: values.prefer,
         replace: values.replace ?? false,
         dryRun: values['dry-run'] ?? false,
+        strict: values.strict ?? false,
         config: values.config,
       });
     }
@@ -73,7 +106,7 @@ const residents: Command = {
         throw usageError('--limit must be a number', 'residents');
       const ctx = openContext(io, values.config);
       const { store } = await openStore(ctx);
-      io.stdout.write(`${listResidents(store, limit)}\n`);
+      io.stdout.write(`${values.mismatches ? listMismatches(store, limit) : listResidents(store, limit)}\n`);
       return 0;
     }
     if (sub === 'show') {
@@ -86,7 +119,7 @@ const residents: Command = {
       return 0;
     }
     throw usageError(
-      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (import, list, show)',
+      sub ? `unknown subcommand '${sub}'` : 'missing subcommand (import, reconcile, list, show)',
       'residents',
     );
   },
@@ -96,8 +129,15 @@ export default residents;
 
 async function importResidents(
   io: CommandIo,
-  file: string,
-  opts: { replace: boolean; dryRun: boolean; config: string | undefined },
+  input: string | null,
+  opts: {
+    report: string | undefined;
+    prefer: string | undefined;
+    replace: boolean;
+    dryRun: boolean;
+    strict: boolean;
+    config: string | undefined;
+  },
 ): Promise<number> {
   const ctx = openContext(io, opts.config);
   const started = Date.now();
@@ -105,16 +145,24 @@ async function importResidents(
   // piped output and logs stay clean.
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   let progressShown = false;
-  const parsed = await parseResidentFile(file, {
+  const parseOpts = {
+    strict: opts.strict,
     onRows: tty
-      ? (n) => {
+      ? (n: number) => {
           progressShown = true;
-          io.stderr.write(`\rreading ${file}: ${n.toLocaleString('en')} rows…`);
+          io.stderr.write(`\rreading: ${n.toLocaleString('en')} rows…`);
         }
       : undefined,
-  });
+  };
+  const {
+    parsed,
+    file,
+    notes: fromReport,
+  } = input === null
+    ? await parseFromReconcile(opts.report ?? '', opts.prefer, parseOpts)
+    : { parsed: await parseResidentFile(input, parseOpts), file: input, notes: [] };
   if (progressShown) io.stderr.write('\r\x1b[K'); // clear the progress line
-  const where = parsed.kind === 'xlsx' ? `sheet "${parsed.sheet}" row` : 'line';
+  const where = parsed.kind !== 'csv' ? `sheet "${parsed.sheet}" row` : 'line';
   const notes = [...parsed.skipped, ...parsed.warnings].sort((a, b) => a.line - b.line);
   for (const s of notes) io.stderr.write(`${file}: ${where} ${s.line}: warning: ${s.message}\n`);
   if (parsed.problems.length > 0) {
@@ -135,22 +183,32 @@ async function importResidents(
     );
     return 1;
   }
-  const summary = opts.dryRun ? preview(store, parsed.residents, opts.replace) : null;
-  const result = summary ?? (await store.upsertMany(parsed.residents, { replace: opts.replace }));
-  const cards = opts.dryRun
-    ? parsed.cards.filter((c) => store.findByCard(c.uid)?.nik !== c.nik).length
-    : await store.bindCards(parsed.cards);
+  // Residents and their cards in one write: all or nothing, across a crash too.
+  const { residents: result, cards } = opts.dryRun
+    ? {
+        residents: preview(store, parsed.residents, opts.replace),
+        cards: parsed.cards.filter((c) => store.findByCard(c.uid)?.nik !== c.nik).length,
+      }
+    : await store.importResidents(parsed.residents, parsed.cards, { replace: opts.replace });
   if (!opts.dryRun) settleOwnership(ctx);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const lines = [
     `${opts.dryRun ? 'DRY RUN, nothing changed: would import' : 'imported'} ${file} ` +
-      `(${parsed.format === 'opensid' ? 'OpenSID export' : 'kiosk CSV'}, ${parsed.rows} rows, ${seconds} s)`,
+      `(${FORMAT_NAMES[parsed.format]}, ${parsed.rows} rows, ${seconds} s)`,
+    ...fromReport,
+    ...howRead(parsed),
     `  added:     ${result.added}`,
     `  updated:   ${result.updated}`,
     `  unchanged: ${result.unchanged}`,
   ];
   if (opts.replace) lines.push(`  removed:   ${result.removed}`);
   lines.push(`  cards bound: ${cards}`);
+  if (parsed.mismatches.length > 0) {
+    const rows = new Set(parsed.mismatches.map((m) => m.line)).size;
+    lines.push(
+      `  NIK / birth date or sex mismatches: ${rows} (imported; listed above by line; later: anjungan residents list --mismatches)`,
+    );
+  }
   if (parsed.skipped.length > 0) lines.push(`  skipped:   ${parsed.skipped.length} (no NIK)`);
   const inactive = parsed.residents.filter((r) => r.status_dasar !== 'HIDUP').length;
   if (inactive > 0) lines.push(`  kept, but no letters (status not HIDUP): ${inactive}`);
@@ -161,6 +219,27 @@ async function importResidents(
     lines.push(changeAppliedHint(ctx));
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+const FORMAT_NAMES: Record<ParsedResidentFile['format'], string> = {
+  anjungan: 'kiosk CSV',
+  opensid: 'OpenSID export',
+  siak: 'SIAK export (Dukcapil)',
+};
+
+/** How the file was read: its encoding, its columns (SIAK) and how card numbers were read. */
+function howRead(parsed: ParsedResidentFile): string[] {
+  const out = parsed.readNotes.map((n) => `  ${n}`);
+  if (parsed.encoding) out.push(`  text encoding: ${parsed.encoding}`);
+  const c = parsed.cardColumn;
+  if (c) {
+    out.push(
+      c.reading === 'decimal'
+        ? `  card numbers: ${c.name} read as DECIMAL (the digits a keyboard-mode reader types)`
+        : `  card numbers: ${c.name} read as HEX (the UID as a PC/SC reader reports it)`,
+    );
+  }
+  return out;
 }
 
 /** Cards in the file already bound to a different NIK in the store (never silently moved). */
@@ -217,6 +296,31 @@ function listResidents(store: ResidentStore, limit: number): string {
   return `${table(rows)}${more}\n${all.length} resident(s), ${carded.size} with a card`;
 }
 
+/** Residents whose NIK disagrees with their recorded birth date or sex (kept, printed as recorded). */
+function listMismatches(store: ResidentStore, limit: number): string {
+  const rows = [['NIK', 'NAMA', 'MISMATCH']];
+  const found = store
+    .all()
+    .map((r) => ({ r, why: mismatchText(r) }))
+    .filter((x) => x.why !== '')
+    .sort((a, b) => a.r.nama.localeCompare(b.r.nama));
+  for (const { r, why } of found.slice(0, limit)) {
+    rows.push([maskNik(r.nik), r.nama, why]);
+  }
+  const more = found.length > limit ? `\n… and ${found.length - limit} more` : '';
+  return (
+    `${table(rows)}${more}\n${found.length} of ${store.count()} resident(s) have a NIK that disagrees with ` +
+    'their recorded birth date or sex; letters print tanggal_lahir as recorded'
+  );
+}
+
+/** Where the NIK disagrees with the recorded birth date or sex, without the NIK; '' if nowhere. */
+function mismatchText(r: Resident): string {
+  return nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin)
+    .map((m) => m.replace(/^NIK \S+: /, ''))
+    .join('; ');
+}
+
 function showResident(store: ResidentStore, r: Resident): string {
   // NIK and KK number are identifiers: masked outside the printed letter.
   const rows = RESIDENT_FIELDS.map((f) => [
@@ -226,8 +330,18 @@ function showResident(store: ResidentStore, r: Resident): string {
   const cards = store.bindings().filter((b) => b.nik === r.nik);
   rows.push([
     'cards',
-    cards.length === 0 ? 'none' : cards.map((c) => `${c.card_key.slice(0, 8)} (${c.bound_at})`).join(', '),
+    cards.length === 0
+      ? 'none'
+      : cards
+          .map((c) => {
+            const tails = c.hex_tail ? `, UID hex …${c.hex_tail} / decimal …${c.dec_tail}` : '';
+            return `${c.card_key.slice(0, 8)} (${c.bound_at}${tails})`;
+          })
+          .join(', '),
   ]);
   rows.push(['letters', r.status_dasar === 'HIDUP' ? 'allowed' : `refused (status ${r.status_dasar})`]);
+  const mismatches = nikMismatches(r.nik, r.tanggal_lahir, r.jenis_kelamin);
+  if (mismatches.length > 0)
+    rows.push(['NIK check', mismatches.map((m) => m.replace(/^NIK \S+: /, '')).join('; ')]);
   return table(rows);
 }

@@ -9,11 +9,12 @@
  */
 import { KioskError } from '../errors.ts';
 import { RESIDENT_FIELDS, type Resident } from '../store/resident.ts';
-import { parseHexUid, uidFromDecimal } from './card-uid.ts';
+import { parseHexUid, uidFromDecimal, uidHex } from './card-uid.ts';
 import type { CodeTableName, CodeTables } from './opensid-codes.ts';
 import type { Table } from './read-table.ts';
+import { isSiakHeader, noteWord, SIAK_COLUMNS, SIAK_REQUIRED, SiakReading, siakValue } from './siak.ts';
 
-export type ResidentFileFormat = 'anjungan' | 'opensid';
+export type ResidentFileFormat = 'anjungan' | 'opensid' | 'siak';
 
 /** Columns that must be present in a file of the project's own format. */
 export const REQUIRED_COLUMNS: readonly (keyof Resident)[] = [
@@ -44,6 +45,13 @@ const OPENSID_COLUMNS = {
 
 const OPENSID_REQUIRED = ['nik', 'nama', 'tanggallahir', 'sex'] as const;
 
+/** The column holding a card number in each format: hex in the kiosk's, decimal in OpenSID's. */
+export const CARD_COLUMN: Record<ResidentFileFormat, string | null> = {
+  anjungan: 'card_uid',
+  opensid: 'tag_id_card',
+  siak: null,
+};
+
 /** Which coded table each Resident field is looked up in. */
 const CODED: Partial<Record<keyof Resident, CodeTableName>> = {
   agama: 'agama',
@@ -67,6 +75,16 @@ export interface MappedRow {
 /** Decides the format from the header row; a KioskError naming the expected headers otherwise. */
 export function detectFormat(table: Table): ResidentFileFormat {
   const h = new Set(table.headers);
+  if (isSiakHeader(h)) {
+    const missing = SIAK_REQUIRED.filter((c) => !h.has(c));
+    if (missing.length > 0) {
+      throw new KioskError(
+        'import_invalid',
+        `SIAK file lacks the column(s) ${missing.join(', ')} (line ${table.headerLine})`,
+      );
+    }
+    return 'siak';
+  }
   if (h.has('nik') && (h.has('tanggallahir') || h.has('tempatlahir') || h.has('agama_id') || h.has('sex'))) {
     const missing = OPENSID_REQUIRED.filter((c) => !h.has(c));
     if (missing.length > 0) {
@@ -95,6 +113,14 @@ export function detectFormat(table: Table): ResidentFileFormat {
   );
 }
 
+/** The Resident fields `table` has a column for, in `format`. */
+export function mappedFields(table: Table, format: ResidentFileFormat): Set<keyof Resident> {
+  const h = new Set(table.headers);
+  if (format === 'anjungan') return new Set(RESIDENT_FIELDS.filter((f) => h.has(f)));
+  const named: Record<string, keyof Resident> = format === 'siak' ? SIAK_COLUMNS : OPENSID_COLUMNS;
+  return new Set(Object.entries(named).flatMap(([header, field]) => (h.has(header) ? [field] : [])));
+}
+
 function emptyResident(): Resident {
   return {
     nik: '',
@@ -115,30 +141,43 @@ function emptyResident(): Resident {
   };
 }
 
-/** Maps every row of `table` in `format`. */
-export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTables): MappedRow[] {
+/**
+ * Maps every row of `table` in `format`. `siak` (optional) collects how a SIAK file's columns
+ * were read, for the summary.
+ */
+export function mapRows(
+  table: Table,
+  format: ResidentFileFormat,
+  codes: CodeTables,
+  siak: SiakReading = new SiakReading(),
+): MappedRow[] {
   const index = new Map(table.headers.map((h, i) => [h, i] as const));
   const columns: [number, keyof Resident, string][] = [];
-  if (format === 'opensid') {
-    for (const [header, field] of Object.entries(OPENSID_COLUMNS)) {
+  if (format === 'opensid' || format === 'siak') {
+    const named: Record<string, keyof Resident> = format === 'siak' ? SIAK_COLUMNS : OPENSID_COLUMNS;
+    for (const [header, field] of Object.entries(named)) {
       const i = index.get(header);
       if (i !== undefined) columns.push([i, field, header]);
     }
+    if (format === 'siak') siak.dropped = table.headers.filter((h) => h !== '' && !(h in named)).length;
   } else {
     for (const field of RESIDENT_FIELDS) {
       const i = index.get(field);
       if (i !== undefined) columns.push([i, field, field]);
     }
   }
-  const cardCol = index.get(format === 'opensid' ? 'tag_id_card' : 'card_uid');
+  const cardName = CARD_COLUMN[format];
+  const cardCol = cardName === null ? undefined : index.get(cardName);
   const out: MappedRow[] = [];
   for (const row of table.rows) {
     const resident = emptyResident();
     const problems = [...(row.cellProblems ?? [])];
     for (const [i, field, header] of columns) {
       let value = (row.cells[i] ?? '').trim().replace(/\s+/g, ' ');
+      if (format === 'siak') value = siakValue(field, value, siak);
       if (field === 'jenis_kelamin') {
         const sex = sexOf(value, codes);
+        if (format === 'siak' && sex) noteWord(siak, value, sex);
         if (sex) resident.jenis_kelamin = sex;
         else
           problems.push(
@@ -152,6 +191,7 @@ export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTab
       const table = CODED[field];
       if (table && value !== '') {
         const label = codes.label(table, value);
+        if (label && format === 'siak') noteWord(siak, value, label.toUpperCase());
         if (label) value = label.toUpperCase();
         else if (format === 'opensid' || field === 'status_dasar') {
           problems.push(
@@ -170,7 +210,7 @@ export function mapRows(table: Table, format: ResidentFileFormat, codes: CodeTab
         card = format === 'opensid' ? uidFromDecimal(cardText) : parseHexUid(cardText);
         if (format === 'opensid' && card.length === 7 && cardText.length <= 10) {
           warnings.push(
-            `tag_id_card ${cardText} is too large for a 4-byte card: bound as the 7-byte UID ${card.toString('hex').toUpperCase()}; ` +
+            `tag_id_card …${cardText.slice(-4)} is too large for a 4-byte card: bound as a 7-byte UID (…${uidHex(card).slice(-4)}); ` +
               'if the card is not recognised, bind it again with `anjungan cards enroll`',
           );
         }

@@ -2,72 +2,70 @@
  * NIK checks. A NIK is `PP KK CC DDMMYY SSSS`: region where it was first issued, birth date with
  * day + 40 for women, sequence from 0001. The region is NOT checked against the village: it never
  * changes when a person moves.
+ *
+ * Two kinds of finding: a NIK that cannot be one (not 16 digits, a date part that is no date) is
+ * a problem; a NIK whose date part or sex disagrees with the recorded birth date or sex is a
+ * mismatch. Real registers hold many mismatches (entry errors, NIKs issued with another date;
+ * OpenSID's own example file has one on every row), so mismatches are warnings: the letter prints
+ * the birth date the village recorded.
  */
+import { maskNik } from '../store/resident.ts';
 
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isIsoDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+export { isIsoDate, normaliseDate, readBirthDate } from './dates.ts';
+
+/** Problems that make `nik` unusable as a NIK, as sentences (NIK masked); empty when well-formed. */
+export function nikProblems(nik: string): string[] {
+  if (!/^\d{16}$/.test(nik)) {
+    const digits = nik.replace(/\D/g, '').length;
+    return [
+      `NIK '${maskNik(nik)}' must be 16 digits (has ${digits} digits${/\D/.test(nik) ? ' and other characters' : ''})`,
+    ];
+  }
+  const { day, month } = nikDate(nik);
+  if (day < 1 || day > 31 || month < 1 || month > 12) {
+    return [`NIK ${maskNik(nik)}: its birth date part is not a date (DDMMYY, day + 40 for women)`];
+  }
+  return [];
 }
 
 /**
- * Normalises the date forms found in village spreadsheets to YYYY-MM-DD: ISO (OpenSID exports),
- * DD-MM-YYYY or DD/MM/YYYY (typed by hand), or an ISO timestamp (a cell a spreadsheet program
- * turned into a date). Returns the input unchanged when it is none of these, so the validator
- * can name it.
+ * Where a well-formed NIK disagrees with the recorded birth date (ISO, already valid) and sex, as
+ * sentences that name which parts differ but not their values (the CLI prints them on a terminal).
  */
-export function normaliseDate(value: string): string {
-  const v = value.trim();
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00:00(?:\.000)?Z?)?$/.exec(v);
-  if (m) return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(v);
-  if (m) return `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
-  return v;
-}
-
-/**
- * Problems of a NIK against the person's date of birth and sex, as sentences; empty when it is
- * consistent. `birthDate` must already be a valid ISO date (checked separately).
- */
-export function nikProblems(
+export function nikMismatches(
   nik: string,
   birthDate: string | null,
   sex: 'LAKI-LAKI' | 'PEREMPUAN' | null,
 ): string[] {
-  if (!/^\d{16}$/.test(nik)) {
-    return [
-      `NIK '${nik}' must be 16 digits (has ${nik.replace(/\D/g, '').length} digits${/\D/.test(nik) ? ' and other characters' : ''})`,
-    ];
-  }
-  const problems: string[] = [];
-  const dd = Number(nik.slice(6, 8));
-  const mm = nik.slice(8, 10);
-  const yy = nik.slice(10, 12);
-  const female = dd > 40;
-  const day = female ? dd - 40 : dd;
-  if (day < 1 || day > 31 || Number(mm) < 1 || Number(mm) > 12) {
-    problems.push(
-      `NIK ends its birth date part with '${nik.slice(6, 12)}', which is not a date (DDMMYY, day + 40 for women)`,
-    );
-    return problems;
-  }
+  if (nikProblems(nik).length > 0) return [];
+  const { day, month, yy, female } = nikDate(nik);
+  const out: string[] = [];
   if (birthDate) {
-    const expected = `${String(day).padStart(2, '0')}${mm}${yy}`;
-    const actual = `${birthDate.slice(8, 10)}${birthDate.slice(5, 7)}${birthDate.slice(2, 4)}`;
-    if (expected !== actual) {
-      problems.push(
-        `NIK birth date part ${nik.slice(6, 12)} does not match tanggal_lahir ${birthDate} (expected ${
-          sex === 'PEREMPUAN' ? String(Number(actual.slice(0, 2)) + 40) : actual.slice(0, 2)
-        }${actual.slice(2)})`,
+    const differs = [
+      day !== Number(birthDate.slice(8, 10)) ? 'day' : null,
+      month !== Number(birthDate.slice(5, 7)) ? 'month' : null,
+      yy !== birthDate.slice(2, 4) ? 'year' : null,
+    ].filter((p): p is string => p !== null);
+    if (differs.length > 0) {
+      out.push(
+        `NIK ${maskNik(nik)}: its birth date part differs from tanggal_lahir in the ${joinWords(differs)} ` +
+          '(imported; letters print tanggal_lahir as recorded)',
       );
     }
   }
   if (sex === 'PEREMPUAN' && !female)
-    problems.push('NIK day is below 41 but the resident is PEREMPUAN (women have day + 40)');
+    out.push(`NIK ${maskNik(nik)}: day below 41 (a man's NIK) but the resident is PEREMPUAN`);
   if (sex === 'LAKI-LAKI' && female)
-    problems.push('NIK day is above 40 (a woman) but the resident is LAKI-LAKI');
-  return problems;
+    out.push(`NIK ${maskNik(nik)}: day above 40 (a woman's NIK) but the resident is LAKI-LAKI`);
+  return out;
+}
+
+function nikDate(nik: string): { day: number; month: number; yy: string; female: boolean } {
+  const dd = Number(nik.slice(6, 8));
+  const female = dd > 40;
+  return { day: female ? dd - 40 : dd, month: Number(nik.slice(8, 10)), yy: nik.slice(10, 12), female };
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }

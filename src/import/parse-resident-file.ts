@@ -6,10 +6,12 @@
  */
 import { isRandomUid } from '../hardware/card-reader.ts';
 import { maskNik, type Resident } from '../store/resident.ts';
-import { detectFormat, mapRows, type ResidentFileFormat } from './map-rows.ts';
-import { isIsoDate, nikProblems, normaliseDate } from './nik.ts';
+import { uidHex } from './card-uid.ts';
+import { CARD_COLUMN, detectFormat, type MappedRow, mapRows, type ResidentFileFormat } from './map-rows.ts';
+import { nikMismatches, nikProblems, readBirthDate } from './nik.ts';
 import { type CodeTables, loadCodeTables } from './opensid-codes.ts';
-import { readTable } from './read-table.ts';
+import { readTable, type Table } from './read-table.ts';
+import { SiakReading } from './siak.ts';
 
 export interface ImportProblem {
   /** CSV line or spreadsheet row number. */
@@ -19,8 +21,14 @@ export interface ImportProblem {
 
 export interface ParsedResidentFile {
   format: ResidentFileFormat;
-  kind: 'csv' | 'xlsx';
+  kind: 'csv' | 'xlsx' | 'xls';
+  /** The text encoding of a CSV (null for a spreadsheet). */
+  encoding: string | null;
   sheet: string | null;
+  /** How a SIAK file's columns were read (summary lines); empty for other formats. */
+  readNotes: string[];
+  /** The card column and how its numbers were read, or null when the file has none. */
+  cardColumn: { name: string; reading: 'hex' | 'decimal' } | null;
   /** Data rows read (header excluded). */
   rows: number;
   residents: Resident[];
@@ -31,56 +39,89 @@ export interface ParsedResidentFile {
   skipped: ImportProblem[];
   /** Doubts about rows that were imported (e.g. an odd card number). */
   warnings: ImportProblem[];
+  /** NIKs that disagree with the birth date or sex (also in `warnings`, or `problems` if strict). */
+  mismatches: ImportProblem[];
+}
+
+export interface ParseOptions {
+  codes?: CodeTables;
+  today?: Date;
+  onRows?: (rowsRead: number) => void;
+  /** Refuse NIK / birth date / sex mismatches instead of importing them with a warning. */
+  strict?: boolean;
+}
+
+/** A resident file read and mapped, before validation. */
+export interface ResidentRows {
+  table: Table;
+  format: ResidentFileFormat;
+  rows: MappedRow[];
+  /** How a SIAK file's columns were read (summary lines); empty for other formats. */
+  readNotes: string[];
+}
+
+/** Reads and maps `path` (every row, valid or not); throws only for an unreadable file. */
+export async function readResidentRows(path: string, opts: ParseOptions = {}): Promise<ResidentRows> {
+  const table = await readTable(path, { onRows: opts.onRows });
+  const format = detectFormat(table);
+  const siak = new SiakReading();
+  const rows = mapRows(table, format, opts.codes ?? loadCodeTables(), siak);
+  return { table, format, rows, readNotes: format === 'siak' ? siak.lines() : [] };
 }
 
 /** Reads, maps and validates `path`; never throws for a bad row, only for an unreadable file. */
-export async function parseResidentFile(
-  path: string,
-  opts: { codes?: CodeTables; today?: Date; onRows?: (rowsRead: number) => void } = {},
-): Promise<ParsedResidentFile> {
-  const table = await readTable(path, { onRows: opts.onRows });
-  const format = detectFormat(table);
-  const codes = opts.codes ?? loadCodeTables();
+export async function parseResidentFile(path: string, opts: ParseOptions = {}): Promise<ParsedResidentFile> {
+  return validateRows(await readResidentRows(path, opts), opts);
+}
+
+/** Validates mapped rows: the residents and cards to import, or the problems that stop it. */
+export function validateRows(read: ResidentRows, opts: ParseOptions = {}): ParsedResidentFile {
+  const { table, format } = read;
   const today = (opts.today ?? new Date()).toISOString().slice(0, 10);
   const residents: Resident[] = [];
   const cards: ParsedResidentFile['cards'] = [];
   const problems: ImportProblem[] = [];
   const skipped: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
+  const mismatches: ImportProblem[] = [];
+  const dayFirst: { line: number; note: string }[] = [];
   const nikLine = new Map<string, number>();
   const cardLine = new Map<string, number>();
 
-  for (const row of mapRows(table, format, codes)) {
+  for (const row of read.rows) {
     const r = row.resident;
     const rowProblems = [...row.problems];
     // OpenSID gives residents without a NIK a temporary one: "0", or "0" + village code +
     // sequence. No province code starts with 0, so such a resident cannot be identified by a
     // real NIK and no letter can carry one: leave them out and say so.
     if (r.nik === '0' || /^0\d*$/.test(r.nik)) {
-      skipped.push({
-        line: row.line,
-        message: `${r.nama || 'resident'} has no NIK (temporary '${r.nik}'): skipped`,
-      });
+      skipped.push({ line: row.line, message: `resident has no NIK (temporary '${r.nik}'): skipped` });
       continue;
     }
     if (r.nik === '') rowProblems.push('nik is empty');
     if (r.nama === '') rowProblems.push('nama is empty');
     if (r.no_kk !== '' && !/^\d{16}$/.test(r.no_kk))
-      rowProblems.push(`no_kk '${r.no_kk}' must be 16 digits or empty`);
+      rowProblems.push(`no_kk '${maskNik(r.no_kk)}' must be 16 digits or empty`);
     let birth: string | null = null;
     if (r.tanggal_lahir === '') rowProblems.push('tanggal_lahir is empty');
     else {
-      const iso = normaliseDate(r.tanggal_lahir);
-      if (!isIsoDate(iso)) rowProblems.push(`tanggal_lahir '${r.tanggal_lahir}' is not a date (YYYY-MM-DD)`);
-      else if (iso > today || iso < '1900-01-01')
-        rowProblems.push(`tanggal_lahir ${iso} is not a possible date of birth`);
+      const read = readBirthDate(r.tanggal_lahir, 'tanggal_lahir');
+      if (!read.ok) rowProblems.push(read.message);
+      else if (read.iso > today || read.iso < '1900-01-01')
+        rowProblems.push(`tanggal_lahir ${read.iso} is not a possible date of birth`);
       else {
-        birth = iso;
-        r.tanggal_lahir = iso;
+        birth = read.iso;
+        r.tanggal_lahir = read.iso;
+        if (read.note) dayFirst.push({ line: row.line, note: read.note });
       }
     }
     const sexOk = !row.problems.some((p) => /^(sex|jenis_kelamin)\b/.test(p));
-    if (r.nik !== '') rowProblems.push(...nikProblems(r.nik, birth, sexOk ? r.jenis_kelamin : null));
+    const rowMismatches: string[] = [];
+    if (r.nik !== '') {
+      rowProblems.push(...nikProblems(r.nik));
+      rowMismatches.push(...nikMismatches(r.nik, birth, sexOk ? r.jenis_kelamin : null));
+    }
+    if (opts.strict) rowProblems.push(...rowMismatches);
     if (/^\d{16}$/.test(r.nik)) {
       const first = nikLine.get(r.nik);
       if (first !== undefined) rowProblems.push(`NIK ${maskNik(r.nik)} is already on line ${first}`);
@@ -93,26 +134,50 @@ export async function parseResidentFile(
     } else if (row.card) {
       const key = row.card.toString('hex');
       const first = cardLine.get(key);
-      if (first !== undefined) rowProblems.push(`card ${key.toUpperCase()} is already on line ${first}`);
+      if (first !== undefined) rowProblems.push(`card ${maskUid(row.card)} is already on line ${first}`);
       else cardLine.set(key, row.line);
     }
+    for (const message of rowMismatches) mismatches.push({ line: row.line, message });
     if (rowProblems.length > 0) {
       for (const message of rowProblems) problems.push({ line: row.line, message });
       continue;
     }
-    for (const message of row.warnings) warnings.push({ line: row.line, message });
+    for (const message of [...rowMismatches, ...row.warnings]) warnings.push({ line: row.line, message });
     residents.push(r);
     if (row.card) cards.push({ uid: row.card, nik: r.nik, line: row.line });
+  }
+  // One note for the whole file: in a register written day-first, every such date would
+  // otherwise warn.
+  const first = dayFirst[0];
+  if (first) {
+    const more = dayFirst.length > 1 ? ` (and ${dayFirst.length - 1} more date(s) of this form)` : '';
+    warnings.push({ line: first.line, message: `${first.note}${more}` });
+    warnings.sort((a, b) => a.line - b.line);
   }
   return {
     format,
     kind: table.kind,
+    encoding: table.encoding,
     sheet: table.sheet,
-    rows: table.rows.length,
+    cardColumn: cardColumnOf(table.headers, format),
+    readNotes: read.readNotes,
+    rows: read.rows.length,
     residents,
     cards,
     problems,
     skipped,
     warnings,
+    mismatches,
   };
+}
+
+function cardColumnOf(headers: string[], format: ResidentFileFormat): ParsedResidentFile['cardColumn'] {
+  const name = CARD_COLUMN[format];
+  if (name === null || !headers.includes(name)) return null;
+  return { name, reading: format === 'opensid' ? 'decimal' : 'hex' };
+}
+
+/** A card UID as the CLI may show it next to personal data: its last 2 bytes only. */
+export function maskUid(uid: Buffer): string {
+  return `…${uidHex(uid).slice(-4)}`;
 }

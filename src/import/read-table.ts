@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { KioskError } from '../errors.ts';
+import { decodeText, type TextEncodingName } from './decode-text.ts';
 
 export interface TableRow {
   /** CSV: line number of the record's first line (1 = header). XLSX: spreadsheet row number. */
@@ -18,7 +19,9 @@ export interface TableRow {
 }
 
 export interface Table {
-  kind: 'csv' | 'xlsx';
+  kind: 'csv' | 'xlsx' | 'xls';
+  /** The text encoding a CSV was read in (null for a spreadsheet). */
+  encoding: TextEncodingName | null;
   /** Sheet name for xlsx. */
   sheet: string | null;
   /** Header names, trimmed and lower-cased. */
@@ -51,14 +54,12 @@ export async function readTable(path: string, opts: ReadOptions = {}): Promise<T
   } catch (err) {
     throw new KioskError('import_invalid', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
-  // .xlsx/.xlsm are zip files ("PK\3\4"); a legacy .xls is not supported by the reader.
+  // .xlsx/.xlsm are zip files ("PK\3\4"); Excel 97-2003 .xls (BIFF8, as SIAK exports) is an OLE2
+  // compound file. An ".xls" that is neither (SIAK versions that write an HTML table) goes to
+  // the same reader, which knows those too.
   if (head.readUInt32BE(0) === 0x504b0304) return readXlsx(path, opts);
-  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls') {
-    throw new KioskError(
-      'import_invalid',
-      `${path} is an old Excel 97-2003 (.xls) file: open it and save it as .xlsx or CSV, then import that`,
-    );
-  }
+  if (head.readUInt32BE(0) === 0xd0cf11e0 || extname(path).toLowerCase() === '.xls')
+    return readWithSheetJs(path, opts, 'xls');
   return readCsv(path);
 }
 
@@ -70,14 +71,14 @@ function normaliseHeader(h: string): string {
 }
 
 async function readCsv(path: string): Promise<Table> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  const { text, encoding } = decodeText(await readFile(path), path);
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   // Spreadsheet programs in an Indonesian locale save CSV with ';' (the comma is the decimal mark).
   const delimiter = [';', '\t', ','].reduce(
     (best, d) => (count(firstLine, d) > count(firstLine, best) ? d : best),
     ',',
   );
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; info: { bytes: number } }[];
   try {
     records = parse(text, {
       delimiter,
@@ -85,7 +86,7 @@ async function readCsv(path: string): Promise<Table> {
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { bytes: number } }[];
   } catch (err) {
     const where = (err as { lines?: number }).lines;
     throw new KioskError(
@@ -96,12 +97,55 @@ async function readCsv(path: string): Promise<Table> {
   }
   const [header, ...rest] = records;
   if (!header) throw new KioskError('import_invalid', `${path} is empty`);
+  const width = header.record.length;
+  const lineOf = startLines(text);
+  let end = 0;
+  const numbered = records.map((r) => {
+    const line = lineOf(end);
+    end = r.info.bytes;
+    return line;
+  });
   return {
     kind: 'csv',
+    encoding,
     sheet: null,
     headers: header.record.map(normaliseHeader),
-    headerLine: header.info.lines,
-    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+    headerLine: numbered[0]!,
+    rows: rest.map((r, i) => {
+      const line = numbered[i + 1]!;
+      if (r.record.length === width) return { line, cells: r.record };
+      // Never guess which cell is extra or missing: an unquoted comma in an address would shift
+      // every later field (RT into RW, RW into dusun) onto the printed letter.
+      return {
+        line,
+        cells: r.record,
+        cellProblems: [
+          `has ${r.record.length} cells but the header has ${width}` +
+            (r.record.length > width
+              ? ' (a comma or semicolon inside a value that is not in quotes?)'
+              : ' (a missing cell?)'),
+        ],
+      };
+    }),
+  };
+}
+
+/**
+ * The line a record starts on, from the UTF-8 byte offset where the previous one ended
+ * (csv-parse's `info.bytes`), skipping the empty lines between them. csv-parse's own `lines` is
+ * the line a record ENDS on (a quoted value spanning lines would be reported on its last line),
+ * and it counts a CRLF inside quotes twice. Offsets only grow: one pass over the text in all.
+ */
+function startLines(text: string): (offset: number) => number {
+  const bytes = Buffer.from(text, 'utf8');
+  let pos = 0;
+  let line = 1;
+  return (offset) => {
+    let start = offset;
+    while (bytes[start] === 0x0d || bytes[start] === 0x0a) start++;
+    for (let nl = bytes.indexOf(0x0a, pos); nl !== -1 && nl < start; nl = bytes.indexOf(0x0a, nl + 1)) line++;
+    pos = start;
+    return line;
   };
 }
 
@@ -131,13 +175,9 @@ async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
     }
   } catch (err) {
     if (err instanceof KioskError) throw err;
-    throw new KioskError(
-      'import_invalid',
-      `${path} is not a readable .xlsx file: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    // exceljs' stream reader needs the workbook part before the sheets in the zip; files written
+    // by SheetJS-based tools put it after. SheetJS reads those (the whole file at once).
+    return readWithSheetJs(path, opts, 'xlsx');
   }
   // exceljs' stream reader names a sheet only when the workbook's relationship targets are
   // relative; OpenSID-style files written with absolute targets ("/xl/worksheets/sheet1.xml")
@@ -158,6 +198,70 @@ async function readXlsx(path: string, opts: ReadOptions): Promise<Table> {
   );
 }
 
+/**
+ * Legacy Excel through SheetJS (the `@e965/xlsx` build of SheetJS 0.20.3: the registry's `xlsx`
+ * stopped at 0.18.5, which has known flaws reading untrusted files). exceljs reads only OOXML.
+ * Cells come raw (numbers stay numbers: a serial date is a number, RT 8 is 8) and go through the
+ * same cellText() as .xlsx cells.
+ */
+async function readWithSheetJs(path: string, opts: ReadOptions, kind: 'xls' | 'xlsx'): Promise<Table> {
+  const XLSX = await import('@e965/xlsx');
+  let wb: import('@e965/xlsx').WorkBook;
+  try {
+    // Raw values only (no formatted text, number formats, HTML or formulas), dense sheets:
+    // about four times faster to turn into rows. `raw`: the text of an HTML-table ".xls" stays
+    // text (SheetJS would otherwise guess "01-01-1940" into some date, a NIK into a number).
+    wb = XLSX.read(await readFile(path), {
+      type: 'buffer',
+      raw: true,
+      dense: true,
+      cellDates: false,
+      cellHTML: false,
+      cellFormula: false,
+      cellText: false,
+      cellNF: false,
+    });
+  } catch (err) {
+    throw new KioskError(
+      'import_invalid',
+      `${path} is not a readable .${kind} file: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const tables: Table[] = [];
+  for (const name of wb.SheetNames) {
+    const sheet = wb.Sheets[name];
+    if (!sheet?.['!ref']) continue;
+    const firstRow = XLSX.utils.decode_range(sheet['!ref']).s.r + 1;
+    const values = XLSX.utils.sheet_to_json<unknown[]>(sheet, {
+      header: 1,
+      raw: true,
+      blankrows: true,
+      defval: null,
+    });
+    tables.push(
+      await readSheet(
+        rowsOf(values.map((v, i) => ({ number: firstRow + i, values: [undefined, ...v] }))),
+        name,
+        opts,
+        kind,
+      ),
+    );
+  }
+  const chosen = tables.find((t) => t.headers.includes('nik'));
+  if (chosen) return chosen;
+  throw new KioskError(
+    'import_invalid',
+    `${path} has no sheet with a 'nik' column (sheets: ${wb.SheetNames.join(', ') || 'none'})`,
+  );
+}
+
+async function* rowsOf<T>(rows: T[]): AsyncIterable<T> {
+  yield* rows;
+}
+
 interface WorkbookModel {
   workbookRels?: { Id: string; Target: string }[];
   model?: { sheets?: { rId: string; name: string }[] };
@@ -173,7 +277,15 @@ function sheetNames(wb: WorkbookModel): Map<string, string> {
   return out;
 }
 
-async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: ReadOptions): Promise<Table> {
+/** The part of a spreadsheet row readSheet() needs: its number and 1-based sparse values. */
+type SheetRow = { number: number; values: unknown };
+
+async function readSheet(
+  sheet: AsyncIterable<SheetRow>,
+  name: string,
+  opts: ReadOptions,
+  kind: 'xlsx' | 'xls' = 'xlsx',
+): Promise<Table> {
   let headers: string[] | null = null;
   let headerLine = 0;
   const rows: TableRow[] = [];
@@ -186,6 +298,8 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: 
       const { text, problem } = cellText(values[i]);
       cells.push(text);
       if (problem && headers) problems.push(`${headers[i - 1] ?? `column ${i}`}: ${problem}`);
+      else if (headers && i > headers.length && text !== '')
+        problems.push(`has a value in column ${i}, but the header has ${headers.length} columns`);
     }
     if (!headers) {
       if (cells.every((c) => c === '')) continue;
@@ -199,12 +313,20 @@ async function readSheet(sheet: AsyncIterable<ExcelJS.Row>, name: string, opts: 
     );
     if (rows.length % PROGRESS_ROWS === 0) opts.onRows?.(rows.length);
   }
-  return { kind: 'xlsx', sheet: name, headers: headers ?? [], headerLine, rows };
+  return { kind, encoding: null, sheet: name, headers: headers ?? [], headerLine, rows };
 }
 
 function cellText(value: unknown): { text: string; problem?: string } {
   if (value === null || value === undefined) return { text: '' };
-  if (typeof value === 'string') return { text: value.trim() };
+  if (typeof value === 'string') {
+    // U+FFFD is a letter lost by an earlier conversion: never store it (it would be printed).
+    if (value.includes('\uFFFD'))
+      return {
+        text: value.trim(),
+        problem: 'contains "\uFFFD", a letter lost by an earlier conversion: retype it',
+      };
+    return { text: value.trim() };
+  }
   if (typeof value === 'number') {
     // A 16-digit NIK typed into a number cell is rounded by the spreadsheet beyond 2^53.
     if (Number.isInteger(value) && !Number.isSafeInteger(value)) {

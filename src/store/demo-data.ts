@@ -426,12 +426,15 @@ export const DEMO_CARDS: { uid: string; nik: string; note: string }[] = [
 ];
 
 /**
- * Seeds an empty store with the demo residents and binds the demo cards. Leaves a store that
- * already has residents alone (the technician's data always wins). Returns true when it seeded.
+ * Seeds an empty store with the demo residents and binds the demo cards, in one write (two would
+ * leave a backup holding the residents without their cards). Leaves a store that already has
+ * residents alone (the technician's data always wins). Returns true when it seeded.
  */
 export async function seedDemo(store: ResidentStore): Promise<boolean> {
   if (store.count() > 0) return false;
-  await store.upsertMany(demoResidents());
-  await store.bindCards(DEMO_CARDS.map((c) => ({ uid: Buffer.from(c.uid, 'hex'), nik: c.nik })));
+  await store.importResidents(
+    demoResidents(),
+    DEMO_CARDS.map((c) => ({ uid: Buffer.from(c.uid, 'hex'), nik: c.nik })),
+  );
   return true;
 }

@@ -99,8 +99,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
     } finally {
       await fh.close();
     }
-    await this.#keepBackup();
+    const kept = await this.#keepBackup();
     await fs.rename(this.#tmp, this.file);
+    // The first version of a file has no previous one to keep: a copy of it (not a link, which
+    // would share the damage) becomes the backup, so a file damaged later still has a good
+    // version to fall back on.
+    if (!kept && !(await this.#exists(this.backup))) await this.#copyToBackup();
     await fsyncDir(dir);
     this.#mainGood = true;
   }
@@ -110,22 +114,39 @@ export class DurableJsonFile<T> implements Adapter<T> {
    * fell back to the backup, the good backup must not be replaced by the broken main file.
    * A hard link keeps the main file in place the whole time (no window where it is missing).
    */
-  async #keepBackup(): Promise<void> {
+  async #keepBackup(): Promise<boolean> {
     if (!this.#mainGood) {
       const main = await this.#attempt(this.file);
-      if (main.kind !== 'ok') return;
+      if (main.kind !== 'ok') return false;
     }
+    return this.#linkBackup();
+  }
+
+  /** Makes the main file (before it is replaced) the backup; false when there is none. */
+  async #linkBackup(): Promise<boolean> {
     await fs.rm(this.backup, { force: true });
     try {
       await fs.link(this.file, this.backup);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return;
+      if (code === 'ENOENT') return false;
       // Filesystems without hard links (vfat): a copy is slower but as good.
-      await fs.copyFile(this.file, this.backup);
-      const fh = await fs.open(this.backup, 'r');
-      await fh.sync().finally(() => fh.close());
+      await this.#copyToBackup();
     }
+    return true;
+  }
+
+  async #copyToBackup(): Promise<void> {
+    await fs.copyFile(this.file, this.backup);
+    const fh = await fs.open(this.backup, 'r');
+    await fh.sync().finally(() => fh.close());
+  }
+
+  async #exists(file: string): Promise<boolean> {
+    return fs.access(file).then(
+      () => true,
+      () => false,
+    );
   }
 
   async #attempt(file: string): Promise<Attempt<T>> {

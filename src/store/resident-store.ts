@@ -18,15 +18,11 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type CardBinding, dropBindings, withBindings } from './card-bindings.ts';
 import { DurableJsonFile, fileVersion } from './durable-file.ts';
 import { cardKey, residentRef } from './keys.ts';
 import { maskNik, RESIDENT_FIELDS, type Resident } from './resident.ts';
 import { decodeRow, encodeRow, RowTable } from './resident-rows.ts';
-
-export interface CardBinding {
-  nik: string;
-  bound_at: string;
-}
 
 export interface ResidentsDocument {
   version: 2;
@@ -38,6 +34,8 @@ export interface ResidentsDocument {
   residents: string;
   cards: Record<string, CardBinding>;
 }
+
+export type { CardBinding } from './card-bindings.ts';
 
 export type UpsertResult = { added: number; updated: number; unchanged: number; removed: number };
 
@@ -151,7 +149,21 @@ export class ResidentStore {
    * the list are removed, and so are their card bindings.
    */
   async upsertMany(residents: Resident[], opts: { replace?: boolean } = {}): Promise<UpsertResult> {
-    const result = await this.#mutate(() => {
+    return (await this.importResidents(residents, [], opts)).residents;
+  }
+
+  /**
+   * Imports residents and binds their cards in ONE durable write: after a crash the file holds
+   * either the whole import or none of it (two writes could leave residents whose cards were
+   * never bound, and a backup that holds them so). Card rules as bindCards(), checked against
+   * the residents after the import; any refusal changes nothing.
+   */
+  async importResidents(
+    residents: Resident[],
+    cardPairs: { uid: Buffer; nik: string }[],
+    opts: { replace?: boolean; force?: boolean } = {},
+  ): Promise<{ residents: UpsertResult; cards: number }> {
+    const out = await this.#mutate(() => {
       const result: UpsertResult = { added: 0, updated: 0, unchanged: 0, removed: 0 };
       const incoming = new Map<string, string>();
       for (const r of residents) {
@@ -185,12 +197,26 @@ export class ResidentStore {
       }
       let cards = this.#cards;
       if (result.removed > 0) cards = dropBindings(cards, (nik) => next.find(nik) < 0);
-      const changed = result.added + result.updated + result.removed > 0;
-      return { changed, doc: { ...this.#db.data, residents: next.text, cards }, value: result, table: next };
+      const bound = withBindings(cards, cardPairs, {
+        force: opts.force ?? false,
+        cardKeyOf: (uid) => this.cardKeyOf(uid),
+        hasResident: (nik) => next.find(nik) >= 0,
+      });
+      const changed = result.added + result.updated + result.removed + bound.changed > 0;
+      return {
+        changed,
+        doc: { ...this.#db.data, residents: next.text, cards: bound.cards },
+        value: { residents: result, cards: bound.changed },
+        table: next,
+      };
     });
-    this.#logger.info({ ...result, replace: opts.replace ?? false, total: this.count() }, 'residents saved');
-    return result;
+    this.#logger.info(
+      { ...out.residents, cards_bound: out.cards, replace: opts.replace ?? false, total: this.count() },
+      'residents saved',
+    );
+    return out;
   }
+
   /**
    * Binds a card to a resident. Throws 'resident_not_found', 'card_random_uid' (a UID that
    * changes per tap cannot identify anyone) or 'card_already_bound' (bound to another NIK,
@@ -203,30 +229,16 @@ export class ResidentStore {
   /** Binds many cards in one durable write; all or nothing. Returns how many bindings changed. */
   bindCards(pairs: { uid: Buffer; nik: string }[], opts: { force?: boolean } = {}): Promise<number> {
     return this.#mutate(() => {
-      const cards = { ...this.#cards };
-      const now = new Date().toISOString();
-      let changed = 0;
-      for (const { uid, nik } of pairs) {
-        checkUid(uid);
-        if (this.#table.find(nik) < 0) {
-          throw new KioskError(
-            'resident_not_found',
-            `no resident with NIK ${maskNik(nik)}; import the residents first`,
-          );
-        }
-        const key = this.cardKeyOf(uid);
-        const existing = cards[key];
-        if (existing?.nik === nik) continue;
-        if (existing !== undefined && !opts.force) {
-          throw new KioskError(
-            'card_already_bound',
-            `this card is already bound to NIK ${maskNik(existing.nik)}; unbind it first or use --force`,
-          );
-        }
-        cards[key] = { nik, bound_at: now };
-        changed++;
-      }
-      return { changed: changed > 0, doc: { ...this.#db.data, cards }, value: changed };
+      const bound = withBindings(this.#cards, pairs, {
+        force: opts.force ?? false,
+        cardKeyOf: (uid) => this.cardKeyOf(uid),
+        hasResident: (nik) => this.#table.find(nik) >= 0,
+      });
+      return {
+        changed: bound.changed > 0,
+        doc: { ...this.#db.data, cards: bound.cards },
+        value: bound.changed,
+      };
     });
   }
 
@@ -256,13 +268,9 @@ export class ResidentStore {
     return Object.keys(this.#cards).length;
   }
 
-  /** Every binding (card key, never the UID); show NIKs masked to people. */
-  bindings(): { card_key: string; nik: string; bound_at: string }[] {
-    return Object.entries(this.#cards).map(([card_key, b]) => ({
-      card_key,
-      nik: b.nik,
-      bound_at: b.bound_at,
-    }));
+  /** Every binding (card key and UID tails, never the UID); show NIKs masked to people. */
+  bindings(): ({ card_key: string } & CardBinding)[] {
+    return Object.entries(this.#cards).map(([card_key, b]) => ({ card_key, ...b }));
   }
 
   get #cards(): Record<string, CardBinding> {
@@ -421,26 +429,4 @@ function reorder(row: string, fields: string[]): string {
 
 function encodeRawRow(r: Record<string, string>): string {
   return RESIDENT_FIELDS.map((f) => r[f] ?? '').join('\t');
-}
-
-function dropBindings(
-  cards: Record<string, CardBinding>,
-  drop: (nik: string) => boolean,
-): Record<string, CardBinding> {
-  const out: Record<string, CardBinding> = {};
-  for (const [key, b] of Object.entries(cards)) if (!drop(b.nik)) out[key] = b;
-  return out;
-}
-
-function checkUid(uid: Buffer): void {
-  if (![4, 7, 10].includes(uid.length)) {
-    throw new KioskError(
-      'card_error',
-      `a card UID has 4, 7 or 10 bytes, got ${uid.length}; read the card again`,
-    );
-  }
-  // ISO 14443-3: a 4-byte UID starting 0x08 is random per tap (RID) and identifies no one.
-  if (uid.length === 4 && uid[0] === 0x08) {
-    throw new KioskError('card_random_uid', 'this card sends a random UID on every tap and cannot be bound');
-  }
 }

@@ -18,7 +18,10 @@ test('bind, refuse a card bound to someone else, --force moves it, unbind, list 
   const c = ['--config', k.config];
   const bound = await runCli(['cards', 'bind', '04A1B2C3D4E5F6', DEWI, ...c]);
   assert.is(bound.code, 0, bound.stderr);
-  assert.match(bound.stdout, /card [0-9a-f]{8} bound to NI KADEK AYU PUSPITA DEWI \(NIK \*{12}0005\)/);
+  assert.match(
+    bound.stdout,
+    /card [0-9a-f]{8} \(hex …E5F6, decimal …2870\) bound to NI KADEK AYU PUSPITA DEWI \(NIK \*{12}0005\)/,
+  );
 
   const refused = await runCli(['cards', 'bind', '04:a1:b2:c3:d4:e5:f6', YOHANES, ...c]);
   assert.is(refused.code, 1);
@@ -30,7 +33,12 @@ test('bind, refuse a card bound to someone else, --force moves it, unbind, list 
 
   const list = await runCli(['cards', 'list', ...c]);
   assert.is(list.code, 0);
-  assert.match(list.stdout, /\*{12}0006 +YOHANES BOSCO SIMANJUNTAK +[0-9a-f]{8} +\d{4}-/);
+  assert.match(list.stdout, /\*{12}0006 +YOHANES BOSCO SIMANJUNTAK +[0-9a-f]{8} +…E5F6 +…2870 +\d{4}-/);
+  assert.match(
+    list.stdout,
+    /\*{12}0001 +SUPARMAN +[0-9a-f]{8} +…3348 +…4056 +\d{4}-/,
+    'imported decimal 1728394056',
+  );
   assert.match(list.stdout, /4 card\(s\) bound/, '3 from the sample export + 1');
   assert.not.match(list.stdout, /\d{16}/, 'no full NIK');
   assert.not.match(list.stdout, /04A1B2C3D4E5F6/i, 'no UID');
@@ -46,11 +54,22 @@ test('bind, refuse a card bound to someone else, --force moves it, unbind, list 
   const byNik = await runCli(['cards', 'unbind', '--nik', '1809100506720001', ...c]);
   assert.is(byNik.code, 0);
   assert.match(byNik.stdout, /unbound 1 card\(s\)/);
-  // The decimal a keyboard-mode reader types binds the same card as its hex form.
-  const dec = await runCli(['cards', 'bind', '1728394056', '1809100506720001', ...c]);
-  assert.is(dec.code, 0);
+  // A UID on the command line is hex; the digits a keyboard-mode reader types need --decimal.
+  const asHex = await runCli(['cards', 'bind', '1728394056', '1809100506720001', ...c]);
+  assert.is(asHex.code, 2, 'ten digits are not a hex UID');
+  assert.match(asHex.stderr, /must be 4, 7 or 10 bytes in hex.*add --decimal/);
+  const dec = await runCli(['cards', 'bind', '1728394056', '1809100506720001', '--decimal', ...c]);
+  assert.is(dec.code, 0, dec.stderr);
   const hex = await runCli(['cards', 'bind', '67053348', '1809100506720001', ...c]);
-  assert.match(hex.stdout, /was already bound to SUPARMAN/);
+  assert.match(hex.stdout, /was already bound to SUPARMAN/, 'the same card as its hex form');
+  // Eight digits are a valid hex UID: read as hex, never guessed as decimal.
+  const eight = await runCli(['cards', 'bind', '12345678', DEWI, ...c]);
+  assert.match(eight.stdout, /\(hex …5678, decimal …9896\) bound to/);
+  const eightDec = await runCli(['cards', 'bind', '12345678', DEWI, '--decimal', ...c]);
+  assert.match(eightDec.stdout, /\(hex …614E, decimal …5678\) bound to/);
+  const show = await runCli(['residents', 'show', DEWI, ...c]);
+  assert.match(show.stdout, /UID hex …5678 \/ decimal …9896\)/);
+  assert.match(show.stdout, /UID hex …614E \/ decimal …5678\)/);
 });
 
 test('enroll binds the card tapped on the (simulated) reader; errors exit 1 or 2', async () => {

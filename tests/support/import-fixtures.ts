@@ -108,3 +108,60 @@ export function writeOpensidCsv(path: string, count: number): void {
   for (let i = 0; i < count; i++) lines.push(opensidRow(i).join(';'));
   writeFileSync(path, `${lines.join('\r\n')}\r\n`);
 }
+
+/**
+ * A file in the shape of OpenSID's own example `assets/import/contoh_penduduk.xlsx` (the file
+ * villages copy to start their register; read there, not copied: it is GPL-3.0): sheet "Sheet1",
+ * the 43 template columns (no no_rtm / ket), every cell text, alamat empty, rw '-', rows of empty
+ * cells after the data, and a NIK whose date part disagrees with tanggallahir on EVERY row: the
+ * year off by one on most (as 93 of its 97 rows), day, month and year all different on every
+ * 25th (as its other 4). The people are invented. Returns the rows' NIKs and birth dates.
+ */
+export async function writeOpensidExampleLike(
+  path: string,
+  count = 97,
+): Promise<{ nik: string; tanggallahir: string; nama: string }[]> {
+  const header = OPENSID_HEADER.filter((h) => h !== 'no_rtm' && h !== 'ket');
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+  const ws = wb.addWorksheet('Sheet1');
+  ws.addRow(header).commit();
+  const people: { nik: string; tanggallahir: string; nama: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = synthResident(i);
+    const [y, m, d] = r.tanggal_lahir.split('-');
+    const dd = String(Number(d) + (r.female ? 40 : 0)).padStart(2, '0');
+    const allDiffer = i % 25 === 3;
+    // The NIK's DDMMYY: the year one later, or (every 25th) another date altogether.
+    const part = allDiffer
+      ? `${r.female ? '69' : '29'}07${String((Number(y) + 2) % 100).padStart(2, '0')}`
+      : `${dd}${m}${String((Number(y) + 1) % 100).padStart(2, '0')}`;
+    const nik = `520114${part}${String(6900 + i)}`.slice(0, 16);
+    const v: Record<string, string> = {
+      dusun: ['MANGSIT', 'SENGGIGI', 'KERANDANGAN'][i % 3]!,
+      rw: '-',
+      rt: `00${(i % 6) + 1}`,
+      nama: r.nama,
+      no_kk: `520114010412${String(6994 + Math.floor(i / 4)).padStart(4, '0')}`,
+      nik,
+      sex: r.female ? '2' : '1',
+      tempatlahir: 'MANGSIT',
+      tanggallahir: r.tanggal_lahir,
+      agama_id: '1',
+      pendidikan_kk_id: '4',
+      pendidikan_sedang_id: '18',
+      pekerjaan_id: '2',
+      status_kawin: '2',
+      kk_level: i % 4 === 0 ? '1' : '4',
+      warganegara_id: '1',
+      golongan_darah_id: '13',
+      status_dasar: '1',
+    };
+    people.push({ nik, tanggallahir: r.tanggal_lahir, nama: r.nama });
+    ws.addRow(header.map((h) => v[h] ?? '')).commit();
+  }
+  // The example's sheet runs to row 1000 with empty rows after the data.
+  for (let i = count; i < 120; i++) ws.addRow(header.map(() => '')).commit();
+  ws.commit();
+  await wb.commit();
+  return people;
+}

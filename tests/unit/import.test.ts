@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseHexUid, uidFromDecimal } from '../../src/import/card-uid.ts';
-import { isIsoDate, nikProblems, normaliseDate } from '../../src/import/nik.ts';
+import { isIsoDate, nikMismatches, nikProblems, normaliseDate, readBirthDate } from '../../src/import/nik.ts';
 import { loadCodeTables } from '../../src/import/opensid-codes.ts';
 import { parseResidentFile } from '../../src/import/parse-resident-file.ts';
 import {
@@ -20,31 +20,46 @@ import {
 const SAMPLE = fileURLToPath(new URL('../fixtures/opensid-export-sample.xlsx', import.meta.url));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
 
-test('NIK against date of birth and sex', () => {
-  const cases: [string, string | null, 'LAKI-LAKI' | 'PEREMPUAN' | null, RegExp | null][] = [
-    ['1809100506720001', '1972-06-05', 'LAKI-LAKI', null],
-    ['1809105702900005', '1990-02-17', 'PEREMPUAN', null], // day 17 + 40
-    ['1809101702900005', '1990-02-17', 'PEREMPUAN', /PEREMPUAN \(women have day \+ 40\)/],
-    ['1809105702900005', '1990-02-17', 'LAKI-LAKI', /above 40 \(a woman\)/],
+test('NIK: malformed is a problem; disagreeing with date of birth or sex is a mismatch (masked)', () => {
+  const cases: [
+    string,
+    string | null,
+    'LAKI-LAKI' | 'PEREMPUAN' | null,
+    RegExp | null,
+    'problem' | 'mismatch',
+  ][] = [
+    ['1809100506720001', '1972-06-05', 'LAKI-LAKI', null, 'mismatch'],
+    ['1809105702900005', '1990-02-17', 'PEREMPUAN', null, 'mismatch'], // day 17 + 40
+    ['1809101702900005', '1990-02-17', 'PEREMPUAN', /day below 41 .* PEREMPUAN/, 'mismatch'],
+    ['1809105702900005', '1990-02-17', 'LAKI-LAKI', /day above 40 .* LAKI-LAKI/, 'mismatch'],
     [
       '1809100506720001',
       '1972-06-06',
       'LAKI-LAKI',
-      /does not match tanggal_lahir 1972-06-06 \(expected 060672\)/,
+      /\*{12}0001: .*differs from tanggal_lahir in the day \(/,
+      'mismatch',
     ],
-    ['1809104911750002', '1975-11-08', 'PEREMPUAN', /expected 481175/],
-    ['180910050672001', '1972-06-05', 'LAKI-LAKI', /must be 16 digits \(has 15 digits\)/],
-    ['18091005067200A1', null, null, /and other characters/],
-    ['1809109913720001', null, null, /not a date/],
+    ['5201145003976995', '1996-03-10', 'PEREMPUAN', /in the year \(/, 'mismatch'],
+    ['5201140107867064', '1985-12-30', 'LAKI-LAKI', /in the day, month and year/, 'mismatch'],
+    [
+      '180910050672001',
+      '1972-06-05',
+      'LAKI-LAKI',
+      /'\*{12}2001' must be 16 digits \(has 15 digits\)/,
+      'problem',
+    ],
+    ['18091005067200A1', null, null, /and other characters/, 'problem'],
+    ['1809109913720001', null, null, /birth date part is not a date/, 'problem'],
   ];
-  for (const [nik, dob, sex, expected] of cases) {
-    const problems = nikProblems(nik, dob, sex);
-    if (expected === null) assert.equal(problems, [], nik);
+  for (const [nik, dob, sex, expected, kind] of cases) {
+    const found = kind === 'problem' ? nikProblems(nik) : nikMismatches(nik, dob, sex);
+    if (expected === null) assert.equal([...nikProblems(nik), ...found], [], nik);
     else
       assert.ok(
-        problems.some((p) => expected.test(p)),
-        `${nik}: ${problems.join(' | ')}`,
+        found.some((p) => expected.test(p)),
+        `${nik}: ${found.join(' | ')}`,
       );
+    for (const f of found) assert.not.ok(f.includes(nik.slice(6, 12)), `no date part of the NIK shown: ${f}`);
   }
 });
 
@@ -56,6 +71,31 @@ test('dates: real calendar dates only, common spreadsheet forms normalised', () 
   assert.is(normaliseDate('5-6-1972'), '1972-06-05');
   assert.is(normaliseDate('1972-06-05T00:00:00.000Z'), '1972-06-05');
   assert.is(normaliseDate('kemarin'), 'kemarin');
+});
+
+test('date messages say what is wrong and how an ambiguous date was read', () => {
+  const bad = (v: string) => {
+    const r = readBirthDate(v, 'tanggal_lahir');
+    return r.ok ? '' : r.message;
+  };
+  assert.match(bad('1985-02-30'), /'1985-02-30' is not a real date \(no day 30 in month 2 of 1985\)/);
+  assert.not.match(bad('1985-02-30'), /YYYY-MM-DD/, 'it is in that form: the date itself is wrong');
+  assert.match(bad('kemarin'), /'kemarin' is not a date: write it as YYYY-MM-DD/);
+  assert.match(
+    bad('6/25/1972'),
+    /not a real date read as day\/month\/year \(day 6, month 25\); if it is month\/day\/year, write it as 1972-06-25/,
+  );
+  const us = readBirthDate('6/5/1972', 'tanggal_lahir');
+  assert.equal(us, {
+    ok: true,
+    iso: '1972-05-06',
+    note: "tanggal_lahir '6/5/1972' was read as day/month/year: 6 Mei 1972 (not 5 Juni)",
+  });
+  assert.equal(
+    readBirthDate('17/08/1985', 'tanggal_lahir'),
+    { ok: true, iso: '1985-08-17' },
+    'unambiguous: no note',
+  );
 });
 
 test('card numbers: decimal tag_id_card is big-endian, 4 or 7 bytes; hex as typed', () => {
@@ -93,6 +133,7 @@ test('the OpenSID sample export: words, dashes, temporary NIK skipped, MATI kept
     [8],
     'SARIPAH has NIK 0 (spreadsheet row 8)',
   );
+  assert.equal(r.cardColumn, { name: 'tag_id_card', reading: 'decimal' });
   const byName = new Map(r.residents.map((x) => [x.nama, x]));
   const dewi = byName.get('NI KADEK AYU PUSPITA DEWI');
   assert.is(dewi?.agama, 'HINDU');
@@ -125,7 +166,10 @@ test('every problem is reported with its line; temporary NIKs and unknown column
     if (i === 3) row.jenis_kelamin = 'X';
     if (i === 4) row.nama = '';
     if (i === 5) row.status_dasar = 'HILANG ENTAH';
-  }).replace('card_uid', 'card_uid,catatan');
+  })
+    .split('\n')
+    .map((l, i) => (l === '' ? l : `${l},${i === 0 ? 'catatan' : 'bebas'}`))
+    .join('\n');
   fs.writeFileSync(file, csv);
   const r = await parseResidentFile(file);
   assert.is(r.format, 'anjungan');
@@ -155,7 +199,7 @@ test('duplicates in a file are problems on the later line', async () => {
   );
   const r = await parseResidentFile(file);
   assert.equal(r.problems, [
-    { line: 3, message: 'card 04A1B2C3 is already on line 2' },
+    { line: 3, message: 'card …B2C3 is already on line 2' },
     { line: 4, message: `NIK ************${first.nik.slice(-4)} is already on line 2` },
   ]);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { demoResidents } from '../../src/store/demo-data.ts';
+import { DEMO_CARDS, demoResidents, seedDemo } from '../../src/store/demo-data.ts';
 import { DurableJsonFile } from '../../src/store/durable-file.ts';
 import { ResidentStore } from '../../src/store/resident-store.ts';
 import { capturingLogger, throwsCode, tmpDir } from '../support/store-helpers.ts';
@@ -148,6 +148,56 @@ test('resident store: a residents.json emptied by a power cut opens from the bac
   fs.writeFileSync(path.join(dir, 'residents.json'), '{"version":1,"residents":{"18');
   const err = await throwsCode(() => ResidentStore.open(dir, key, logger), 'data_corrupt');
   assert.match(err.message, 'residents.json');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('an import is one write: a torn file falls back to the state before it, never residents without cards', async () => {
+  const dir = tmpDir();
+  const key = Buffer.alloc(32, 7);
+  const { logger } = capturingLogger();
+  const store = await ResidentStore.open(dir, key, logger);
+  const people = demoResidents();
+  await store.upsertMany(people.slice(0, 2));
+  const card = Buffer.from('04A1B2C3D4E5F6', 'hex');
+  await store.importResidents(people.slice(2, 5), [{ uid: card, nik: people[3]!.nik }]);
+  fs.writeFileSync(path.join(dir, 'residents.json'), '{"version":2,"resid');
+  const reopened = await ResidentStore.open(dir, key, logger);
+  assert.is(reopened.count(), 2, 'the backup is the state before the import: none of it');
+  assert.is(reopened.cardCount(), 0);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('an import whose card is refused changes nothing', async () => {
+  const dir = tmpDir();
+  const key = Buffer.alloc(32, 7);
+  const { logger } = capturingLogger();
+  const store = await ResidentStore.open(dir, key, logger);
+  const people = demoResidents();
+  await throwsCode(
+    () =>
+      store.importResidents(people.slice(0, 3), [
+        { uid: Buffer.from('08123456', 'hex'), nik: people[0]!.nik },
+      ]),
+    'card_random_uid',
+  );
+  assert.is(store.count(), 0);
+  assert.not.ok(fs.existsSync(path.join(dir, 'residents.json')));
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('demo seeding is one write: a torn residents.json falls back to a backup that keeps the demo cards', async () => {
+  const dir = tmpDir();
+  const key = Buffer.alloc(32, 7);
+  const { logger, warnings } = capturingLogger();
+  assert.ok(await seedDemo(await ResidentStore.open(dir, key, logger)));
+  fs.writeFileSync(path.join(dir, 'residents.json'), '{"version":2,"resid');
+  const reopened = await ResidentStore.open(dir, key, logger);
+  assert.ok(
+    warnings().some((w) => w.file === path.join(dir, 'residents.json')),
+    'fell back to the backup',
+  );
+  assert.is(reopened.count(), demoResidents().length);
+  for (const c of DEMO_CARDS) assert.is(reopened.findByCard(Buffer.from(c.uid, 'hex'))?.nik, c.nik, c.note);
   fs.rmSync(dir, { recursive: true });
 });
 
