@@ -39,4 +39,9 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "send a signed command to a kiosk over MQTT ('command keygen' makes the district key)",
     load: async () => (await import('./send-command.ts')).default,
   },
+  dashboard: {
+    summary:
+      "the district's web dashboard: fleet table, alerts, history, figures ('dashboard user' for accounts)",
+    load: async () => (await import('./dashboard.ts')).default,
+  },
 };
