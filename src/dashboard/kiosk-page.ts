@@ -53,7 +53,7 @@ export function kioskPage(i: KioskPageInput): string {
 <p>${row.village} · Kec. ${row.kecamatan ?? '-'} · ${row.kabupaten ?? '-'}</p>
 <dl class="facts"><dt>Status</dt><dd id="kiosk-availability">${row.availability} sejak ${when(row.since, tz)}</dd>
 <dt>Layar</dt><dd>${row.flow_state ?? '-'}</dd><dt>Tidak melayani</dt><dd>${row.out_of_service.join(', ') || '-'}${row.remote_reason ? html` (${row.remote_reason})` : ''}</dd>
-<dt>Printer</dt><dd>${row.printer ?? '-'}</dd><dt>Jam</dt><dd>${row.clock_trusted === false ? 'belum disetel' : 'ok'}</dd>
+<dt>Printer</dt><dd>${row.printer ?? '-'}</dd><dt>Jam</dt><dd>${row.clock_trusted === false ? 'belum disetel' : row.clock_trusted ? 'ok' : '-'}</dd>
 <dt>Outbox</dt><dd>${row.outbox_depth ?? '-'}</dd><dt>Versi</dt><dd>${row.version ?? '-'}</dd>
 <dt>Surat hari ini</dt><dd>${row.letters_today ?? '-'}</dd>
 <dt>Dibisukan</dt><dd>${i.mute ? `${i.mute.reason} (s/d ${when(i.mute.until, tz)}, ${i.mute.by})` : 'tidak'}</dd></dl>
