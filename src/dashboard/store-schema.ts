@@ -6,6 +6,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_kiosk_time ON events(kiosk, time);
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
+CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, time INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_time ON seen(time);
 CREATE TABLE IF NOT EXISTS daily (
   day TEXT NOT NULL, kiosk TEXT NOT NULL, type TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (day, kiosk, type, sub)

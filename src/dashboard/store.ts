@@ -13,7 +13,12 @@ import Database from 'better-sqlite3';
 import { SCHEMA_SQL } from './store-schema.ts';
 
 export const TELEMETRY_SLOT_MS = 15 * 60_000;
-export const RETENTION = { eventsDays: 90, telemetryDays: 30 } as const;
+/**
+ * Raw events are kept 90 days, but their ids 400: a kiosk's outbox can deliver an event long
+ * after it happened, and a redelivery must not count twice once the event itself is pruned.
+ * Events older than `idsDays` are refused (their day's counts are long reported).
+ */
+export const RETENTION = { eventsDays: 90, telemetryDays: 30, idsDays: 400 } as const;
 const DAY_MS = 86_400_000;
 
 export interface StoredEvent {
@@ -67,6 +72,7 @@ export interface CommandLogEntry {
 export class HistoryStore {
   private readonly db: Database.Database;
   private readonly insertEvent: Database.Statement;
+  private readonly insertSeen: Database.Statement;
   private readonly bumpDaily: Database.Statement;
   private readonly putTelemetry: Database.Statement;
 
@@ -80,6 +86,7 @@ export class HistoryStore {
     this.insertEvent = this.db.prepare(
       'INSERT OR IGNORE INTO events(id, kiosk, type, time, day, sub, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen(id, time) VALUES (?, ?)');
     this.bumpDaily = this.db.prepare(
       `INSERT INTO daily(day, kiosk, type, sub, n) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT(day, kiosk, type, sub) DO UPDATE SET n = n + 1`,
@@ -94,11 +101,12 @@ export class HistoryStore {
     this.db.close();
   }
 
-  /** Stores an event; false when its id was seen before (a redelivery). */
-  addEvent(e: StoredEvent): boolean {
+  /** Stores an event; false when its id was seen before (a redelivery) or it is too old to tell. */
+  addEvent(e: StoredEvent, now: number = Date.now()): boolean {
+    if (e.time < now - RETENTION.idsDays * DAY_MS) return false;
     const fresh = this.db.transaction(() => {
-      const r = this.insertEvent.run(e.id, e.kiosk, e.type, e.time, e.day, e.sub, e.detail);
-      if (r.changes === 0) return false;
+      if (this.insertSeen.run(e.id, e.time).changes === 0) return false;
+      this.insertEvent.run(e.id, e.kiosk, e.type, e.time, e.day, e.sub, e.detail);
       this.bumpDaily.run(e.day, e.kiosk, e.type, e.sub ?? '');
       return true;
     })();
@@ -242,6 +250,7 @@ export class HistoryStore {
       .prepare('DELETE FROM telemetry WHERE slot < ?')
       .run(now - RETENTION.telemetryDays * DAY_MS);
     this.db.prepare('DELETE FROM transitions WHERE time < ?').run(now - RETENTION.eventsDays * DAY_MS);
+    this.db.prepare('DELETE FROM seen WHERE time < ?').run(now - RETENTION.idsDays * DAY_MS);
     return { events: events.changes, telemetry: telemetry.changes };
   }
 }
