@@ -6,17 +6,17 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_kiosk_time ON events(kiosk, time);
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
-CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, time INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, time INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_time ON seen(time);
 CREATE TABLE IF NOT EXISTS daily (
   day TEXT NOT NULL, kiosk TEXT NOT NULL, type TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (day, kiosk, type, sub)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS daily_type_day ON daily(type, day);
 CREATE TABLE IF NOT EXISTS telemetry (
   kiosk TEXT NOT NULL, slot INTEGER NOT NULL, cpu_temp_c REAL, memory_used_pct REAL,
   disk_free_mb REAL, outbox_depth INTEGER, PRIMARY KEY (kiosk, slot)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS telemetry_slot ON telemetry(slot);
 CREATE TABLE IF NOT EXISTS availability (kiosk TEXT PRIMARY KEY, status TEXT NOT NULL, since INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS transitions (kiosk TEXT NOT NULL, time INTEGER NOT NULL, status TEXT NOT NULL);

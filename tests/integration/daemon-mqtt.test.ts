@@ -3,42 +3,18 @@
  * a real session (schema-valid, no personal data in any payload), `offline` from the broker when
  * the process is killed with SIGKILL, and `offline` published by the kiosk itself on SIGTERM.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { silentLogger } from '../../src/log.ts';
 import { type PayloadKind, payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import { DEMO_CARDS, demoResidents } from '../../src/store/demo-data.ts';
-import { loadOrCreateKeys } from '../../src/store/keys.ts';
-import { ResidentStore } from '../../src/store/resident-store.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
 import { mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { Watcher } from '../support/mosquitto-harness.ts';
+import { provisionSimKiosk } from '../support/sim-kiosk.ts';
 import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 const ROOT_TOPIC = 'anjungan/1809102004/kiosk-mqtt/';
-
-async function provision(dir: string, brokerUrl: string): Promise<string> {
-  const config = join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      device: { id: 'kiosk-mqtt' },
-      data_dir: join(dir, 'data'),
-      mqtt: { url: brokerUrl, telemetry_interval_s: 1 },
-    }),
-  );
-  const loaded = loadConfig({ path: config, env: {} });
-  const keys = await loadOrCreateKeys(loaded.config);
-  const store = await ResidentStore.open(loaded.config.data_dir, keys.uidKey, silentLogger());
-  await store.upsertMany(demoResidents());
-  for (const card of DEMO_CARDS) await store.bindCard(Buffer.from(card.uid, 'hex'), card.nik);
-  return config;
-}
 
 function kindOf(topic: string): PayloadKind | null {
   const rest = topic.slice(ROOT_TOPIC.length);
@@ -53,10 +29,9 @@ test('a session reported to Mosquitto: schema-valid, no personal data; SIGKILL â
   if (!available) return;
   const broker = await startMosquitto();
   const watcher = await new Watcher(broker.url).start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
   let kiosk: DaemonProcess | null = null;
   try {
-    kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
+    kiosk = new DaemonProcess(['run', '--config', await provisionSimKiosk(broker.url, 'kiosk-mqtt')], {});
     const k = kiosk;
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
     await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
@@ -103,10 +78,9 @@ test('SIGTERM: the kiosk publishes `stopping` and `offline` itself, then exits 0
   if (!available) return;
   const broker = await startMosquitto();
   const watcher = await new Watcher(broker.url).start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
   let kiosk: DaemonProcess | null = null;
   try {
-    kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
+    kiosk = new DaemonProcess(['run', '--config', await provisionSimKiosk(broker.url, 'kiosk-mqtt')], {});
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
     await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
     kiosk.child.kill('SIGTERM');
@@ -144,8 +118,7 @@ test('broker down: letters issued, daemon restarted while still down, broker bac
   const broker = await startMosquitto({ persistent: true });
   // A persistent session: the watcher gets what the broker received while it was away.
   const watcher = await new Watcher(broker.url, 'anjungan/#', 4, 'anj-test-daemon-watcher').start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
-  const config = await provision(dir, broker.url);
+  const config = await provisionSimKiosk(broker.url, 'kiosk-mqtt');
   const uid = DEMO_CARDS[0]!.uid;
   const kiosks: DaemonProcess[] = [];
   const issuedNumbers = () =>
