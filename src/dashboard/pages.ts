@@ -13,7 +13,7 @@ export interface Viewer {
   auth: boolean;
 }
 
-export function layout(title: string, viewer: Viewer | null, body: Html): string {
+export function layout(title: string, viewer: Viewer | null, body: Html, head: Html | string = ''): string {
   const nav = viewer
     ? html`<nav><a href="/">Armada</a> <a href="/alerts">Peringatan</a> <a href="/figures">Angka</a>
 <span class="who">${viewer.user} (${viewer.role})</span>
@@ -22,7 +22,7 @@ ${viewer.auth ? html`<form method="post" action="/logout" class="inline"><input 
   return html`<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${viewer ? html`<meta name="csrf" content="${viewer.csrf}">` : ''}
-<title>${title} · Anjungan</title><link rel="stylesheet" href="/static/style.css"></head>
+<title>${title} · Anjungan</title><link rel="stylesheet" href="/static/style.css">${head}</head>
 <body><header><strong>Anjungan · Dasbor Kabupaten</strong> ${nav}</header><main>${body}</main></body></html>`
     .text;
 }
@@ -63,6 +63,8 @@ export function fleetPage(viewer: Viewer): string {
 <th data-sort="version">Versi</th><th data-sort="uptime_s">Uptime</th><th data-sort="letters_today">Surat hari ini</th>
 </tr></thead><tbody></tbody></table>
 <script src="/static/fleet.js" type="module"></script>`,
+    // The fleet's JSON is fetched while the script loads, not after.
+    html`<link rel="preload" href="/api/fleet" as="fetch" crossorigin>`,
   );
 }
 

@@ -38,6 +38,10 @@ test('fleet table live: letter +1, paper alert raised and cleared, ack, CSV, SIG
       .filter({ hasText: String(before + 1) })
       .waitFor({ timeout: 10_000 });
 
+    const metrics = await (await fetch(`${dashboard.url}/metrics`)).text();
+    assert.match(metrics, 'anjungan_letters_issued_total{village="1809102004",device="kiosk-dash"} 1');
+    assert.match(metrics, 'anjungan_kiosk_online{village="1809102004",device="kiosk-dash"} 1');
+
     // Paper out: the alert count on the open page (pushed over SSE), then the alerts page.
     kiosk.send('printer paper-out');
     await page.locator('#count-alerts', { hasText: '1' }).waitFor({ timeout: 5000 });

@@ -71,34 +71,82 @@ function compare(a, b) {
   return c * sortDir || a.key.localeCompare(b.key);
 }
 
-function render() {
-  pending = false;
-  const f = {
+const trs = new Map();
+let filter = {};
+// Rows drawn at once on a full render; the rest follow in the next frames, so the first screen
+// (and the counts) appear without waiting for thousands of rows.
+const FIRST_ROWS = 100;
+const CHUNK = 400;
+let generation = 0;
+
+function readFilter() {
+  return {
     kabupaten: filters[0].value,
     kecamatan: filters[1].value,
     status: filters[2].value,
     search: filters[3].value.trim().toLowerCase(),
   };
-  const shown = [...rows.values()].filter((r) => matches(r, f)).sort(compare);
-  const frag = document.createDocumentFragment();
-  for (const r of shown) {
-    const tr = document.createElement('tr');
-    tr.dataset.kiosk = r.key;
-    tr.className = r.availability === 'offline' ? 'offline' : r.out_of_service.length ? 'oos' : '';
-    cells(r).forEach((text, i) => {
-      const td = document.createElement('td');
-      if (i === 0) {
-        const a = document.createElement('a');
-        a.href = `/kiosk/${encodeURIComponent(r.village)}/${encodeURIComponent(r.device)}`;
-        a.textContent = String(text);
-        td.append(a);
-      } else td.textContent = String(text);
-      tr.append(td);
-    });
-    frag.append(tr);
-  }
-  tbody.replaceChildren(frag);
+}
+
+function makeRow(r) {
+  const tr = document.createElement('tr');
+  tr.dataset.kiosk = r.key;
+  cells(r).forEach((_, i) => {
+    const td = document.createElement('td');
+    if (i === 0) {
+      const a = document.createElement('a');
+      a.href = `/kiosk/${encodeURIComponent(r.village)}/${encodeURIComponent(r.device)}`;
+      td.append(a);
+    }
+    tr.append(td);
+  });
+  patch(tr, r);
+  return tr;
+}
+
+/** Updates a drawn row in place: only the cells whose text changed. */
+function patch(tr, r) {
+  tr.className = r.availability === 'offline' ? 'offline' : r.out_of_service.length ? 'oos' : '';
+  cells(r).forEach((text, i) => {
+    const el = i === 0 ? tr.children[0].firstChild : tr.children[i];
+    if (el.textContent !== String(text)) el.textContent = String(text);
+  });
+}
+
+function render() {
+  pending = false;
+  filter = readFilter();
+  const shown = [...rows.values()].filter((r) => matches(r, filter)).sort(compare);
+  const gen = ++generation;
+  trs.clear();
+  const draw = (from, to) => {
+    const frag = document.createDocumentFragment();
+    for (const r of shown.slice(from, to)) {
+      const tr = makeRow(r);
+      trs.set(r.key, tr);
+      frag.append(tr);
+    }
+    return frag;
+  };
+  tbody.replaceChildren(draw(0, FIRST_ROWS));
+  const more = (from) => {
+    if (gen !== generation || from >= shown.length) return;
+    tbody.append(draw(from, from + CHUNK));
+    requestAnimationFrame(() => more(from + CHUNK));
+  };
+  requestAnimationFrame(() => more(FIRST_ROWS));
   $('shown').textContent = `${shown.length} ditampilkan`;
+}
+
+/** A changed row: patched in place unless it moves (sort value) or enters/leaves the filter. */
+function update(old, r) {
+  const tr = trs.get(r.key);
+  const stays = matches(r, filter) && old && matches(old, filter);
+  if (tr && stays && String(old[sortKey]) === String(r[sortKey])) {
+    patch(tr, r);
+    return true;
+  }
+  return !stays && !matches(r, filter) && !(old && matches(old, filter));
 }
 
 function schedule() {
@@ -154,7 +202,8 @@ for (const f of filters)
     schedule();
   });
 
-const res = await fetch('/api/fleet', { headers: { accept: 'application/json' } });
+// Same request as the page's <link rel=preload>, so the browser reuses the one already under way.
+const res = await fetch('/api/fleet');
 if (res.status === 401) location.href = '/login';
 const first = await res.json();
 for (const r of first.rows) rows.set(r.key, r);
@@ -165,11 +214,18 @@ render();
 const stream = new EventSource('/api/stream');
 stream.addEventListener('rows', (e) => {
   let newKiosk = false;
+  let full = false;
   for (const r of JSON.parse(e.data)) {
-    if (!rows.has(r.key)) newKiosk = true;
+    const old = rows.get(r.key);
+    if (!old) newKiosk = true;
     rows.set(r.key, r);
+    if (!update(old, r)) full = true;
   }
   if (newKiosk) refreshOptions();
-  schedule();
+  if (full) schedule();
 });
+// "Since" and uptime age while nothing changes.
+setInterval(() => {
+  for (const [key, tr] of trs) patch(tr, rows.get(key));
+}, 30_000);
 stream.addEventListener('counts', (e) => showCounts(JSON.parse(e.data)));
