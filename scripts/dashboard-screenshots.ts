@@ -51,10 +51,10 @@ for (let d = 29; d >= 0; d--) {
   }
 }
 for (let t = now - 30 * DAY; t < now; t += 900_000) {
-  const h = new Date(t).getUTCHours();
+  const h = ((t % DAY) / DAY) * 2 * Math.PI; // a daily cycle: warm afternoons
   store.addTelemetry(seeded, t, {
-    cpu_temp_c: 45 + (h % 12),
-    memory_used_pct: 38 + (h % 5),
+    cpu_temp_c: Math.round(50 + 6 * Math.sin(h)),
+    memory_used_pct: Math.round(40 + 3 * Math.sin(h / 2)),
     disk_free_mb: 20_000 - (now - t) / DAY,
     outbox_depth: 0,
   });
