@@ -140,7 +140,8 @@ export class Fleet extends EventEmitter<FleetEvents> {
     const id = text(e.id);
     if (!id || !/^[a-z_]{1,40}$/.test(type)) return void this.rejected++;
     const time = timeOf(e.time, now);
-    const sub = text(e.letter_type) ?? text(e.rating) ?? text(e.value);
+    // A rating counts by its answer (`choice`: puas / cukup / kurang), anything else by letter type.
+    const sub = type === 'rating' ? text(e.choice) : text(e.letter_type);
     const detail = text(e.reason) ?? text(e.number);
     const fresh = this.store.addEvent({
       id,

@@ -79,6 +79,37 @@ test('events published while the dashboard is down arrive once, counted on their
   }
 });
 
+test('ratings: share of puas / cukup / kurang per village in the figures and the CSV', async () => {
+  if (!hasBroker) return;
+  const broker = await startMosquitto();
+  const dashboard = await startDashboard(broker.url, { auth: false });
+  const pub = await publisher(broker.url);
+  try {
+    const time = new Date().toISOString();
+    const choices = ['puas', 'puas', 'puas', 'cukup'];
+    for (const [i, choice] of choices.entries()) {
+      const payload = { v: 1, id: `r-${i}`, time, type: 'rating', choice, letter_type: 'domisili' };
+      await pub.send(`${ROOT}/event/rating`, JSON.stringify(payload));
+    }
+    const month = localDay(Date.now(), TZ).slice(0, 7);
+    const csv = await waitFor(
+      'four ratings',
+      async () => {
+        const text = await (await fetch(`${dashboard.url}/figures.csv?month=${month}`)).text();
+        return text.includes(',rating,cukup,1') && text.includes(',rating,puas,3') ? text : null;
+      },
+      10_000,
+    );
+    assert.not.ok(csv?.includes(',letters,'), 'a rating is not a letter');
+    const page = await (await fetch(`${dashboard.url}/figures?month=${month}`)).text();
+    assert.match(page, /<td>1809102004<\/td><td>75%<\/td><td>25%<\/td><td>0%<\/td>/);
+  } finally {
+    await pub.close();
+    await dashboard.stop();
+    await broker.close();
+  }
+});
+
 test('hostile payloads: no crash, no markup injected, the literal text is shown', async () => {
   if (!hasBroker || !chromiumAvailable()) return;
   const broker = await startMosquitto();
