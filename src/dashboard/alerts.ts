@@ -119,14 +119,17 @@ export class Alerts {
 
   constructor(private readonly settings: AlertSettings) {}
 
-  /** Current alerts, oldest first; `fresh` lists those raised by this call (for the webhook). */
+  /**
+   * Current alerts, oldest first; `fresh` lists those raised by this call (for the webhook),
+   * `cleared` the keys of those that ended with it (their acknowledgements go).
+   */
   evaluate(
     rows: FleetRow[],
     now: number,
     fleet: FleetVersion,
     mutes: Map<string, Mute>,
     acks: Map<string, Ack>,
-  ): { alerts: Alert[]; fresh: Alert[] } {
+  ): { alerts: Alert[]; fresh: Alert[]; cleared: string[] } {
     const alerts: Alert[] = [];
     const fresh: Alert[] = [];
     const seen = new Set<string>();
@@ -153,8 +156,9 @@ export class Alerts {
         if (isNew) fresh.push(alert);
       }
     }
-    for (const key of this.raised.keys()) if (!seen.has(key)) this.raised.delete(key);
+    const cleared = [...this.raised.keys()].filter((key) => !seen.has(key));
+    for (const key of cleared) this.raised.delete(key);
     alerts.sort((a, b) => a.since - b.since || a.key.localeCompare(b.key));
-    return { alerts, fresh };
+    return { alerts, fresh, cleared };
   }
 }

@@ -115,7 +115,7 @@ export class Dashboard {
     this.alertsDirty = false;
     const now = Date.now();
     const before = this.current.length;
-    const { alerts, fresh } = this.alerts.evaluate(
+    const { alerts, fresh, cleared } = this.alerts.evaluate(
       this.fleet.all(),
       now,
       this.fleetVersion(),
@@ -123,7 +123,9 @@ export class Dashboard {
       this.store.acks(),
     );
     this.current = alerts;
-    this.store.dropAcksExcept(new Set(alerts.map((a) => a.key)));
+    // Only alerts seen to end lose their acknowledgement: right after a restart nothing has
+    // been seen yet, and an acknowledged alert must come back acknowledged.
+    this.store.dropAcks(cleared);
     this.webhook?.push(fresh);
     if (fresh.length > 0 || alerts.length !== before) this.live.touch();
   }

@@ -207,10 +207,10 @@ export class HistoryStore {
     const rows = this.db.prepare('SELECT alert, by_user AS by, at, note FROM acks').all() as Ack[];
     return new Map(rows.map((r) => [r.alert, r]));
   }
-  /** Forgets acknowledgements of alerts that are no longer raised (a new one starts unacknowledged). */
-  dropAcksExcept(current: Set<string>): void {
-    for (const key of this.acks().keys())
-      if (!current.has(key)) this.db.prepare('DELETE FROM acks WHERE alert = ?').run(key);
+  /** Forgets the acknowledgements of alerts that ended (a new one starts unacknowledged). */
+  dropAcks(alerts: string[]): void {
+    const del = this.db.prepare('DELETE FROM acks WHERE alert = ?');
+    for (const key of alerts) del.run(key);
   }
   mute(m: Mute): void {
     this.db

@@ -61,6 +61,16 @@ test('fleet table live: letter +1, paper alert raised and cleared, ack, CSV, SIG
       api.map((a) => [a.kind, a.ack?.note]),
       [['paper_out', 'kertas dikirim']],
     );
+    // Muted (in repair, until tomorrow): the alert leaves the list; unmuted: it is back.
+    await ap.goto(`${dashboard.url}/kiosk/${KIOSK}`);
+    await ap.fill('#mute-form input[name=reason]', 'sedang diperbaiki');
+    await ap.fill('#mute-form input[name=until]', localDay(Date.now() + 86_400_000, 'UTC'));
+    await ap.click('#mute-form button');
+    await page.locator('#count-alerts', { hasText: '0' }).waitFor({ timeout: 5000 });
+    assert.ok((await ap.locator('.facts').textContent())?.includes('sedang diperbaiki'));
+    await ap.click('form[action$="/unmute"] button');
+    await page.locator('#count-alerts', { hasText: '1' }).waitFor({ timeout: 5000 });
+
     kiosk.send('printer ready');
     await page.locator('#count-alerts', { hasText: '0' }).waitFor({ timeout: 5000 });
 

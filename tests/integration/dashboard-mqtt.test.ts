@@ -79,6 +79,40 @@ test('events published while the dashboard is down arrive once, counted on their
   }
 });
 
+test('an acknowledged alert is still acknowledged after a restart of the dashboard', async () => {
+  if (!hasBroker) return;
+  const broker = await startMosquitto();
+  const dataDir = tempDir();
+  let dashboard = await startDashboard(broker.url, { dataDir, auth: false });
+  const pub = await publisher(broker.url);
+  try {
+    const state = { v: 2, flow_state: 'out_of_service', out_of_service: ['paper_out'], printer: 'paper_out' };
+    await pub.send(`${ROOT}/availability`, 'online', true);
+    await pub.send(`${ROOT}/state`, JSON.stringify(state), true);
+    const alerts = async (d: typeof dashboard) =>
+      (await (await fetch(`${d.url}/api/alerts`)).json()) as { key: string; ack: { note: string } | null }[];
+    const d1 = dashboard;
+    await waitFor('the paper alert', async () => (await alerts(d1)).length === 1);
+    const page = await (await fetch(`${d1.url}/alerts`)).text();
+    const csrf = /<meta name="csrf" content="([^"]+)">/.exec(page)?.[1] ?? '';
+    const ack = await fetch(`${d1.url}/alerts/ack`, {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: csrf, alert: `${ROOT.slice(9)}:paper_out`, note: 'kertas dikirim' }),
+      redirect: 'manual',
+    });
+    assert.is(ack.status, 303);
+    await dashboard.stop();
+    dashboard = await startDashboard(broker.url, { dataDir, auth: false });
+    const d2 = dashboard;
+    await waitFor('the paper alert again', async () => (await alerts(d2)).length === 1);
+    assert.is((await alerts(d2))[0]?.ack?.note, 'kertas dikirim');
+  } finally {
+    await pub.close();
+    await dashboard.stop();
+    await broker.close();
+  }
+});
+
 test('ratings: share of puas / cukup / kurang per village in the figures and the CSV', async () => {
   if (!hasBroker) return;
   const broker = await startMosquitto();

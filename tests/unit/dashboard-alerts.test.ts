@@ -95,6 +95,8 @@ test('alerts: since-when kept across evaluations, oldest first, muted kiosk left
   assert.is(later.fresh.length, 0);
   const mute = { kiosk: r2.key, reason: 'perbaikan', until: NOW + DAY, by: 'siti', at: NOW };
   const muted = a.evaluate([r1, r2], NOW + 2 * MIN, fleet, new Map([[r2.key, mute]]), new Map());
+  assert.equal(muted.cleared, ['1809102004/k2:offline'], 'ended: its acknowledgement goes');
+  assert.equal(first.cleared, [], 'nothing ends on the first evaluation (after a restart)');
   assert.equal(
     muted.alerts.map((x) => x.kind),
     ['paper_out'],
