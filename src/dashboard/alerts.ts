@@ -115,9 +115,14 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export class Alerts {
-  private readonly raised = new Map<string, number>();
-
-  constructor(private readonly settings: AlertSettings) {}
+  /**
+   * @param raised alerts raised before a restart (key → since), so since-when survives it and
+   *   the webhook does not announce them again.
+   */
+  constructor(
+    private readonly settings: AlertSettings,
+    private readonly raised = new Map<string, number>(),
+  ) {}
 
   /**
    * Current alerts, oldest first; `fresh` lists those raised by this call (for the webhook),
@@ -133,8 +138,12 @@ export class Alerts {
     const alerts: Alert[] = [];
     const fresh: Alert[] = [];
     const seen = new Set<string>();
+    const waiting = new Set<string>();
     for (const row of rows) {
-      if (mutes.has(row.key)) continue;
+      // Not heard from since the start (its retained state is still on its way): its alerts
+      // stay as they were, neither raised anew nor ended.
+      if (!row.live) waiting.add(`${row.key}:`);
+      if (mutes.has(row.key) || !row.live) continue;
       for (const c of alertKinds(row, now, this.settings, fleet)) {
         const key = `${row.key}:${c.kind}`;
         seen.add(key);
@@ -156,7 +165,9 @@ export class Alerts {
         if (isNew) fresh.push(alert);
       }
     }
-    const cleared = [...this.raised.keys()].filter((key) => !seen.has(key));
+    const cleared = [...this.raised.keys()].filter(
+      (key) => !seen.has(key) && !waiting.has(key.slice(0, key.lastIndexOf(':') + 1)),
+    );
     for (const key of cleared) this.raised.delete(key);
     alerts.sort((a, b) => a.since - b.since || a.key.localeCompare(b.key));
     return { alerts, fresh, cleared };

@@ -55,7 +55,7 @@ export class Dashboard {
     this.store = new HistoryStore(opts.dataDir);
     this.regions = opts.regionsFile ? Regions.load(opts.regionsFile) : Regions.load();
     this.fleet = new Fleet(this.store, this.regions, opts.timeZone);
-    this.alerts = new Alerts(opts.alertSettings);
+    this.alerts = new Alerts(opts.alertSettings, this.store.raised());
     this.live = new LiveHub(() => this.counts());
     this.metrics = createMetrics(this.fleet);
     this.webhook = opts.webhook
@@ -126,6 +126,7 @@ export class Dashboard {
     // Only alerts seen to end lose their acknowledgement: right after a restart nothing has
     // been seen yet, and an acknowledged alert must come back acknowledged.
     this.store.dropAcks(cleared);
+    this.store.saveRaised(fresh, cleared);
     this.webhook?.push(fresh);
     if (fresh.length > 0 || alerts.length !== before) this.live.touch();
   }

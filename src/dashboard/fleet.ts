@@ -39,6 +39,8 @@ export interface FleetRow {
   outbox_growing_since: number | null;
   /** letter_failed events since the last letter_issued. */
   failures_in_a_row: number;
+  /** Heard from since the dashboard started (false: only its stored availability is known). */
+  live: boolean;
 }
 
 export interface FleetEvents {
@@ -82,6 +84,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
       return;
     }
     const row = this.row(t.village, t.device);
+    row.live = true;
     if (t.kind === 'availability') {
       const text = payload.toString();
       if (text !== 'online' && text !== 'offline') return void this.rejected++;
@@ -191,6 +194,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
         last_seen: null,
         outbox_growing_since: null,
         failures_in_a_row: 0,
+        live: false,
       };
       this.rows.set(key, row);
     }

@@ -207,6 +207,24 @@ export class HistoryStore {
     const rows = this.db.prepare('SELECT alert, by_user AS by, at, note FROM acks').all() as Ack[];
     return new Map(rows.map((r) => [r.alert, r]));
   }
+  /** Alerts raised and not yet ended (key → since). */
+  raised(): Map<string, number> {
+    const rows = this.db.prepare('SELECT alert, since FROM raised').all() as {
+      alert: string;
+      since: number;
+    }[];
+    return new Map(rows.map((r) => [r.alert, r.since]));
+  }
+  /** Records alerts raised and ended by one evaluation. */
+  saveRaised(added: { key: string; since: number }[], ended: string[]): void {
+    if (added.length === 0 && ended.length === 0) return;
+    const put = this.db.prepare('INSERT OR REPLACE INTO raised(alert, since) VALUES (?, ?)');
+    const del = this.db.prepare('DELETE FROM raised WHERE alert = ?');
+    this.db.transaction(() => {
+      for (const a of added) put.run(a.key, a.since);
+      for (const key of ended) del.run(key);
+    })();
+  }
   /** Forgets the acknowledgements of alerts that ended (a new one starts unacknowledged). */
   dropAcks(alerts: string[]): void {
     const del = this.db.prepare('DELETE FROM acks WHERE alert = ?');

@@ -79,7 +79,7 @@ test('events published while the dashboard is down arrive once, counted on their
   }
 });
 
-test('an acknowledged alert is still acknowledged after a restart of the dashboard', async () => {
+test('an acknowledged alert keeps its acknowledgement and since-when across a restart of the dashboard', async () => {
   if (!hasBroker) return;
   const broker = await startMosquitto();
   const dataDir = tempDir();
@@ -90,7 +90,11 @@ test('an acknowledged alert is still acknowledged after a restart of the dashboa
     await pub.send(`${ROOT}/availability`, 'online', true);
     await pub.send(`${ROOT}/state`, JSON.stringify(state), true);
     const alerts = async (d: typeof dashboard) =>
-      (await (await fetch(`${d.url}/api/alerts`)).json()) as { key: string; ack: { note: string } | null }[];
+      (await (await fetch(`${d.url}/api/alerts`)).json()) as {
+        key: string;
+        since: string;
+        ack: { note: string } | null;
+      }[];
     const d1 = dashboard;
     await waitFor('the paper alert', async () => (await alerts(d1)).length === 1);
     const page = await (await fetch(`${d1.url}/alerts`)).text();
@@ -101,11 +105,13 @@ test('an acknowledged alert is still acknowledged after a restart of the dashboa
       redirect: 'manual',
     });
     assert.is(ack.status, 303);
+    const since = (await alerts(d1))[0]?.since;
     await dashboard.stop();
     dashboard = await startDashboard(broker.url, { dataDir, auth: false });
     const d2 = dashboard;
     await waitFor('the paper alert again', async () => (await alerts(d2)).length === 1);
     assert.is((await alerts(d2))[0]?.ack?.note, 'kertas dikirim');
+    assert.is((await alerts(d2))[0]?.since, since, 'since-when survives the restart');
   } finally {
     await pub.close();
     await dashboard.stop();

@@ -30,6 +30,7 @@ function row(patch: Partial<FleetRow> = {}): FleetRow {
     last_seen: NOW,
     outbox_growing_since: null,
     failures_in_a_row: 0,
+    live: true,
     ...patch,
   };
 }
@@ -101,6 +102,19 @@ test('alerts: since-when kept across evaluations, oldest first, muted kiosk left
     muted.alerts.map((x) => x.kind),
     ['paper_out'],
   );
+});
+
+test('alerts: raised before a restart keep their since-when, are not fresh again, and wait for their kiosk', () => {
+  const before = new Map([['1809102004/k1:paper_out', NOW - DAY]]);
+  const a = new Alerts(DEFAULT_ALERT_SETTINGS, before);
+  const waiting = a.evaluate([row({ live: false })], NOW, fleet, new Map(), new Map());
+  assert.equal(waiting.cleared, [], 'not ended while its kiosk has not spoken yet');
+  const back = a.evaluate([row({ printer: 'paper_out' })], NOW + MIN, fleet, new Map(), new Map());
+  assert.equal(
+    back.alerts.map((x) => x.since),
+    [NOW - DAY],
+  );
+  assert.is(back.fresh.length, 0, 'the webhook does not announce it again');
 });
 
 test.run();
