@@ -117,7 +117,10 @@ Examples:
       logger,
     });
     const { createServer } = await import('../dashboard/server.ts');
-    const server = createServer(app, { auth: !noAuth, trustProxy: opt('trust-proxy') ?? '127.0.0.1,::1' });
+    const server = await createServer(app, {
+      auth: !noAuth,
+      trustProxy: opt('trust-proxy') ?? '127.0.0.1,::1',
+    });
     await app.start();
     await server.listen({ host: listen.host, port: listen.port });
     logger.info({ url: `http://${listen.host}:${listen.port}/`, auth: !noAuth }, 'dashboard: serving');

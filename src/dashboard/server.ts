@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Dashboard } from './app.ts';
 import { SESSION_COOKIE, sameToken, verifyPassword } from './auth.ts';
@@ -21,6 +22,8 @@ import { localDay } from './store.ts';
 const PUBLIC_DIR = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
 const STATIC: Record<string, string> = { 'fleet.js': 'text/javascript', 'style.css': 'text/css' };
 const LOGIN_COOKIE = 'anjungan_login';
+export const LOGIN_ATTEMPTS = 10;
+const LOGIN_WINDOW = '15 minutes';
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -32,10 +35,13 @@ export interface ServerOptions {
 
 type Body = Record<string, string | undefined>;
 
-export function createServer(app: Dashboard, opts: ServerOptions) {
+export async function createServer(app: Dashboard, opts: ServerOptions) {
   const server = Fastify({ bodyLimit: 64 * 1024, trustProxy: opts.trustProxy, logger: false });
-  void server.register(fastifyCookie);
-  void server.register(fastifyFormbody);
+  await server.register(fastifyCookie);
+  await server.register(fastifyFormbody);
+  // Only routes that ask for it (the login form) are limited. Awaited: its hook must be in
+  // place before the routes are declared.
+  await server.register(fastifyRateLimit, { global: false });
   const tz = app.opts.timeZone;
   const statics = new Map(Object.keys(STATIC).map((f) => [f, readFileSync(`${PUBLIC_DIR}${f}`)]));
   const localCsrf = randomBytes(24).toString('base64url');
@@ -117,25 +123,31 @@ export function createServer(app: Dashboard, opts: ServerOptions) {
     );
   });
 
-  server.post('/login', async (req, reply) => {
-    const body = (req.body ?? {}) as Body;
-    if (!opts.auth || !sameToken(body._csrf, req.cookies[LOGIN_COOKIE] ?? '\0')) {
-      return reply.code(403).send({ error: 'missing or wrong CSRF token' });
-    }
-    const user = app.store.user(body.user ?? '');
-    if (!user || !verifyPassword(body.password ?? '', user.hash)) {
-      app.opts.logger.warn({ user: body.user?.slice(0, 40) }, 'dashboard: failed login');
-      return reply.redirect('/login?failed=1', 303);
-    }
-    const { token } = app.sessions.create(user.name, user.role, Date.now());
-    void reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secure(req),
-    });
-    return reply.redirect('/', 303);
-  });
+  // Password guessing: at most LOGIN_ATTEMPTS posts of the login form per client address per
+  // LOGIN_WINDOW (behind the proxy, the address it forwards).
+  server.post(
+    '/login',
+    { config: { rateLimit: { max: LOGIN_ATTEMPTS, timeWindow: LOGIN_WINDOW } } },
+    async (req, reply) => {
+      const body = (req.body ?? {}) as Body;
+      if (!opts.auth || !sameToken(body._csrf, req.cookies[LOGIN_COOKIE] ?? '\0')) {
+        return reply.code(403).send({ error: 'missing or wrong CSRF token' });
+      }
+      const user = app.store.user(body.user ?? '');
+      if (!user || !verifyPassword(body.password ?? '', user.hash)) {
+        app.opts.logger.warn({ user: body.user?.slice(0, 40) }, 'dashboard: failed login');
+        return reply.redirect('/login?failed=1', 303);
+      }
+      const { token } = app.sessions.create(user.name, user.role, Date.now());
+      void reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secure(req),
+      });
+      return reply.redirect('/', 303);
+    },
+  );
 
   server.post('/logout', async (req, reply) => {
     if (!need(req, reply)) return reply;

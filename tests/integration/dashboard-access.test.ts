@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { LOGIN_ATTEMPTS } from '../../src/dashboard/server.ts';
 import { generateDistrictKeyPair } from '../../src/mqtt/command-signing.ts';
 import { chromiumAvailable, launchChromium } from '../support/chromium.ts';
 import { addUser, startDashboard } from '../support/dashboard-process.ts';
@@ -92,6 +93,17 @@ test('login, wrong password, CSRF-less POST, viewer refused, operator command re
     await op.locator('#commands td', { hasText: 'ok' }).waitFor();
     assert.ok((await op.locator('#commands').textContent())?.includes('siti'));
     assert.ok((await op.locator('#commands').textContent())?.includes('Sedang perbaikan'));
+
+    // Password guessing from one address ends at LOGIN_ATTEMPTS posts of the login form.
+    const statuses: number[] = [];
+    for (let i = 0; i <= LOGIN_ATTEMPTS; i++) {
+      const r = await anon.request.post(`${dashboard.url}/login`, {
+        form: { user: 'siti', password: 'x' },
+        maxRedirects: 0,
+      });
+      statuses.push(r.status());
+    }
+    assert.is(statuses.at(-1), 429, statuses.join(','));
   } finally {
     await browser.close();
     await kiosk.kill('SIGKILL');

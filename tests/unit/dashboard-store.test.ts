@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli.ts';
@@ -148,6 +149,16 @@ test('--no-auth is refused on an address other than loopback (exit 2, before any
   const code = await main(['dashboard', '--no-auth', '--listen', '0.0.0.0:8090', '--data', tempDir()], io);
   assert.is(code, 2);
   assert.match(err.text, /--no-auth is only accepted on a loopback address/);
+});
+
+test('--config FILE: options by long name, refused like flags (no-auth off loopback)', async () => {
+  const dir = tempDir();
+  const file = `${dir}/dashboard.json`;
+  writeFileSync(file, JSON.stringify({ 'no-auth': true, listen: '192.0.2.1:8090', data: dir }));
+  const err = new TextSink();
+  const io = { stdout: new TextSink().stream, stderr: err.stream, stdin: process.stdin, env: {} };
+  assert.is(await main(['dashboard', '--config', file], io), 2);
+  assert.match(err.text, /not 192\.0\.2\.1/);
 });
 
 test('monitor reads state v1 and v2 alike', () => {
