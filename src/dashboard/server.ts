@@ -269,7 +269,9 @@ export async function createServer(app: Dashboard, opts: ServerOptions) {
     const month = validMonth(q) ? q : localDay(Date.now(), tz).slice(0, 7);
     return page(
       reply,
-      figuresPage(v, monthFigures(app.store, month), (x) => app.regions.lookup(x)),
+      figuresPage(v, monthFigures(app.store, month, oneVillage((req.query as Body).village)), (x) =>
+        app.regions.lookup(x),
+      ),
     );
   });
 
@@ -291,6 +293,10 @@ export async function createServer(app: Dashboard, opts: ServerOptions) {
   });
 
   return server;
+}
+
+function oneVillage(code: string | undefined): string | undefined {
+  return code && /^[0-9]{10}$/.test(code) ? code : undefined;
 }
 
 export function isLoopback(host: string): boolean {

@@ -79,6 +79,9 @@ test('fleet table live: letter +1, paper alert raised and cleared, ack, CSV, SIG
     assert.ok((await ap.locator('#events').textContent())?.includes('letter_issued'));
     await ap.goto(`${dashboard.url}/figures`);
     assert.ok((await ap.locator('svg rect title').count()) > 0, 'a bar in the chart');
+    await ap.click('#figures a:has-text("Hanura")');
+    await ap.locator('h1', { hasText: 'Hanura' }).waitFor();
+    assert.ok((await ap.locator('svg rect title').count()) > 0, "a bar in the village's chart");
     const month = localDay(Date.now(), 'Asia/Jakarta').slice(0, 7);
     const csv = await (await ap.request.get(`${dashboard.url}/figures.csv?month=${month}`)).text();
     const lines = csv.trim().split('\n');
