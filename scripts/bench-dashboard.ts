@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/dashboard/sqlite.ts';
 import { HistoryStore } from '../src/dashboard/store.ts';
 import { launchChromium } from '../tests/support/chromium.ts';
 import { freePort, startMosquitto } from '../tests/support/mosquitto.ts';
@@ -32,13 +32,13 @@ export function kioskKey(i: number): string {
 /** 30 days of letters (500 per kiosk), their daily counts and 15-minute telemetry, in SQL. */
 export function seedHistory(dataDir: string, n: number, days: number, now: number): void {
   new HistoryStore(dataDir).close(); // creates the schema
-  const db = new Database(join(dataDir, 'dashboard.sqlite'));
-  db.pragma('journal_mode = WAL');
+  const db = openDatabase(join(dataDir, 'dashboard.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL');
   db.exec('CREATE TEMP TABLE k(key TEXT PRIMARY KEY)');
   const put = db.prepare('INSERT INTO k VALUES (?)');
   db.transaction(() => {
     for (let i = 0; i < n; i++) put.run(kioskKey(i));
-  })();
+  });
   const t0 = now - days * DAY_MS;
   const perKiosk = Math.round((LETTERS_PER_VILLAGE_MONTH * days) / 30);
   const step = Math.floor((days * DAY_MS) / perKiosk);
@@ -55,7 +55,7 @@ export function seedHistory(dataDir: string, n: number, days: number, now: numbe
     db.exec(`WITH RECURSIVE s(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM s WHERE x < ${slots - 1})
       INSERT INTO telemetry(kiosk, slot, cpu_temp_c, memory_used_pct, disk_free_mb, outbox_depth)
       SELECT k.key, ${Math.floor(t0 / 900_000) * 900_000} + x * 900000, 45 + x % 10, 40 + x % 7, 20000, 0 FROM k, s`);
-  })();
+  });
   db.close();
 }
 

@@ -3,13 +3,12 @@
  * own time), daily counts, telemetry downsampled to 15 minutes, availability since-when,
  * accounts, acknowledgements, mutes and the command log.
  *
- * better-sqlite3 (SQLite, synchronous, WAL) rather than `node:sqlite`: the latter needs Node 22
- * and this project still runs on Node 20; everything goes through `HistoryStore`, so switching
- * to `node:sqlite` later touches this file only.
+ * SQLite in WAL mode through sqlite.ts: `node:sqlite` on Node ≥ 22.13, better-sqlite3 on
+ * Node 20 (same SQL on both). Nothing outside this file touches the database.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDatabase, type Statement } from './sqlite.ts';
 import { SCHEMA_SQL } from './store-schema.ts';
 
 export const TELEMETRY_SLOT_MS = 15 * 60_000;
@@ -70,18 +69,18 @@ export interface CommandLogEntry {
 }
 
 export class HistoryStore {
-  private readonly db: Database.Database;
-  private readonly insertEvent: Database.Statement;
-  private readonly insertSeen: Database.Statement;
-  private readonly bumpDaily: Database.Statement;
-  private readonly putTelemetry: Database.Statement;
+  private readonly db: SqliteDatabase;
+  private readonly insertEvent: Statement;
+  private readonly insertSeen: Statement;
+  private readonly bumpDaily: Statement;
+  private readonly putTelemetry: Statement;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'dashboard.sqlite'));
-    this.db.pragma('journal_mode = WAL');
+    this.db = openDatabase(join(dataDir, 'dashboard.sqlite'));
+    this.db.exec('PRAGMA journal_mode = WAL');
     // NORMAL in WAL mode: a power cut loses at most the last transactions, never corrupts.
-    this.db.pragma('synchronous = NORMAL');
+    this.db.exec('PRAGMA synchronous = NORMAL');
     this.db.exec(SCHEMA_SQL);
     this.insertEvent = this.db.prepare(
       'INSERT OR IGNORE INTO events(id, kiosk, type, time, day, sub, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -104,13 +103,12 @@ export class HistoryStore {
   /** Stores an event; false when its id was seen before (a redelivery) or it is too old to tell. */
   addEvent(e: StoredEvent, now: number = Date.now()): boolean {
     if (e.time < now - RETENTION.idsDays * DAY_MS) return false;
-    const fresh = this.db.transaction(() => {
-      if (this.insertSeen.run(e.id, e.time).changes === 0) return false;
+    return this.db.transaction(() => {
+      if (Number(this.insertSeen.run(e.id, e.time).changes) === 0) return false;
       this.insertEvent.run(e.id, e.kiosk, e.type, e.time, e.day, e.sub, e.detail);
       this.bumpDaily.run(e.day, e.kiosk, e.type, e.sub ?? '');
       return true;
-    })();
-    return fresh;
+    });
   }
 
   /** Keeps the newest sample of each 15-minute slot. */
@@ -130,7 +128,7 @@ export class HistoryStore {
         .prepare('INSERT OR REPLACE INTO availability(kiosk, status, since) VALUES (?, ?, ?)')
         .run(kiosk, status, at);
       this.db.prepare('INSERT INTO transitions(kiosk, time, status) VALUES (?, ?, ?)').run(kiosk, at, status);
-    })();
+    });
     return at;
   }
 
@@ -163,7 +161,7 @@ export class HistoryStore {
         `SELECT day, kiosk, sub, n FROM daily WHERE type = @type AND day >= @fromDay AND day <= @toDay ${where}
          ORDER BY day, kiosk, sub`,
       )
-      .all({ type, fromDay, toDay, kiosk }) as DailyCount[];
+      .all(kiosk === null ? { type, fromDay, toDay } : { type, fromDay, toDay, kiosk }) as DailyCount[];
   }
 
   telemetry(kiosk: string, from: number): ({ slot: number } & TelemetrySample)[] {
@@ -194,7 +192,7 @@ export class HistoryStore {
       .run(u.name, u.role, u.hash);
   }
   removeUser(name: string): boolean {
-    return this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes > 0;
+    return Number(this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes) > 0;
   }
 
   // ---- alerts ----
@@ -223,7 +221,7 @@ export class HistoryStore {
     this.db.transaction(() => {
       for (const a of added) put.run(a.key, a.since);
       for (const key of ended) del.run(key);
-    })();
+    });
   }
   /** Forgets the acknowledgements of alerts that ended (a new one starts unacknowledged). */
   dropAcks(alerts: string[]): void {
@@ -269,7 +267,7 @@ export class HistoryStore {
       .run(now - RETENTION.telemetryDays * DAY_MS);
     this.db.prepare('DELETE FROM transitions WHERE time < ?').run(now - RETENTION.eventsDays * DAY_MS);
     this.db.prepare('DELETE FROM seen WHERE time < ?').run(now - RETENTION.idsDays * DAY_MS);
-    return { events: events.changes, telemetry: telemetry.changes };
+    return { events: Number(events.changes), telemetry: Number(telemetry.changes) };
   }
 }
 
