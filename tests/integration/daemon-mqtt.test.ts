@@ -51,6 +51,12 @@ test('a session reported to Mosquitto: schema-valid, no personal data; SIGKILL â
     await watcher.waitFor('telemetry', () => watcher.on('telemetry').length > 0, 5000);
     const issued = JSON.parse(watcher.on('event/letter_issued')[0]!.text) as Record<string, unknown>;
     assert.match(String(issued.number), /\/001\/1809102004\//);
+    // State v2 names the village and its region (public names from the config).
+    const state = JSON.parse(watcher.on(`${ROOT_TOPIC}state`).at(-1)!.text) as Record<string, unknown>;
+    assert.equal(
+      [state.v, state.village_name, state.kecamatan, state.kabupaten],
+      [2, 'Hanura', 'Teluk Pandan', 'Pesawaran'],
+    );
 
     // Every payload validates against its schema, and none carries personal data.
     const secrets = demoResidents().flatMap((r) => [r.nik, r.nama, r.nik.slice(-8)]);
