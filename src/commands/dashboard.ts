@@ -3,9 +3,9 @@
  * `anjungan dashboard user add|remove|passwd|list` for its accounts.
  */
 import { readFileSync } from 'node:fs';
+import { isLoopback } from '../dashboard/access.ts';
 import { DEFAULT_ALERT_SETTINGS } from '../dashboard/alerts.ts';
 import { Dashboard } from '../dashboard/app.ts';
-import { isLoopback } from '../dashboard/server.ts';
 import { defaultClientId } from '../dashboard/subscriber.ts';
 import { KioskError } from '../errors.ts';
 import { createLogger } from '../log.ts';

@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
+import { accessControl, type Body, isLoopback } from './access.ts';
 import type { Dashboard } from './app.ts';
 import { SESSION_COOKIE, sameToken, verifyPassword } from './auth.ts';
 import { figuresCsv, figuresPage, monthFigures, validMonth } from './figures.ts';
 import { kioskPage } from './kiosk-page.ts';
-import { alertsPage, fleetPage, loginPage, type Viewer } from './pages.ts';
+import { alertsPage, fleetPage, loginPage } from './pages.ts';
 import { localDay } from './store.ts';
 
 /** src/dashboard/public, found from src/dashboard/ (tsx) and dist/dashboard/ (built) alike. */
@@ -32,8 +33,6 @@ export interface ServerOptions {
   /** Behind the district's reverse proxy: trust X-Forwarded-* from these addresses. */
   trustProxy: string;
 }
-
-type Body = Record<string, string | undefined>;
 
 export async function createServer(app: Dashboard, opts: ServerOptions) {
   const server = Fastify({ bodyLimit: 64 * 1024, trustProxy: opts.trustProxy, logger: false });
@@ -54,45 +53,7 @@ export async function createServer(app: Dashboard, opts: ServerOptions) {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
-  /** Cookies are Secure except over plain HTTP to a loopback address (a person's own machine). */
-  const secure = (req: FastifyRequest) => req.protocol === 'https' || !isLoopback(req.hostname);
-
-  const viewerOf = (req: FastifyRequest): Viewer | null => {
-    if (!opts.auth) return { user: 'local', role: 'operator', csrf: localCsrf, auth: false };
-    const token = req.cookies[SESSION_COOKIE];
-    const s = app.sessions.get(token, Date.now());
-    if (!s) return null;
-    // The account may have been removed or changed by `anjungan dashboard user` since login.
-    const u = app.store.user(s.user);
-    if (!u) {
-      app.sessions.end(token);
-      return null;
-    }
-    return { user: u.name, role: u.role, csrf: s.csrf, auth: true };
-  };
-
-  /** The viewer, or a reply sent (login redirect / 401) and null. */
-  const need = (req: FastifyRequest, reply: FastifyReply, role: 'viewer' | 'operator' = 'viewer') => {
-    const v = viewerOf(req);
-    if (!v) {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) void reply.redirect('/login', 303);
-      else void reply.code(401).send({ error: 'login required' });
-      return null;
-    }
-    if (req.method === 'POST') {
-      const body = (req.body ?? {}) as Body;
-      const token = body._csrf ?? (req.headers['x-csrf-token'] as string | undefined);
-      if (!sameToken(token, v.csrf)) {
-        void reply.code(403).send({ error: 'missing or wrong CSRF token' });
-        return null;
-      }
-    }
-    if (role === 'operator' && v.role !== 'operator') {
-      void reply.code(403).send({ error: 'operators only' });
-      return null;
-    }
-    return v;
-  };
+  const { secure, need } = accessControl(app, opts.auth, localCsrf);
 
   const page = (reply: FastifyReply, body: string) => reply.type('text/html; charset=utf-8').send(body);
   const kioskKey = (p: unknown) => {
@@ -297,9 +258,4 @@ export async function createServer(app: Dashboard, opts: ServerOptions) {
 
 function oneVillage(code: string | undefined): string | undefined {
   return code && /^[0-9]{10}$/.test(code) ? code : undefined;
-}
-
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || h === '::ffff:127.0.0.1' || /^127\./.test(h);
 }
