@@ -73,6 +73,7 @@ export class Dashboard {
       client: opts.broker.client,
       logger: opts.logger,
       onMessage: (topic, payload) => this.fleet.ingest(topic, payload, Date.now()),
+      onConnection: () => this.live.touch(),
     });
   }
 
@@ -104,7 +105,7 @@ export class Dashboard {
   }
 
   counts(): Counts {
-    return countsOf(this.fleet.all(), this.current.length);
+    return countsOf(this.fleet.all(), this.current.length, this.subscriber.connected);
   }
 
   currentAlerts(): Alert[] {

@@ -16,10 +16,20 @@ export interface Counts {
   out_of_service: number;
   paper: number;
   alerts: number;
+  /** Whether the dashboard is connected to the broker (if not, every row is as last heard). */
+  broker: boolean;
 }
 
-export function countsOf(rows: FleetRow[], alerts: number): Counts {
-  const c: Counts = { total: rows.length, online: 0, offline: 0, out_of_service: 0, paper: 0, alerts };
+export function countsOf(rows: FleetRow[], alerts: number, broker: boolean): Counts {
+  const c: Counts = {
+    total: rows.length,
+    online: 0,
+    offline: 0,
+    out_of_service: 0,
+    paper: 0,
+    alerts,
+    broker,
+  };
   for (const r of rows) {
     if (r.availability === 'online') c.online++;
     if (r.availability === 'offline') c.offline++;

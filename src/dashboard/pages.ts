@@ -44,7 +44,8 @@ export function fleetPage(viewer: Viewer): string {
   return layout(
     'Armada',
     viewer,
-    html`<section id="counts" class="counts" aria-live="polite">
+    html`<p id="broker-lost" class="error" hidden>Sambungan terputus (broker MQTT atau server dasbor): data di bawah adalah yang terakhir diterima.</p>
+<section id="counts" class="counts" aria-live="polite">
 <span>Total <b id="count-total">…</b></span> <span>Online <b id="count-online">…</b></span>
 <span>Offline <b id="count-offline">…</b></span> <span>Tidak melayani <b id="count-oos">…</b></span>
 <span>Kertas menipis/habis <b id="count-paper">…</b></span> <span>Peringatan <a href="/alerts" id="count-alerts">…</a></span></section>

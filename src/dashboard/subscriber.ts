@@ -25,6 +25,8 @@ export interface SubscriberOptions {
   client: IClientOptions;
   logger: Logger;
   onMessage(topic: string, payload: Buffer): void;
+  /** The connection to the broker came or went. */
+  onConnection?(connected: boolean): void;
 }
 
 export class Subscriber {
@@ -61,10 +63,13 @@ export class Subscriber {
     });
     client.on('connect', () => {
       this.connected = true;
+      this.opts.onConnection?.(true);
       this.opts.logger.info({ url: this.opts.url }, 'dashboard: connected to the broker');
     });
     client.on('close', () => {
+      if (this.connected) this.opts.logger.warn('dashboard: lost the broker; reconnecting');
       this.connected = false;
+      this.opts.onConnection?.(false);
     });
     await new Promise<void>((resolve, reject) => {
       const fail = (err: Error) =>

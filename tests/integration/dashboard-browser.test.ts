@@ -94,6 +94,11 @@ test('fleet table live: letter +1, paper alert raised and cleared, ack, CSV, SIG
     kiosk.child.kill('SIGKILL');
     await cell(6).filter({ hasText: 'offline' }).waitFor({ timeout: 15_000 });
     assert.is(await page.locator('#count-offline').textContent(), '1');
+
+    // The broker gone: the page says its rows are as last heard.
+    assert.ok(await page.locator('#broker-lost').isHidden());
+    await broker.stop();
+    await page.locator('#broker-lost').waitFor({ state: 'visible', timeout: 10_000 });
   } finally {
     await browser.close();
     await kiosk.kill('SIGKILL');

@@ -186,6 +186,7 @@ function showCounts(c) {
   $('count-oos').textContent = c.out_of_service;
   $('count-paper').textContent = c.paper;
   $('count-alerts').textContent = c.alerts;
+  $('broker-lost').hidden = c.broker;
 }
 
 for (const th of document.querySelectorAll('#fleet th[data-sort]')) {
@@ -229,3 +230,7 @@ setInterval(() => {
   for (const [key, tr] of trs) patch(tr, rows.get(key));
 }, 30_000);
 stream.addEventListener('counts', (e) => showCounts(JSON.parse(e.data)));
+// The dashboard itself gone (restart, network): say so until the stream is back.
+stream.addEventListener('error', () => {
+  $('broker-lost').hidden = false;
+});
