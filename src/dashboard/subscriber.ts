@@ -31,6 +31,7 @@ export interface SubscriberOptions {
 
 export class Subscriber {
   private client: MqttClient | null = null;
+  private stopping = false;
   connected = false;
 
   constructor(private readonly opts: SubscriberOptions) {}
@@ -67,7 +68,7 @@ export class Subscriber {
       this.opts.logger.info({ url: this.opts.url }, 'dashboard: connected to the broker');
     });
     client.on('close', () => {
-      if (this.connected) this.opts.logger.warn('dashboard: lost the broker; reconnecting');
+      if (this.connected && !this.stopping) this.opts.logger.warn('dashboard: lost the broker; reconnecting');
       this.connected = false;
       this.opts.onConnection?.(false);
     });
@@ -87,6 +88,7 @@ export class Subscriber {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.client?.endAsync();
     this.client = null;
   }
