@@ -36,6 +36,10 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
     goal: '2,435 kiosks: time until all seen online, K killed seen offline, msg/s, monitor memory',
     run: async () => (await import('./bench-fleet.ts')).benchFleet({}),
   },
+  dashboard: {
+    goal: '2,435 kiosks, 30 days seeded: first rows + total ≤ 2000 ms; state change → page p95 ≤ 1000 ms; RSS ≤ 250 MB; CPU ≤ 10 %',
+    run: async () => (await import('./bench-dashboard.ts')).benchDashboard(),
+  },
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

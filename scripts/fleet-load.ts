@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../src/config/defaults.ts';
-import { KioskBus, type KioskControls, type KioskStatus } from '../src/events.ts';
+import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from '../src/events.ts';
 import { silentLogger } from '../src/log.ts';
 import { Reporter } from '../src/mqtt/reporter.ts';
 import { startMosquitto } from '../tests/support/mosquitto.ts';
@@ -30,6 +30,10 @@ export interface Fleet {
   kill(i: number): Promise<void>;
   /** A status change on every kiosk (each publishes a retained state). */
   touchAll(): void;
+  /** A status change on kiosk i. */
+  touch(i: number, patch: Partial<KioskStatus>): void;
+  /** A domain event on kiosk i (it goes through the kiosk's outbox like a real one). */
+  emit(i: number, event: DomainEvent): void;
   stop(): Promise<void>;
 }
 
@@ -108,6 +112,12 @@ export async function startFleet(opts: {
     keys,
     reporters,
     kill: (i) => reporters[i]!.abort(),
+    touch(i, patch) {
+      const k = kiosks[i]!;
+      k.current = { ...k.current, ...patch };
+      k.bus.emit('status', k.status());
+    },
+    emit: (i, event) => kiosks[i]!.bus.emitEvent(event),
     touchAll() {
       n++;
       for (const k of kiosks) {

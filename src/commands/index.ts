@@ -51,4 +51,9 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "lift the district's out-of-service on site, without the network (root)",
     load: async () => (await import('./resume.ts')).default,
   },
+  dashboard: {
+    summary:
+      "the district's web dashboard: fleet table, alerts, history, figures ('dashboard user' for accounts)",
+    load: async () => (await import('./dashboard.ts')).default,
+  },
 };

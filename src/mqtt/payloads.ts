@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent, KioskStatus } from '../events.ts';
 
 export const PAYLOAD_VERSION = 1;
+/** The retained `state` is at v2: it adds the village's public names (docs/mqtt.md). */
+export const STATE_VERSION = 2;
 
 export type Availability = 'online' | 'offline';
 
@@ -50,6 +52,10 @@ export interface StatePayload extends KioskStatus {
   v: number;
   village: string;
   device: string;
+  /** v2: public names of the village and its region (not personal data). */
+  village_name?: string;
+  kecamatan?: string;
+  kabupaten?: string;
   online: boolean;
   outbox_depth: number;
   outbox_dropped: OutboxDropCounts;

@@ -24,6 +24,7 @@ import {
   type AnyEvent,
   eventPayload,
   PAYLOAD_VERSION,
+  STATE_VERSION,
   type StatePayload,
   type TelemetryCounters,
   type TelemetryPayload,
@@ -364,10 +365,14 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   /** The retained `state` payload as of now. */
   statePayload(): StatePayload {
     const status = this.status ?? this.opts.controls.status();
+    const village = this.opts.config.village;
     return {
-      v: PAYLOAD_VERSION,
-      village: this.opts.config.village.code,
+      v: STATE_VERSION,
+      village: village.code,
       device: this.opts.config.device.id,
+      village_name: village.name,
+      kecamatan: village.kecamatan,
+      kabupaten: village.kabupaten,
       ...status,
       online: true,
       outbox_depth: this.outboxDepth(),

@@ -3,9 +3,6 @@
  * a real session (schema-valid, no personal data in any payload), `offline` from the broker when
  * the process is killed with SIGKILL, and `offline` published by the kiosk itself on SIGTERM.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type PayloadKind, payloadErrors } from '../../src/mqtt/payload-schemas.ts';
@@ -13,13 +10,11 @@ import { DEMO_CARDS, demoResidents } from '../../src/store/demo-data.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
 import { mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { Watcher } from '../support/mosquitto-harness.ts';
-import { provisionMqttKiosk } from '../support/mqtt-daemon.ts';
+import { provisionSimKiosk } from '../support/sim-kiosk.ts';
 import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 const ROOT_TOPIC = 'anjungan/1809102004/kiosk-mqtt/';
-
-const provision = (dir: string, brokerUrl: string) => provisionMqttKiosk(dir, brokerUrl);
 
 function kindOf(topic: string): PayloadKind | null {
   const rest = topic.slice(ROOT_TOPIC.length);
@@ -34,10 +29,9 @@ test('a session reported to Mosquitto: schema-valid, no personal data; SIGKILL â
   if (!available) return;
   const broker = await startMosquitto();
   const watcher = await new Watcher(broker.url).start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
   let kiosk: DaemonProcess | null = null;
   try {
-    kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
+    kiosk = new DaemonProcess(['run', '--config', await provisionSimKiosk(broker.url, 'kiosk-mqtt')], {});
     const k = kiosk;
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
     await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
@@ -57,6 +51,12 @@ test('a session reported to Mosquitto: schema-valid, no personal data; SIGKILL â
     await watcher.waitFor('telemetry', () => watcher.on('telemetry').length > 0, 5000);
     const issued = JSON.parse(watcher.on('event/letter_issued')[0]!.text) as Record<string, unknown>;
     assert.match(String(issued.number), /\/001\/1809102004\//);
+    // State v2 names the village and its region (public names from the config).
+    const state = JSON.parse(watcher.on(`${ROOT_TOPIC}state`).at(-1)!.text) as Record<string, unknown>;
+    assert.equal(
+      [state.v, state.village_name, state.kecamatan, state.kabupaten],
+      [2, 'Hanura', 'Teluk Pandan', 'Pesawaran'],
+    );
 
     // Every payload validates against its schema, and none carries personal data.
     const secrets = demoResidents().flatMap((r) => [r.nik, r.nama, r.nik.slice(-8)]);
@@ -84,10 +84,9 @@ test('SIGTERM: the kiosk publishes `stopping` and `offline` itself, then exits 0
   if (!available) return;
   const broker = await startMosquitto();
   const watcher = await new Watcher(broker.url).start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
   let kiosk: DaemonProcess | null = null;
   try {
-    kiosk = new DaemonProcess(['run', '--config', await provision(dir, broker.url)], {});
+    kiosk = new DaemonProcess(['run', '--config', await provisionSimKiosk(broker.url, 'kiosk-mqtt')], {});
     const availability = () => watcher.on(`${ROOT_TOPIC}availability`).at(-1)?.text;
     await watcher.waitFor('availability online', () => availability() === 'online', PROCESS_START_MS);
     kiosk.child.kill('SIGTERM');
@@ -125,8 +124,7 @@ test('broker down: letters issued, daemon restarted while still down, broker bac
   const broker = await startMosquitto({ persistent: true });
   // A persistent session: the watcher gets what the broker received while it was away.
   const watcher = await new Watcher(broker.url, 'anjungan/#', 4, 'anj-test-daemon-watcher').start();
-  const dir = mkdtempSync(join(tmpdir(), 'anj-dmqtt-'));
-  const config = await provision(dir, broker.url);
+  const config = await provisionSimKiosk(broker.url, 'kiosk-mqtt');
   const uid = DEMO_CARDS[0]!.uid;
   const kiosks: DaemonProcess[] = [];
   const issuedNumbers = () =>

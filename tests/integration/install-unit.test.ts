@@ -17,7 +17,8 @@ function setting(key: string): string[] {
   return [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1] ?? '');
 }
 
-test('the unit passes systemd-analyze verify with no warnings', () => {
+/** `systemd-analyze verify` of a unit file under systemd/: exit 0 and not a single warning. */
+function verifyUnit(name: string): void {
   const probe = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     if (process.env.CI === 'true')
@@ -25,17 +26,26 @@ test('the unit passes systemd-analyze verify with no warnings', () => {
     console.log('  skipped: systemd-analyze is not installed');
     return;
   }
+  const source = fs.readFileSync(fileURLToPath(new URL(`../../systemd/${name}`, import.meta.url)), 'utf8');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-'));
   // verify checks that ExecStart's binary exists: point it at this machine's node if needed.
-  const unit = fs.existsSync('/usr/bin/node') ? text : text.replace('/usr/bin/node', process.execPath);
-  fs.writeFileSync(path.join(dir, 'anjungan.service'), unit);
-  const r = spawnSync('systemd-analyze', ['verify', '--man=no', path.join(dir, 'anjungan.service')], {
+  const unit = fs.existsSync('/usr/bin/node') ? source : source.replace('/usr/bin/node', process.execPath);
+  fs.writeFileSync(path.join(dir, name), unit);
+  const r = spawnSync('systemd-analyze', ['verify', '--man=no', path.join(dir, name)], {
     encoding: 'utf8',
   });
   fs.rmSync(dir, { recursive: true, force: true });
   assert.is(r.status, 0, r.stderr);
   // Unknown keys and bad values are only warnings (exit 0): none is allowed.
   assert.is(`${r.stdout}${r.stderr}`.trim(), '');
+}
+
+test('the unit passes systemd-analyze verify with no warnings', () => {
+  verifyUnit('anjungan.service');
+});
+
+test('the dashboard unit passes systemd-analyze verify with no warnings', () => {
+  verifyUnit('anjungan-dashboard.service');
 });
 
 test('the unit keeps notify, watchdog, restart and device access', () => {
