@@ -70,6 +70,8 @@ export interface Config {
     types: Record<string, Partial<LetterType>>;
     /** Print the QR with the printer's native GS ( k instead of a raster image. */
     native_qr: boolean;
+    /** Address of the district's verification page; the QR holds `<verify_url>#<token>`. null: the bare token. */
+    verify_url: string | null;
   };
   hardware: {
     reader: {

@@ -30,6 +30,7 @@ export function defaultConfig(): Config {
       numbering: { format: '{code}/{seq:3}/{village_code}/{roman_month}/{year}', counter: 'per_type' },
       types: {},
       native_qr: false,
+      verify_url: null,
     },
     hardware: {
       reader: { driver: 'sim', name: null, hid_device: null, hid_reverse: false },

@@ -56,6 +56,7 @@ export const configSchema = obj({
     }),
     types: { type: 'object', additionalProperties: letterTypeOverride },
     native_qr: { type: 'boolean' },
+    verify_url: { type: ['string', 'null'], pattern: '^https?://[^#\\s]+$' },
   }),
   hardware: obj({
     reader: obj({

@@ -2,7 +2,7 @@
  * Issues one letter, in the only order that never gives a number twice nor loses one:
  *
  *   clock trusted? → printer ready? → register.reserve (fsynced, status printing)
- *     → compose + sign → printer.print → register.markPrinted | markFailed → bus event
+ *     → sign (AJ2 token) + compose → printer.print → register.markPrinted | markFailed → bus event
  *
  * Everything before `reserve` refuses without touching the register; everything after it ends
  * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
@@ -21,6 +21,7 @@ import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
 import type { LetterType } from './letter-type.ts';
 import { type LetterRegister, localDay } from './register.ts';
+import { addDays } from './text-layout.ts';
 import { signToken } from './verification-token.ts';
 
 export interface LetterServiceDeps {
@@ -78,11 +79,15 @@ export class LetterService {
     try {
       const token = signToken(
         {
-          n: entry.number,
-          t: type.id,
-          d: localDay(issuedAt),
-          v: config.village.code,
-          r: req.resident_ref,
+          number: entry.number,
+          type: type.id,
+          policy: type.policy,
+          issued: localDay(issuedAt),
+          valid_until: type.validity_days > 0 ? localDay(addDays(issuedAt, type.validity_days)) : null,
+          village: config.village.code,
+          device: config.device.id,
+          key_id: this.deps.keys.keyId,
+          resident_ref: req.resident_ref,
         },
         this.deps.keys.signingKey,
       );
@@ -94,6 +99,7 @@ export class LetterService {
         purpose: req.purpose,
         issuedAt,
         token,
+        verifyUrl: config.letters.verify_url,
         columns: printer.paperMm === 80 ? 48 : 32,
         logo: this.deps.logo,
       });
