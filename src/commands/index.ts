@@ -27,6 +27,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "check a letter's QR code offline against the village's public key",
     load: async () => (await import('./verify.ts')).default,
   },
+  keys: {
+    summary: "print this kiosk's public key record for the district's verification key list",
+    load: async () => (await import('./keys.ts')).default,
+  },
+  district: {
+    summary: "the district's tools: the verification page's signed key list and site",
+    load: async () => (await import('./district.ts')).default,
+  },
   selftest: {
     summary: 'check each configured device: PASS / FAIL with the remedy',
     load: async () => (await import('./selftest.ts')).default,

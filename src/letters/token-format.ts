@@ -171,3 +171,9 @@ export function base64UrlDecode(text: string): Uint8Array | null {
     return null;
   }
 }
+
+/** The bytes of a standard base64 text (padding optional), or null when it is not one. */
+export function base64Decode(text: string): Uint8Array | null {
+  if (typeof text !== 'string' || /[-_]/.test(text)) return null;
+  return base64UrlDecode(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+}
