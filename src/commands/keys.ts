@@ -3,10 +3,7 @@
  * list (`anjungan district keylist add`). Public facts only: village names and code, device id,
  * key id and public key, when the key was made, and the titles of the letter types.
  */
-import { statSync } from 'node:fs';
-import type { KeyRecord } from '../keylist/keylist.ts';
-import { loadLetterTypes } from '../letters/letter-types.ts';
-import { keyIdOf, keyPaths, rawPublicKey } from '../store/keys.ts';
+import { kioskKeyRecord } from '../keylist/key-record.ts';
 import type { Command } from './command.ts';
 import {
   CONFIG_HELP,
@@ -43,21 +40,7 @@ const keys: Command = {
     }
     const ctx = openContext(io, values.config);
     const deviceKeys = await openKeys(ctx);
-    const { config } = ctx;
-    const record: KeyRecord = {
-      village_code: config.village.code,
-      village_name: config.village.name,
-      village_kind: config.village.kind,
-      kecamatan: config.village.kecamatan,
-      kabupaten: config.village.kabupaten,
-      province: config.village.province,
-      device_id: config.device.id,
-      key_id: keyIdOf(deviceKeys.publicKey),
-      public_key: rawPublicKey(deviceKeys.publicKey).toString('base64'),
-      // The key file's modification time: when provisioning (or a restore) put the key there.
-      valid_from: statSync(keyPaths(config).signingKeyFile).mtime.toISOString(),
-      letter_types: Object.fromEntries(loadLetterTypes(config.letters.types).map((t) => [t.id, t.title])),
-    };
+    const record = kioskKeyRecord(ctx.config, deviceKeys);
     io.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     return 0;
   },
