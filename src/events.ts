@@ -19,6 +19,8 @@ export type DomainEvent =
   | { type: 'letter_failed'; number: string | null; letter_type: string; reason: string }
   /** A register entry left `printing` by a crash or power cut, found at start. */
   | { type: 'letter_interrupted'; number: string; letter_type: string }
+  /** The village office withdrew a printed letter (`anjungan letters revoke`). */
+  | { type: 'letter_revoked'; number: string; letter_type: string; reason_code: string }
   | { type: 'card_unknown' }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }

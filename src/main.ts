@@ -27,6 +27,7 @@ import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
+import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { attachSimCommands } from './sim/stdin-commands.ts';
@@ -276,6 +277,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   for (const entry of register.interrupted) {
     bus.emitEvent({ type: 'letter_interrupted', number: entry.number, letter_type: entry.letter_type });
   }
+  // `anjungan letters revoke` hands its request over a file: the daemon is the register's writer.
+  const revocations = new RevocationInbox({ dataDir: config.data_dir, register, bus, logger, now });
+  await revocations.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -284,6 +288,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       detachStdin?.();
       clockGuard.stop();
       clearInterval(clockTick);
+      await revocations.stop();
       await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();

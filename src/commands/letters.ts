@@ -19,15 +19,18 @@ import {
   table,
   usageError,
 } from './context.ts';
+import { REVOKE_HELP, revokeCommand } from './letters-revoke.ts';
 
 const HELP = `Usage:
   anjungan letters list [--date YYYY-MM-DD | --month YYYY-MM] [--type T] [--config FILE]
   anjungan letters show <number> [--config FILE]
   anjungan letters export --month YYYY-MM [--type T] [--out FILE] [--config FILE]
+  anjungan letters revoke <number> --reason "…" [--code C] [--wait S] [--config FILE]
 
 list     Letters issued (every status: printing, printed, failed, interrupted), oldest first.
 show     One letter: number, type, status, time, purpose, resident (name, masked NIK).
 export   One month as CSV for the office's register book (standard output unless --out).
+${REVOKE_HELP}
 
 Options:
   --date D        only letters of that day (the kiosk's local time)
@@ -65,10 +68,14 @@ const letters: Command = {
         month: { type: 'string' },
         type: { type: 'string' },
         out: { type: 'string' },
+        reason: { type: 'string' },
+        code: { type: 'string' },
+        wait: { type: 'string' },
       },
       'letters',
     );
     const [sub, ...args] = positionals;
+    if (sub === 'revoke') return revokeCommand(args, values, io);
     if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
       throw usageError('--date must be YYYY-MM-DD', 'letters');
     }
@@ -77,7 +84,7 @@ const letters: Command = {
     }
     if (sub !== 'list' && sub !== 'show' && sub !== 'export') {
       throw usageError(
-        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export)',
+        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export, revoke)',
         'letters',
       );
     }
@@ -110,7 +117,7 @@ const letters: Command = {
           rows.push([
             e.number,
             e.letter_type,
-            e.status,
+            e.revoked_at ? `${e.status}, revoked` : e.status,
             e.issued_at.slice(0, 19).replace('T', ' '),
             e.purpose,
             who(e, store),
@@ -159,6 +166,7 @@ function showEntry(e: RegisterEntry, store: ResidentStore, titles: Map<string, s
       e.policy === 'final' ? 'final (issued on the spot)' : 'pengantar (to be signed at the office)',
     ],
     ['status', `${e.status}${e.reason ? `: ${e.reason}` : ''}`],
+    ...(e.revoked_at ? [['revoked', `${e.revoked_at}: ${e.revoke_reason ?? ''}`]] : []),
     ['issued at', e.issued_at],
     ['updated at', e.updated_at],
     ['purpose', e.purpose],

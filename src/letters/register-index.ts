@@ -33,6 +33,21 @@ export interface RegisterEntry {
   status: RegisterStatus;
   reason: string | null;
   updated_at: string;
+  /** Set by a revocation line (`anjungan letters revoke`): when the village withdrew it. */
+  revoked_at?: string;
+  revoke_reason?: string;
+}
+
+/** A revocation line: the letter's own line is never rewritten (append-only). */
+export interface RevokeRecord {
+  op: 'revoke';
+  id: string;
+  number: string;
+  /** The office's words (kept on the kiosk only). */
+  reason: string;
+  /** The reason code sent to the district (no personal data). */
+  code: string;
+  revoked_at: string;
 }
 
 export interface StatusRecord {
@@ -169,6 +184,21 @@ export class RegisterIndex {
       if (e.status === 'printing') this.#printing.set(e.id, e);
     }
     if (e.status !== 'failed') this.#count(e, 1, t);
+  }
+
+  /**
+   * Marks an entry withdrawn. A summary index (the daemon) keeps no entry list and needs none:
+   * a revocation changes no number and no daily count.
+   */
+  revoke(r: RevokeRecord): void {
+    const e = this.full ? this.#byId.get(r.id) : this.get(r.id);
+    if (e === undefined) {
+      if (this.full) throw new Error(`revocation of unknown entry ${r.id}`);
+      return;
+    }
+    if (e.revoked_at !== undefined) return; // a second revocation of the same letter changes nothing
+    e.revoked_at = r.revoked_at;
+    e.revoke_reason = r.reason;
   }
 
   /** Applies a status change to a known entry; returns it. */

@@ -22,17 +22,15 @@ import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { formatIsoTanggal } from '../../src/letters/text-layout.ts';
 import { extractToken, parseToken } from '../../src/letters/token-format.ts';
 import { peekClaims, signToken } from '../../src/letters/verification-token.ts';
-import { silentLogger } from '../../src/log.ts';
-import { type Daemon, startDaemon } from '../../src/main.ts';
-import { DEMO_CARDS } from '../../src/store/demo-data.ts';
 import { loadOrCreateKeys } from '../../src/store/keys.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { runCli } from '../support/cli-process.ts';
 import { makeKiosk, signedList } from '../support/keylist-fixtures.ts';
+import { issueLetterThroughKiosk, startSimKiosk } from '../support/kiosk-letter.ts';
 import { decodeQrRaster } from '../support/qr-decode.ts';
 import { StaticSite } from '../support/static-site.ts';
 import { startVirtualPrinter } from '../support/virtual-printer.ts';
-import { TextSink, waitFor } from '../support/wait.ts';
+import { waitFor } from '../support/wait.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'anj-verify-'));
 const siteDir = path.join(work, 'site');
@@ -44,35 +42,16 @@ const listFile = path.join(work, 'keylist.json');
 const types = new Map(loadLetterTypes({}).map((t) => [t.id, t]));
 let browser: Browser | null = null;
 
-/** Prints one letter through the whole in-process kiosk (tap, four presses of ok); returns the QR text. */
+/** Prints one letter through the whole in-process kiosk; returns the QR text read from the raster. */
 async function printLetter(
   dataDir: string,
   env: NodeJS.ProcessEnv,
   job: () => Promise<Buffer>,
 ): Promise<string> {
-  const daemon: Daemon = await startDaemon({
-    defaultConfigPath: path.join(dataDir, 'no-config.json'),
-    env: { ANJUNGAN_DATA_DIR: dataDir, ANJUNGAN_LETTERS_VERIFY_URL: site.url, ...env },
-    stdin: null,
-    stdout: new TextSink().stream,
-    logger: silentLogger(),
-  });
+  const daemon = await startSimKiosk(dataDir, { ANJUNGAN_LETTERS_VERIFY_URL: site.url, ...env });
   try {
-    const screen = (name: string) =>
-      waitFor(`screen ${name}`, () => daemon.runner.state.screen.name === name, 20_000);
-    await screen('idle');
-    const card = DEMO_CARDS.map((c) => Buffer.from(c.uid, 'hex')).find((uid) => {
-      const r = daemon.store.findByCard(uid);
-      return r && r.status_dasar === 'HIDUP' && r.pekerjaan && r.tempat_lahir;
-    });
-    daemon.adapters.sim.reader!.tap(card!);
-    for (const next of ['greeting', 'choose_letter', 'choose_purpose', 'confirm']) {
-      await screen(next);
-      daemon.adapters.sim.buttons!.press('ok');
-      await daemon.runner.idle();
-    }
+    await issueLetterThroughKiosk(daemon);
     const bytes = await job();
-    await screen('done');
     const image = decodeEscpos(bytes).images.at(-1);
     assert.ok(image, 'the letter has a raster QR');
     const scanned = decodeQrRaster(image);
