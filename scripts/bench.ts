@@ -24,6 +24,10 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
     goal: 'render + convert median ≤ 10 ms at 480×320',
     run: async () => (await import('./bench-display.ts')).benchDisplay(),
   },
+  verify: {
+    goal: 'verification page: one small file; open → verdict in Chromium well under a second',
+    run: async () => (await import('./bench-verify.ts')).benchVerify(),
+  },
   fleet: {
     goal: '2,435 kiosks: time until all seen online, K killed seen offline, msg/s, monitor memory',
     run: async () => (await import('./bench-fleet.ts')).benchFleet({}),

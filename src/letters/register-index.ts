@@ -191,11 +191,9 @@ export class RegisterIndex {
    * a revocation changes no number and no daily count.
    */
   revoke(r: RevokeRecord): void {
+    // An unknown id is not damage worth refusing the register for: it withdraws nothing.
     const e = this.full ? this.#byId.get(r.id) : this.get(r.id);
-    if (e === undefined) {
-      if (this.full) throw new Error(`revocation of unknown entry ${r.id}`);
-      return;
-    }
+    if (e === undefined) return;
     if (e.revoked_at !== undefined) return; // a second revocation of the same letter changes nothing
     e.revoked_at = r.revoked_at;
     e.revoke_reason = r.reason;

@@ -17,7 +17,14 @@ import { buildVerifyPage } from '../../scripts/build-verify.ts';
 import { defaultConfig } from '../../src/config/defaults.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
 import { kioskKeyRecord } from '../../src/keylist/key-record.ts';
-import { addKeys, revokeLetter, signKeyList, writeJsonDurably } from '../../src/keylist/keylist-store.ts';
+import {
+  addKeys,
+  rawKeyBase64,
+  revokeLetter,
+  signKeyList,
+  writeJsonDurably,
+} from '../../src/keylist/keylist-store.ts';
+import { embedKeyList } from '../../src/keylist/verify-site.ts';
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { formatIsoTanggal } from '../../src/letters/text-layout.ts';
 import { extractToken, parseToken } from '../../src/letters/token-format.ts';
@@ -41,6 +48,7 @@ const districtKeyFile = path.join(work, 'district.key');
 const listFile = path.join(work, 'keylist.json');
 const types = new Map(loadLetterTypes({}).map((t) => [t.id, t]));
 let browser: Browser | null = null;
+let pageHtml = '';
 
 /** Prints one letter through the whole in-process kiosk; returns the QR text read from the raster. */
 async function printLetter(
@@ -82,7 +90,7 @@ test.before(async () => {
   mkdirSync(siteDir, { recursive: true });
   mkdirSync(shots, { recursive: true });
   await site.start();
-  await buildVerifyPage();
+  pageHtml = (await buildVerifyPage()).html;
   writeFileSync(districtKeyFile, district.privateKey.export({ format: 'pem', type: 'pkcs8' }));
 
   simUrl = await printLetter(kioskDir, {}, async () => {
@@ -250,6 +258,31 @@ test('a forged key list served as keys.json is ignored, with the notice', async 
     await context.close();
     writeFileSync(path.join(siteDir, 'keys.json'), genuine);
   }
+});
+
+test('offline with a list older than a day, the page says as of when revocations are known', async () => {
+  if (!browser) return;
+  const keys = await loadOrCreateKeys({ ...defaultConfig(), data_dir: kioskDir }, { create: false });
+  const record = kioskKeyRecord({ ...defaultConfig(), data_dir: kioskDir }, keys);
+  const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+  const old = signKeyList(
+    { format: 'anjungan-keylist-1', serial: 0, updated_at: '', keys: [record], revoked_letters: [] },
+    district.privateKey,
+    twoDaysAgo,
+  );
+  const file = path.join(work, 'old-list.html');
+  writeFileSync(file, embedKeyList(pageHtml, { district_key: rawKeyBase64(district.publicKey), list: old }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${pathToFileURL(file).href}#${extractToken(simUrl)}`);
+  assert.is((await verdictOf(page)).verdict, 'ASLI');
+  const day = formatIsoTanggal(old.payload.updated_at.slice(0, 10));
+  assert.ok(((await page.textContent('#listinfo')) ?? '').includes(`Status pencabutan per ${day}`));
+  // The site's own list is fresh: no such line.
+  await page.goto(`${pathToFileURL(path.join(siteDir, 'index.html')).href}#${extractToken(simUrl)}`);
+  await verdictOf(page);
+  assert.not.match((await page.textContent('#listinfo')) ?? '', /Status pencabutan/);
+  await context.close();
 });
 
 test('360×640 at 200 % text: nothing overflows (screenshots)', async () => {
