@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { KioskError } from '../errors.ts';
-import { LetterRegister } from '../letters/register.ts';
+import { LetterRegister, type RegisterEntry } from '../letters/register.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type DeviceKeys, loadOrCreateKeys } from '../store/keys.ts';
 import { ResidentStore } from '../store/resident-store.ts';
@@ -87,6 +87,18 @@ export function openRegister(ctx: CliContext): Promise<LetterRegister> {
     logger: ctx.logger,
     readOnly: true,
   });
+}
+
+/** One register entry by its number, read-only; letter_not_found when there is none. */
+export async function findLetter(ctx: CliContext, number: string): Promise<RegisterEntry> {
+  const register = await openRegister(ctx);
+  try {
+    const entry = register.find(number);
+    if (!entry) throw new KioskError('letter_not_found', `no letter numbered ${number} in ${register.file}`);
+    return entry;
+  } finally {
+    await register.close();
+  }
 }
 
 /**

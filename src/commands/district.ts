@@ -17,9 +17,9 @@ import {
   revokeLetter,
   signedListProblem,
   signKeyList,
-  writeJsonDurably,
 } from '../keylist/keylist-store.ts';
 import { defaultPageDir, embedKeyList, readPage } from '../keylist/verify-site.ts';
+import { writeJsonDurably } from '../store/durable-file.ts';
 import type { Command, CommandIo } from './command.ts';
 import { parseCommandArgs, usageError } from './context.ts';
 

@@ -11,7 +11,7 @@ import {
   submitRevocation,
 } from '../letters/revocations.ts';
 import type { CommandIo } from './command.ts';
-import { openContext, openRegister, settleOwnership, usageError } from './context.ts';
+import { findLetter, openContext, settleOwnership, usageError } from './context.ts';
 
 export const REVOKE_HELP = `revoke   Withdraw a printed letter: --reason "…" (kept in the register on the kiosk) and
          --code ${REVOCATION_CODES.join('|')} (default lainnya; all the district is told).
@@ -42,14 +42,7 @@ export async function revokeCommand(
   const waitS = Number(values.wait ?? 10);
   if (!Number.isFinite(waitS) || waitS < 0) throw usageError('--wait takes seconds', 'letters');
   const ctx = openContext(io, values.config);
-  const register = await openRegister(ctx);
-  let entry: ReturnType<typeof register.find>;
-  try {
-    entry = register.find(args[0]!);
-  } finally {
-    await register.close();
-  }
-  if (!entry) throw new KioskError('letter_not_found', `no letter numbered ${args[0]} in ${register.file}`);
+  const entry = await findLetter(ctx, args[0]!);
   if (entry.revoked_at) {
     io.stdout.write(`${entry.number} was already revoked at ${entry.revoked_at}\n`);
     return 0;

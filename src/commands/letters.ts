@@ -19,6 +19,7 @@ import {
   table,
   usageError,
 } from './context.ts';
+import { PDF_HELP, pdfCommand } from './letters-pdf.ts';
 import { REVOKE_HELP, revokeCommand } from './letters-revoke.ts';
 
 const HELP = `Usage:
@@ -26,11 +27,13 @@ const HELP = `Usage:
   anjungan letters show <number> [--config FILE]
   anjungan letters export --month YYYY-MM [--type T] [--out FILE] [--config FILE]
   anjungan letters revoke <number> --reason "…" [--code C] [--wait S] [--config FILE]
+  anjungan letters pdf <number> --out FILE [--paper a4|f4] [--config FILE]
 
 list     Letters issued (every status: printing, printed, failed, interrupted), oldest first.
 show     One letter: number, type, status, time, purpose, resident (name, masked NIK).
 export   One month as CSV for the office's register book (standard output unless --out).
 ${REVOKE_HELP}
+${PDF_HELP}
 
 Options:
   --date D        only letters of that day (the kiosk's local time)
@@ -71,11 +74,13 @@ const letters: Command = {
         reason: { type: 'string' },
         code: { type: 'string' },
         wait: { type: 'string' },
+        paper: { type: 'string' },
       },
       'letters',
     );
     const [sub, ...args] = positionals;
     if (sub === 'revoke') return revokeCommand(args, values, io);
+    if (sub === 'pdf') return pdfCommand(args, values, io);
     if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
       throw usageError('--date must be YYYY-MM-DD', 'letters');
     }
@@ -84,7 +89,7 @@ const letters: Command = {
     }
     if (sub !== 'list' && sub !== 'show' && sub !== 'export') {
       throw usageError(
-        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export, revoke)',
+        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export, revoke, pdf)',
         'letters',
       );
     }

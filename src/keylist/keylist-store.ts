@@ -5,11 +5,9 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { signPayload, verifyPayload } from '../crypto/signed-payload.ts';
 import { KEYLIST_PREFIX } from '../crypto/signed-text.ts';
 import { errorMessage, KioskError } from '../errors.ts';
-import { fsyncDir } from '../store/durable-file.ts';
 import {
   KEYLIST_FORMAT,
   type KeyListPayload,
@@ -88,21 +86,6 @@ export async function readKeyList(file: string, districtKey: KeyObject): Promise
 export function signKeyList(payload: KeyListPayload, privateKey: KeyObject, now: Date): SignedKeyList {
   const next: KeyListPayload = { ...payload, serial: payload.serial + 1, updated_at: now.toISOString() };
   return { payload: next, signature: signPayload(KEYLIST_PREFIX, next, privateKey) };
-}
-
-/** Writes a JSON file whole or not at all (temp file, fsync, rename, fsync the directory). */
-export async function writeJsonDurably(file: string, value: unknown, mode = 0o644): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fh = await fs.open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fs.rename(tmp, file);
-  await fsyncDir(path.dirname(file));
 }
 
 /**

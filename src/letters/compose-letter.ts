@@ -68,7 +68,7 @@ const LABELS = {
 } as const;
 
 /** "PEMERINTAH KABUPATEN PESAWARAN" (or "PEMERINTAH KOTA METRO" for a city). */
-function pemerintah(kabupaten: string): string {
+export function pemerintah(kabupaten: string): string {
   const k = kabupaten.trim();
   if (/^kota\s/i.test(k)) return `PEMERINTAH ${k}`.toUpperCase();
   return `PEMERINTAH KABUPATEN ${k.replace(/^kab(upaten|\.)?\s+/i, '')}`.toUpperCase();
@@ -79,13 +79,13 @@ function isHeadSigning(village: VillageConfig): boolean {
 }
 
 /** Who signs: "Kepala Desa Hanura", or "a.n. Kepala Desa Hanura" + "Sekretaris Desa". */
-function signerLines(village: VillageConfig): string[] {
+export function signerLines(village: VillageConfig): string[] {
   const office = `${kepalaDesa(village)} ${village.name}`;
   return isHeadSigning(village) ? [office] : [`a.n. ${office}`, village.head_title.trim()];
 }
 
 /** "Kepala Desa Hanura, Kecamatan Teluk Pandan, Kabupaten Pesawaran" (or the a.n. form). */
-function signerOpening(village: VillageConfig): string {
+export function signerOpening(village: VillageConfig): string {
   const office = `${kepalaDesa(village)} ${village.name}`;
   const who = isHeadSigning(village) ? office : `${village.head_title.trim()}, atas nama ${office}`;
   const kab = village.kabupaten.trim();
@@ -209,7 +209,7 @@ export function qrContent(token: string, verifyUrl: string | null): string {
  * a machine seal, not a certified electronic signature (UU ITE art. 11, PP 71/2019): the letter
  * must never read as if the Kepala Desa had signed it electronically.
  */
-function qrCaption(
+export function qrCaption(
   kantor: string,
   desa: string,
   kepala: string,

@@ -2,7 +2,7 @@
  * Issues one letter, in the only order that never gives a number twice nor loses one:
  *
  *   clock trusted? → printer ready? → register.reserve (fsynced, status printing)
- *     → sign (AJ2 token) + compose → printer.print → register.markPrinted | markFailed → bus event
+ *     → sign (AJ2 token) + keep the content (letters/<id>.json) + compose → printer.print → register.markPrinted | markFailed → bus event
  *
  * Everything before `reserve` refuses without touching the register; everything after it ends
  * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
@@ -19,6 +19,7 @@ import type { DeviceKeys } from '../store/keys.ts';
 import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
+import { archiveLetter } from './letter-archive.ts';
 import type { LetterType } from './letter-type.ts';
 import { type LetterRegister, localDay } from './register.ts';
 import { addDays } from './text-layout.ts';
@@ -90,6 +91,22 @@ export class LetterService {
           resident_ref: req.resident_ref,
         },
         this.deps.keys.signingKey,
+      );
+      // Kept before printing: `letters pdf` reproduces exactly this letter, whatever changes later.
+      await archiveLetter(
+        config.data_dir,
+        {
+          id: entry.id,
+          number: entry.number,
+          type,
+          village: config.village,
+          resident,
+          purpose: req.purpose,
+          issued_at: entry.issued_at,
+          token,
+          verify_url: config.letters.verify_url,
+        },
+        this.deps.logo,
       );
       const document = composeLetter({
         village: config.village,

@@ -17,18 +17,13 @@ import { buildVerifyPage } from '../../scripts/build-verify.ts';
 import { defaultConfig } from '../../src/config/defaults.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
 import { kioskKeyRecord } from '../../src/keylist/key-record.ts';
-import {
-  addKeys,
-  rawKeyBase64,
-  revokeLetter,
-  signKeyList,
-  writeJsonDurably,
-} from '../../src/keylist/keylist-store.ts';
+import { addKeys, rawKeyBase64, revokeLetter, signKeyList } from '../../src/keylist/keylist-store.ts';
 import { embedKeyList } from '../../src/keylist/verify-site.ts';
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { formatIsoTanggal } from '../../src/letters/text-layout.ts';
 import { extractToken, parseToken } from '../../src/letters/token-format.ts';
 import { peekClaims, signToken } from '../../src/letters/verification-token.ts';
+import { writeJsonDurably } from '../../src/store/durable-file.ts';
 import { loadOrCreateKeys } from '../../src/store/keys.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { runCli } from '../support/cli-process.ts';
