@@ -16,7 +16,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./cards.ts')).default,
   },
   letters: {
-    summary: 'the letter register: list, show, export a month as CSV',
+    summary: 'the letter register: list, show, export a month as CSV, revoke, pdf',
     load: async () => (await import('./letters.ts')).default,
   },
   'print-test': {

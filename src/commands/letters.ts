@@ -60,7 +60,7 @@ const EXPORT_COLUMNS = [
 
 const letters: Command = {
   name: 'letters',
-  summary: 'the letter register: list, show, export a month as CSV',
+  summary: 'the letter register: list, show, export a month as CSV, revoke, pdf',
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
