@@ -100,7 +100,7 @@ export interface Config {
       orientation: 'landscape' | 'portrait';
     };
     printer: {
-      driver: Driver<'escpos'>;
+      driver: Driver<'escpos' | 'cups'>;
       /** /dev/usb/lp0 or tcp://host:port. */
       interface: string;
       paper_mm: 58 | 80;
@@ -108,6 +108,10 @@ export interface Config {
       timeout_ms: number;
       /** Status poll interval while idle. */
       status_interval_s: number;
+      /** driver cups: the queue, a name on this machine's CUPS ("A4") or an ipp:// URL. */
+      cups_queue: string | null;
+      /** driver cups: A4, or F4/folio (215 × 330 mm) as many village offices use. */
+      page_size: 'a4' | 'f4';
     };
     indicator: {
       driver: 'none' | 'sim' | 'gpio';

@@ -48,6 +48,8 @@ export function defaultConfig(): Config {
         paper_mm: 58,
         timeout_ms: 30000,
         status_interval_s: 15,
+        cups_queue: null,
+        page_size: 'a4',
       },
       indicator: { driver: 'none', led_pin: null, buzzer_pin: null },
     },

@@ -80,11 +80,13 @@ export const configSchema = obj({
       orientation: { enum: ['landscape', 'portrait'] },
     }),
     printer: obj({
-      driver: { enum: ['sim', 'escpos'] },
+      driver: { enum: ['sim', 'escpos', 'cups'] },
       interface: { type: 'string', pattern: '^(/|tcp://)' },
       paper_mm: { enum: [58, 80] },
       timeout_ms: { type: 'integer', minimum: 1000 },
       status_interval_s: posInt,
+      cups_queue: nullableStr,
+      page_size: { enum: ['a4', 'f4'] },
     }),
     indicator: obj({
       driver: { enum: ['none', 'sim', 'gpio'] },

@@ -63,7 +63,10 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
   }
 
   let printer: Printer;
-  if (hw.printer.driver === 'escpos') {
+  if (hw.printer.driver === 'cups') {
+    const { CupsPrinter } = await import('./printer.cups.ts');
+    printer = new CupsPrinter(hw.printer, logger.child({ port: 'printer' }));
+  } else if (hw.printer.driver === 'escpos') {
     printer = await (await import('./printer.escpos.ts')).createEscposPrinter(hw.printer, {
       nativeQr: config.letters.native_qr,
       logger,

@@ -20,6 +20,7 @@ import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
 import { archiveLetter } from './letter-archive.ts';
+import type { PaperSize } from './letter-pdf.ts';
 import type { LetterType } from './letter-type.ts';
 import { type LetterRegister, localDay } from './register.ts';
 import { addDays } from './text-layout.ts';
@@ -92,22 +93,19 @@ export class LetterService {
         },
         this.deps.keys.signingKey,
       );
+      const issued = {
+        id: entry.id,
+        number: entry.number,
+        type,
+        village: config.village,
+        resident,
+        purpose: req.purpose,
+        issued_at: entry.issued_at,
+        token,
+        verify_url: config.letters.verify_url,
+      };
       // Kept before printing: `letters pdf` reproduces exactly this letter, whatever changes later.
-      await archiveLetter(
-        config.data_dir,
-        {
-          id: entry.id,
-          number: entry.number,
-          type,
-          village: config.village,
-          resident,
-          purpose: req.purpose,
-          issued_at: entry.issued_at,
-          token,
-          verify_url: config.letters.verify_url,
-        },
-        this.deps.logo,
-      );
+      await archiveLetter(config.data_dir, issued, this.deps.logo);
       const document = composeLetter({
         village: config.village,
         resident,
@@ -120,7 +118,13 @@ export class LetterService {
         columns: printer.paperMm === 80 ? 48 : 32,
         logo: this.deps.logo,
       });
-      await printer.print({ id: entry.id, document, onProgress });
+      // Loaded only when a page printer asks: a thermal kiosk never pays for pdfkit.
+      const pdf = async (paper: PaperSize) =>
+        (await import('./letter-pdf.ts')).renderLetterPdf(
+          { v: 1, ...issued, logo: null },
+          { paper, logo: this.deps.logo },
+        );
+      await printer.print({ id: entry.id, document, onProgress, pdf });
     } catch (err) {
       const reason = isKioskError(err) ? err.code : 'print_error';
       log.error({ reason, err: errorMessage(err) }, 'letter failed while printing');

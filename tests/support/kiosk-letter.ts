@@ -26,8 +26,11 @@ export function waitForScreen(daemon: Daemon, name: string, ms = 20_000): Promis
   );
 }
 
-/** Taps a complete demo card and confirms the first letter, purpose and confirmation; waits for done. */
-export async function issueLetterThroughKiosk(daemon: Daemon): Promise<void> {
+/**
+ * Taps a complete demo card and confirms the first letter, purpose and confirmation; waits for
+ * `until` (done: the letter printed).
+ */
+export async function issueLetterThroughKiosk(daemon: Daemon, until = 'done'): Promise<void> {
   await waitForScreen(daemon, 'idle');
   const card = DEMO_CARDS.map((c) => Buffer.from(c.uid, 'hex')).find((uid) => {
     const r = daemon.store.findByCard(uid);
@@ -40,5 +43,5 @@ export async function issueLetterThroughKiosk(daemon: Daemon): Promise<void> {
     daemon.adapters.sim.buttons!.press('ok');
     await daemon.runner.idle();
   }
-  await waitForScreen(daemon, 'done');
+  await waitForScreen(daemon, until);
 }

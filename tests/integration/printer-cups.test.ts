@@ -1,0 +1,105 @@
+/**
+ * A4 letters through a real CUPS (its own cupsd, a raw queue in front of a test backend): a whole
+ * resident session prints the letter as a PDF that CUPS delivers (text and QR checked with
+ * poppler), the spool keeps no job file; a stopped queue means "printer not ready" before any
+ * number is taken; a job cancelled mid-way ends `failed`.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultConfig } from '../../src/config/defaults.ts';
+import { verifyToken } from '../../src/letters/verification-token.ts';
+import type { Daemon } from '../../src/main.ts';
+import { loadOrCreateKeys } from '../../src/store/keys.ts';
+import { type Cups, cupsAvailable, startCups } from '../support/cups.ts';
+import { issueLetterThroughKiosk, startSimKiosk, waitForScreen } from '../support/kiosk-letter.ts';
+import { pdfFirstPagePng, pdfText, popplerAvailable } from '../support/poppler.ts';
+import { decodeQrPng } from '../support/qr-decode.ts';
+import { waitFor } from '../support/wait.ts';
+
+const ready = cupsAvailable() && popplerAvailable();
+const dataDir = mkdtempSync(path.join(tmpdir(), 'anj-cups-kiosk-'));
+const verifyUrl = 'https://anjungan.pesawarankab.go.id/v/';
+let cups: Cups | null = null;
+let daemon: Daemon | null = null;
+
+test.before(async () => {
+  if (!ready) return;
+  cups = await startCups();
+  daemon = await startSimKiosk(dataDir, {
+    ANJUNGAN_HARDWARE_PRINTER_DRIVER: 'cups',
+    ANJUNGAN_HARDWARE_PRINTER_CUPS_QUEUE: cups.queueUrl,
+    ANJUNGAN_LETTERS_VERIFY_URL: verifyUrl,
+    ANJUNGAN_LIMITS_DAILY_PER_TYPE: '10',
+    ANJUNGAN_TIMEOUTS_DONE_S: '1',
+    ANJUNGAN_TIMEOUTS_MESSAGE_S: '1',
+  });
+});
+
+test.after(async () => {
+  await daemon?.stop();
+  await cups?.close();
+});
+
+test('a resident session prints the A4 letter through CUPS; its spool keeps no job file', async () => {
+  if (!cups || !daemon) return;
+  await issueLetterThroughKiosk(daemon);
+  const [entry] = daemon.register.list();
+  assert.is(entry?.status, 'printed');
+  const resident = daemon.store.byRef(entry!.resident_ref)!;
+  const [file] = cups.printed();
+  assert.ok(file, 'CUPS delivered a document');
+  const pdf = readFileSync(file);
+  const text = pdfText(pdf).replace(/\s+/g, ' ');
+  assert.ok(text.includes(`Nomor: ${entry!.number}`), text);
+  assert.ok(text.includes(resident.nik), 'the full NIK on the letter');
+  assert.ok(text.includes(resident.nama));
+  assert.not.ok(text.includes('SALINAN'), 'the original, not a copy');
+  const scanned = await decodeQrPng(pdfFirstPagePng(pdf, 150));
+  const keys = await loadOrCreateKeys({ ...defaultConfig(), data_dir: dataDir }, { create: false });
+  const check = verifyToken(scanned ?? '', keys.publicKey);
+  assert.ok(check.ok && check.claims.number === entry!.number, String(scanned));
+  assert.equal(
+    readdirSync(cups.spoolDir).filter((f) => f.startsWith('d')),
+    [],
+    'PreserveJobFiles No: no document (full NIK) left in the spool',
+  );
+  await waitForScreen(daemon, 'idle');
+});
+
+test('a stopped queue: printer not ready before any number is taken', async () => {
+  if (!cups || !daemon) return;
+  const before = daemon.register.size();
+  await cups.tool('cupsdisable', ['A4']);
+  try {
+    await issueLetterThroughKiosk(daemon, 'printer_not_ready');
+    assert.is(daemon.register.size(), before, 'no number taken');
+    assert.is(daemon.adapters.printer.status, 'offline');
+  } finally {
+    await cups.tool('cupsenable', ['A4']);
+  }
+  await waitForScreen(daemon, 'idle');
+});
+
+test('a job cancelled mid-way ends failed', async () => {
+  if (!cups || !daemon) return;
+  const cupsRef = cups;
+  await cupsRef.holdJobs();
+  const d = daemon;
+  const session = issueLetterThroughKiosk(d, 'print_failed');
+  await waitFor(
+    'the job printing in CUPS',
+    async () => (await cupsRef.tool('lpstat', ['-o', 'A4'])).includes('A4-'),
+    20_000,
+    200,
+  );
+  await cupsRef.tool('cancel', ['-a', 'A4']);
+  await session;
+  const last = d.register.list().at(-1);
+  assert.is(last?.status, 'failed');
+  assert.is(last?.reason, 'print_connection_lost');
+});
+
+test.run();
