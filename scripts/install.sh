@@ -7,7 +7,8 @@
 #
 # Steps: system packages, Node.js >= 20.9, the `anjungan` service user in the device groups, the
 # application in /opt/anjungan (+ /usr/local/bin/anjungan), the pcscd polkit rule, the pn533_usb
-# blacklist, GPIO pull-ups in /boot/firmware/config.txt, the systemd unit; then `anjungan selftest`.
+# blacklist, GPIO pull-ups in /boot/firmware/config.txt, CUPS without job files (when CUPS is
+# installed), the systemd unit; then `anjungan selftest`.
 set -euo pipefail
 
 APP_USER=anjungan
@@ -250,6 +251,27 @@ gpio=${pins}=ip,${pull}
   fi
 }
 
+# --- 7b. CUPS (A4 letters): job files hold the full NIK; keep none ------------------------------
+install_cups_privacy() {
+  local cfg=/etc/cups/cupsd.conf
+  if [[ ! -f "$PREFIX$cfg" ]]; then
+    say "skip: no $cfg (no CUPS: thermal printer only)"
+    return 0
+  fi
+  if grep -qx 'PreserveJobFiles No' "$PREFIX$cfg" && grep -qx 'PreserveJobHistory 300' "$PREFIX$cfg"; then
+    say "ok: CUPS keeps no job files ($cfg)"
+    return 0
+  fi
+  change "set PreserveJobFiles No and PreserveJobHistory 300 in $cfg (letters hold full NIKs)"
+  if [[ $DRY_RUN -eq 0 ]]; then
+    cp "$PREFIX$cfg" "$PREFIX$cfg.anjungan-backup"
+    sed -i '/^PreserveJobFiles /d; /^PreserveJobHistory /d' "$PREFIX$cfg"
+    printf '%s\n' 'PreserveJobFiles No' 'PreserveJobHistory 300' >> "$PREFIX$cfg"
+  fi
+  system_changes && run systemctl try-restart cups.service
+  return 0
+}
+
 # --- 8. the systemd unit -------------------------------------------------------------------------
 install_unit() {
   local unit=/etc/systemd/system/anjungan.service
@@ -291,6 +313,7 @@ install_app
 install_polkit_rule
 install_blacklist
 install_gpio_pullups
+install_cups_privacy
 install_unit
 if [[ $DRY_RUN -eq 1 ]]; then
   say "DRY RUN done: $CHANGES change(s) would be made"

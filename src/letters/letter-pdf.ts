@@ -26,6 +26,11 @@ const MM = 72 / 25.4;
 /** A4 and F4 (folio, 215 × 330 mm, common in Indonesian offices), in points. */
 const PAPER: Record<PaperSize, [number, number]> = { a4: [210 * MM, 297 * MM], f4: [215 * MM, 330 * MM] };
 
+/** The page size in points. */
+export function paperPoints(paper: PaperSize): [number, number] {
+  return PAPER[paper];
+}
+
 export interface PdfOptions {
   paper?: PaperSize;
   /** Marks the letter SALINAN (a copy made later from the archive). */
@@ -192,7 +197,7 @@ function layOut(doc: PDFKit.PDFDocument, letter: IssuedLetter, opts: PdfOptions)
 }
 
 /** The QR as vector squares (sharp at any printer resolution). */
-function drawQr(doc: PDFKit.PDFDocument, data: string, x: number, y: number, side: number): void {
+export function drawQr(doc: PDFKit.PDFDocument, data: string, x: number, y: number, side: number): void {
   const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   const cell = side / size;

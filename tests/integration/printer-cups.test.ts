@@ -13,6 +13,7 @@ import { defaultConfig } from '../../src/config/defaults.ts';
 import { verifyToken } from '../../src/letters/verification-token.ts';
 import type { Daemon } from '../../src/main.ts';
 import { loadOrCreateKeys } from '../../src/store/keys.ts';
+import { runCli } from '../support/cli-process.ts';
 import { type Cups, cupsAvailable, startCups } from '../support/cups.ts';
 import { issueLetterThroughKiosk, startSimKiosk, waitForScreen } from '../support/kiosk-letter.ts';
 import { pdfFirstPagePng, pdfText, popplerAvailable } from '../support/poppler.ts';
@@ -88,18 +89,42 @@ test('a job cancelled mid-way ends failed', async () => {
   const cupsRef = cups;
   await cupsRef.holdJobs();
   const d = daemon;
-  const session = issueLetterThroughKiosk(d, 'print_failed');
-  await waitFor(
-    'the job printing in CUPS',
-    async () => (await cupsRef.tool('lpstat', ['-o', 'A4'])).includes('A4-'),
-    20_000,
-    200,
-  );
-  await cupsRef.tool('cancel', ['-a', 'A4']);
-  await session;
+  try {
+    const session = issueLetterThroughKiosk(d, 'print_failed');
+    await waitFor(
+      'the job printing in CUPS',
+      async () => (await cupsRef.tool('lpstat', ['-o', 'A4'])).includes('A4-'),
+      20_000,
+      200,
+    );
+    await cupsRef.tool('cancel', ['-a', 'A4']);
+    await session;
+  } finally {
+    await cupsRef.releaseJobs();
+  }
   const last = d.register.list().at(-1);
   assert.is(last?.status, 'failed');
   assert.is(last?.reason, 'print_connection_lost');
+  await waitForScreen(d, 'idle');
+});
+
+test('print-test --cups prints an A4 test page through the CUPS queue', async () => {
+  if (!cups) return;
+  const before = new Set(cups.printed());
+  const r = await runCli(['print-test', '--cups'], {
+    env: {
+      ANJUNGAN_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'anj-cups-test-')),
+      ANJUNGAN_HARDWARE_PRINTER_CUPS_QUEUE: cups.queueUrl,
+    },
+  });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /status: ready\n.*test page printed on A4/s);
+  const added = cups.printed().filter((f) => !before.has(f));
+  assert.is(added.length, 1, `one new document (the cancelled letter never prints): ${added.join(', ')}`);
+  const newest = added[0]!;
+  const pdf = readFileSync(newest);
+  assert.match(pdfText(pdf), /HALAMAN UJI PRINTER/);
+  assert.match((await decodeQrPng(pdfFirstPagePng(pdf, 150))) ?? '', /^ANJUNGAN TEST kiosk-01 1809102004$/);
 });
 
 test.run();

@@ -13,6 +13,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -36,8 +37,10 @@ export interface Cups {
   printed(): string[];
   /** Runs a CUPS command-line tool against this cupsd. */
   tool(cmd: string, args: string[]): Promise<string>;
-  /** From now on a job blocks mid-way (its device is a FIFO nobody reads) until cancelled. */
+  /** From now on a job blocks mid-way (processing, nothing printed) until cancelled. */
   holdJobs(): Promise<void>;
+  /** Jobs print again. */
+  releaseJobs(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -130,6 +133,9 @@ export async function startCups(): Promise<Cups> {
     async holdJobs() {
       writeFileSync(path.join(printedDir, 'hold'), '');
     },
+    async releaseJobs() {
+      rmSync(path.join(printedDir, 'hold'), { force: true });
+    },
     async close() {
       cupsd.kill('SIGTERM');
       await new Promise((r) => cupsd.once('exit', r));
@@ -153,7 +159,8 @@ function virtualPrinterBin(bin: string): string {
     [
       '#!/bin/sh',
       'if [ $# -eq 0 ]; then echo \'direct anjprinter "Anjungan" "Anjungan test printer"\'; exit 0; fi',
-      'dir=${DEVICE_URI#anjprinter:}',
+      'dir=$(printf %s "$DEVICE_URI" | sed "s/^anjprinter://")',
+      "trap 'exit 1' TERM", // a cancelled job: CUPS stops the backend
       'while [ -e "$dir/hold" ]; do sleep 0.2; done',
       'if [ -n "$6" ]; then cp "$6" "$dir/.job-$1"; else cat > "$dir/.job-$1"; fi',
       'mv "$dir/.job-$1" "$dir/job-$1.pdf"',
