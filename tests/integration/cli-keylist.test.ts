@@ -27,7 +27,9 @@ test.before(async () => {
 });
 
 test('keys export prints a public record, nothing secret; add signs the list with a rising serial', async () => {
-  const hanura = await provisionedKiosk();
+  const hanura = await provisionedKiosk(['--verify-url', 'https://anjungan.pesawarankab.go.id/v/']);
+  const written = JSON.parse(fs.readFileSync(hanura.config, 'utf8'));
+  assert.is(written.letters?.verify_url, 'https://anjungan.pesawarankab.go.id/v/', 'provision --verify-url');
   const other = await provisionedKiosk(['--device-id', 'kiosk-02']);
   const records: string[] = [];
   for (const k of [hanura, other]) {
