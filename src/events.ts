@@ -39,6 +39,8 @@ export interface KioskStatus {
   out_of_service: OutOfServiceReason[];
   remote_reason: string | null;
   printer: PrinterStatus;
+  /** State v2: the letter printer (as `printer`) and the optional receipt printer (null: none). */
+  printers?: { letter: PrinterStatus; receipt: PrinterStatus | null };
   reader_present: boolean;
   clock_trusted: boolean;
   letters_today: number;

@@ -126,7 +126,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
   const adapters = await createAdapters(config, { logger, screenOut: stdout });
-  const { reader, buttons, printer, display, indicator } = adapters;
+  const { reader, buttons, printer, receiptPrinter, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
   const clockGuard = new ClockGuard({
@@ -152,6 +152,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     register,
     types,
     printer,
+    receiptPrinter,
     keys,
     bus,
     // The runner's health is the one record of whether the clock is trusted.
@@ -169,6 +170,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     out_of_service: outOfServiceReasons(state.health),
     remote_reason: state.health.remote_reason,
     printer: state.health.printer,
+    printers: { letter: state.health.printer, receipt: receiptPrinter?.status ?? null },
     reader_present: state.health.reader_present,
     clock_trusted: state.health.clock_trusted,
     letters_today: register.countOn(now()),
@@ -242,6 +244,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // warmUpEscpos: the first letter would otherwise pay ~80 ms of cold encoder start.
   await Promise.all([
     printer.start(),
+    receiptPrinter?.start(),
     display.start(),
     indicator?.start(),
     warmUpEscpos(config.hardware.printer.paper_mm),
@@ -250,6 +253,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await buttons.start();
   await printer.probe();
   runner.start();
+  // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
+  receiptPrinter?.on('status', () => publishStatus(runner.state));
   // Adapters report presence/status while starting, before the runner listened: take them now.
   runner.setHealth({ printer: printer.status, reader_present: reader.present });
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
@@ -298,6 +303,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         reader.stop(),
         buttons.stop(),
         printer.stop(),
+        receiptPrinter?.stop(),
         display.stop(),
         indicator?.stop(),
       ]);

@@ -113,6 +113,17 @@ export interface Config {
       /** driver cups: A4, or F4/folio (215 × 330 mm) as many village offices use. */
       page_size: 'a4' | 'f4';
     };
+    /**
+     * Optional thermal slip printer beside an A4 letter printer: the resident's receipt (number,
+     * type, where to take the letter, QR). Its faults never take the kiosk out of service.
+     */
+    receipt_printer: {
+      driver: 'none' | 'sim' | 'escpos';
+      interface: string;
+      paper_mm: 58 | 80;
+      timeout_ms: number;
+      status_interval_s: number;
+    };
     indicator: {
       driver: 'none' | 'sim' | 'gpio';
       led_pin: number | null;

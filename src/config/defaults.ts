@@ -51,6 +51,13 @@ export function defaultConfig(): Config {
         cups_queue: null,
         page_size: 'a4',
       },
+      receipt_printer: {
+        driver: 'none',
+        interface: '/dev/usb/lp1',
+        paper_mm: 58,
+        timeout_ms: 15000,
+        status_interval_s: 30,
+      },
       indicator: { driver: 'none', led_pin: null, buzzer_pin: null },
     },
     mqtt: {

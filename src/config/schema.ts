@@ -88,6 +88,13 @@ export const configSchema = obj({
       cups_queue: nullableStr,
       page_size: { enum: ['a4', 'f4'] },
     }),
+    receipt_printer: obj({
+      driver: { enum: ['none', 'sim', 'escpos'] },
+      interface: { type: 'string', pattern: '^(/|tcp://)' },
+      paper_mm: { enum: [58, 80] },
+      timeout_ms: { type: 'integer', minimum: 1000 },
+      status_interval_s: posInt,
+    }),
     indicator: obj({
       driver: { enum: ['none', 'sim', 'gpio'] },
       led_pin: nullablePin,

@@ -21,6 +21,8 @@ export interface Adapters {
   reader: CardReader;
   buttons: Buttons;
   printer: Printer;
+  /** The optional slip printer beside an A4 letter printer (`hardware.receipt_printer`). */
+  receiptPrinter: Printer | null;
   display: Display;
   indicator: Indicator | null;
   /** The simulated ones, for the stdin commands and tests; absent where the port is real. */
@@ -28,6 +30,7 @@ export interface Adapters {
     reader?: SimCardReader;
     buttons?: SimButtons;
     printer?: SimPrinter;
+    receiptPrinter?: SimPrinter;
     indicator?: SimIndicator;
   };
 }
@@ -81,6 +84,23 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
     printer = sim.printer;
   }
 
+  let receiptPrinter: Printer | null = null;
+  const receipt = hw.receipt_printer;
+  if (receipt.driver === 'escpos') {
+    receiptPrinter = await (await import('./printer.escpos.ts')).createEscposPrinter(
+      { ...hw.printer, ...receipt, driver: 'escpos' },
+      { nativeQr: config.letters.native_qr, logger: logger.child({ port: 'receipt_printer' }) },
+    );
+  } else if (receipt.driver === 'sim') {
+    sim.receiptPrinter = new SimPrinter({
+      dir: join(simDir, 'receipts'),
+      paperMm: receipt.paper_mm,
+      nativeQr: config.letters.native_qr,
+      logger: logger.child({ port: 'receipt_printer' }),
+    });
+    receiptPrinter = sim.receiptPrinter;
+  }
+
   let display: Display;
   if (hw.display.driver === 'framebuffer') {
     display = await (await import('./display.framebuffer.ts')).createFramebufferDisplay(hw.display, logger);
@@ -103,5 +123,5 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
     indicator = sim.indicator;
   }
 
-  return { reader, buttons, printer, display, indicator, sim };
+  return { reader, buttons, printer, receiptPrinter, display, indicator, sim };
 }

@@ -19,6 +19,7 @@ import type { DeviceKeys } from '../store/keys.ts';
 import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
+import { composeReceipt } from './compose-receipt.ts';
 import { archiveLetter } from './letter-archive.ts';
 import type { PaperSize } from './letter-pdf.ts';
 import type { LetterType } from './letter-type.ts';
@@ -32,6 +33,8 @@ export interface LetterServiceDeps {
   register: LetterRegister;
   types: ReadonlyMap<string, LetterType>;
   printer: Printer;
+  /** Optional slip printer beside an A4 letter printer; its faults never fail a letter. */
+  receiptPrinter?: Printer | null;
   keys: DeviceKeys;
   bus: KioskBus;
   clockTrusted: () => boolean;
@@ -78,8 +81,9 @@ export class LetterService {
       at: issuedAt,
     });
     const log = logger.child({ number: entry.number, letter_type: type.id, nik: maskNik(resident.nik) });
+    let token = '';
     try {
-      const token = signToken(
+      token = signToken(
         {
           number: entry.number,
           type: type.id,
@@ -134,6 +138,7 @@ export class LetterService {
     }
     await register.markPrinted(entry.id, this.deps.now());
     log.info({ policy: type.policy }, 'letter printed');
+    await this.#printReceipt(entry.id, type, entry.number, issuedAt, token, log);
     bus.emitEvent({
       type: 'letter_issued',
       number: entry.number,
@@ -142,5 +147,40 @@ export class LetterService {
       resident_ref: req.resident_ref,
     });
     return { kind: 'printed', number: entry.number };
+  }
+
+  /**
+   * The resident's slip on the receipt printer. Its faults are logged and the slip skipped: the
+   * letter is printed and registered already (the printer's status tells the district why).
+   */
+  async #printReceipt(
+    id: string,
+    type: LetterType,
+    number: string,
+    issuedAt: Date,
+    token: string,
+    log: Logger,
+  ): Promise<void> {
+    const receipt = this.deps.receiptPrinter;
+    if (!receipt) return;
+    const status = await receipt.probe();
+    if (!canPrint(status)) {
+      log.warn({ receipt_printer: status }, 'receipt slip skipped: the receipt printer cannot print');
+      return;
+    }
+    try {
+      const document = composeReceipt({
+        village: this.deps.config.village,
+        type,
+        number,
+        issuedAt,
+        token,
+        verifyUrl: this.deps.config.letters.verify_url,
+        columns: receipt.paperMm === 80 ? 48 : 32,
+      });
+      await receipt.print({ id: `${id}-receipt`, document });
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, 'receipt slip failed; the letter itself is printed');
+    }
   }
 }

@@ -24,6 +24,7 @@ import {
   type AnyEvent,
   eventPayload,
   PAYLOAD_VERSION,
+  STATE_VERSION,
   type StatePayload,
   type TelemetryCounters,
   type TelemetryPayload,
@@ -367,7 +368,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   statePayload(): StatePayload {
     const status = this.status ?? this.opts.controls.status();
     return {
-      v: PAYLOAD_VERSION,
+      v: STATE_VERSION,
       village: this.opts.config.village.code,
       device: this.opts.config.device.id,
       ...status,

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../../src/config/defaults.ts';
+import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
 import { verifyToken } from '../../src/letters/verification-token.ts';
 import type { Daemon } from '../../src/main.ts';
 import { loadOrCreateKeys } from '../../src/store/keys.ts';
@@ -17,7 +18,7 @@ import { runCli } from '../support/cli-process.ts';
 import { type Cups, cupsAvailable, startCups } from '../support/cups.ts';
 import { issueLetterThroughKiosk, startSimKiosk, waitForScreen } from '../support/kiosk-letter.ts';
 import { pdfFirstPagePng, pdfText, popplerAvailable } from '../support/poppler.ts';
-import { decodeQrPng } from '../support/qr-decode.ts';
+import { decodeQrPng, decodeQrRaster } from '../support/qr-decode.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ready = cupsAvailable() && popplerAvailable();
@@ -32,6 +33,7 @@ test.before(async () => {
   daemon = await startSimKiosk(dataDir, {
     ANJUNGAN_HARDWARE_PRINTER_DRIVER: 'cups',
     ANJUNGAN_HARDWARE_PRINTER_CUPS_QUEUE: cups.queueUrl,
+    ANJUNGAN_HARDWARE_RECEIPT_PRINTER_DRIVER: 'sim',
     ANJUNGAN_LETTERS_VERIFY_URL: verifyUrl,
     ANJUNGAN_LIMITS_DAILY_PER_TYPE: '10',
     ANJUNGAN_TIMEOUTS_DONE_S: '1',
@@ -67,6 +69,16 @@ test('a resident session prints the A4 letter through CUPS; its spool keeps no j
     [],
     'PreserveJobFiles No: no document (full NIK) left in the spool',
   );
+
+  // The resident's slip from the thermal receipt printer: which letter, where to take it, the QR.
+  const slip = decodeEscpos(readFileSync(path.join(dataDir, 'sim', 'receipts', `${entry!.id}-receipt.bin`)));
+  const slipText = slip.lines.map((l) => l.text.trim()).join(' ');
+  assert.match(slipText, /TANDA TERIMA SURAT/);
+  assert.ok(slipText.includes(entry!.number.slice(0, 20)), slipText);
+  assert.match(slipText, /ambil surat di printer A4/);
+  assert.not.ok(slipText.includes(resident.nik), 'no NIK on the slip');
+  assert.is(decodeQrRaster(slip.images.at(-1)!), scanned, 'the same QR as the letter');
+  assert.equal(daemon.status().printers, { letter: 'ready', receipt: 'ready' });
   await waitForScreen(daemon, 'idle');
 });
 
@@ -106,6 +118,28 @@ test('a job cancelled mid-way ends failed', async () => {
   assert.is(last?.status, 'failed');
   assert.is(last?.reason, 'print_connection_lost');
   await waitForScreen(d, 'idle');
+});
+
+test("a receipt printer's fault: the letter still prints, the slip is skipped, the state says why", async () => {
+  if (!cups || !daemon) return;
+  const receipt = daemon.adapters.sim.receiptPrinter!;
+  receipt.setState('paper-out');
+  try {
+    const before = cups.printed().length;
+    await issueLetterThroughKiosk(daemon);
+    const last = daemon.register.list().at(-1)!;
+    assert.is(last.status, 'printed');
+    assert.is(cups.printed().length, before + 1, 'the A4 letter printed');
+    assert.not.ok(
+      readdirSync(path.join(dataDir, 'sim', 'receipts')).includes(`${last.id}-receipt.bin`),
+      'no slip on an empty roll',
+    );
+    assert.equal(daemon.status().printers, { letter: 'ready', receipt: 'paper_out' });
+    assert.equal(daemon.status().out_of_service, [], 'the kiosk stays in service');
+  } finally {
+    receipt.setState('ready');
+  }
+  await waitForScreen(daemon, 'idle');
 });
 
 test('print-test --cups prints an A4 test page through the CUPS queue', async () => {
