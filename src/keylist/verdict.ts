@@ -66,11 +66,9 @@ export async function judgeToken(
       break;
     }
   }
-  if (
-    !key ||
-    key.village_code !== claims.village ||
-    (claims.device !== null && claims.device !== key.device_id)
-  ) {
+  // The device id is not compared: it is signed by the key, and a kiosk renamed in its config keeps
+  // its key (the list then names it by its new id). A key of another village is never right.
+  if (!key || key.village_code !== claims.village) {
     return {
       verdict: 'TIDAK SAH',
       detail: 'Segel elektronik tidak cocok: isi kode telah diubah atau bukan dari anjungan desa ini.',

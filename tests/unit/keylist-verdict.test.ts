@@ -43,6 +43,18 @@ test("a listed key's id with another key's signature: TIDAK SAH", async () => {
   assert.is((await judgeToken(t, list, TODAY, nodeVerify)).verdict, 'TIDAK SAH');
 });
 
+test('a kiosk renamed in its config keeps its key: its earlier letters stay ASLI', async () => {
+  const renamed = { ...list, keys: [{ ...hanura.record, device_id: 'kiosk-balai' }] };
+  const j = await judgeToken(token, renamed, TODAY, nodeVerify);
+  assert.is(j.verdict, 'ASLI');
+  assert.is(j.claims?.device, 'kiosk-01', 'the page shows the kiosk the letter names');
+});
+
+test("a listed key signing another village's letter: TIDAK SAH", async () => {
+  const t = signToken({ ...claims, village: '1809102005' }, hanura.privateKey);
+  assert.is((await judgeToken(t, list, TODAY, nodeVerify)).verdict, 'TIDAK SAH');
+});
+
 test('a withdrawn letter: DICABUT; other letters of that kiosk stay ASLI', async () => {
   const revoked = {
     ...list,

@@ -63,7 +63,7 @@ function show(j: Judgement): void {
     [sebutan, `${k.village_name} (${c.village})`],
     ['Kecamatan', k.kecamatan],
     ['Kabupaten', k.kabupaten],
-    ['Anjungan', k.device_id],
+    ['Anjungan', c.device ?? k.device_id],
   ];
   if (j.revocation) rows.push(['Dicabut pada', formatIsoTanggal(j.revocation.revoked_at.slice(0, 10))]);
   for (const [label, value] of rows) {
