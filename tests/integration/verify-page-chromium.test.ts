@@ -19,6 +19,8 @@ import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
 import { kioskKeyRecord } from '../../src/keylist/key-record.ts';
 import { addKeys, rawKeyBase64, revokeLetter, signKeyList } from '../../src/keylist/keylist-store.ts';
 import { embedKeyList } from '../../src/keylist/verify-site.ts';
+import { readArchivedLetter } from '../../src/letters/letter-archive.ts';
+import { renderLetterPdf } from '../../src/letters/letter-pdf.ts';
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { formatIsoTanggal } from '../../src/letters/text-layout.ts';
 import { extractToken, parseToken } from '../../src/letters/token-format.ts';
@@ -29,7 +31,8 @@ import { launchChromium } from '../support/chromium.ts';
 import { runCli } from '../support/cli-process.ts';
 import { makeKiosk, signedList } from '../support/keylist-fixtures.ts';
 import { issueLetterThroughKiosk, startSimKiosk } from '../support/kiosk-letter.ts';
-import { decodeQrRaster } from '../support/qr-decode.ts';
+import { pdfFirstPagePng, popplerAvailable } from '../support/poppler.ts';
+import { decodeQrPng, decodeQrRaster } from '../support/qr-decode.ts';
 import { StaticSite } from '../support/static-site.ts';
 import { startVirtualPrinter } from '../support/virtual-printer.ts';
 import { waitFor } from '../support/wait.ts';
@@ -154,6 +157,21 @@ test('the QR printed by the kiosk (sim and ESC/POS) opens the page: ASLI with nu
     assert.not.match(text, /\b\d{16}\b/, 'no NIK on the page');
     await context.close();
   }
+});
+
+test('the QR of the A4 letter (the kept letter as PDF, rasterised) opens the page: ASLI', async () => {
+  if (!browser || !popplerAvailable()) return;
+  const [entry] = readdirSync(path.join(kioskDir, 'letters')).filter((f) => f.endsWith('.json'));
+  const { letter, logo } = await readArchivedLetter(kioskDir, entry!.replace(/\.json$/, ''));
+  const scanned = await decodeQrPng(pdfFirstPagePng(await renderLetterPdf(letter, { logo }), 150));
+  assert.ok(scanned?.startsWith(`${site.url}#AJ2.`), String(scanned));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(scanned!);
+  const { verdict, text } = await verdictOf(page);
+  assert.is(verdict, 'ASLI', text);
+  assert.ok(text.includes(letter.number));
+  await context.close();
 });
 
 test('offline: after the first visit the service worker keeps the page verifying', async () => {
