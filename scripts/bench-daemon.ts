@@ -9,15 +9,12 @@
  *   node --import tsx scripts/bench-daemon.ts
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger } from '../src/log.ts';
-import { startDaemon } from '../src/main.ts';
 import { percentile, round } from './bench-stats.ts';
-import { buildRegister, buildResidents, nikOf, uidOf } from './bench-store.ts';
+import { buildRegister, nikOf, startQuietDaemon, uidOf, villageDataDir } from './bench-store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESIDENTS = 100_000;
@@ -28,11 +25,7 @@ const STARTS = 5;
 export async function benchDaemon(): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-bench-daemon-'));
   try {
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(path.join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
-    const uidKey = randomBytes(32);
-    fs.writeFileSync(path.join(dataDir, 'keys', 'uid-hmac.key'), uidKey.toString('hex'), { mode: 0o600 });
-    await buildResidents(dataDir, uidKey, RESIDENTS);
+    const { dataDir, uidKey } = await villageDataDir(dir, RESIDENTS);
     buildRegister(dataDir, uidKey, RESIDENTS, LETTERS);
     const config = path.join(dir, 'config.json');
     fs.writeFileSync(config, JSON.stringify({ data_dir: dataDir, log: { level: 'warn' } }));
@@ -117,15 +110,7 @@ function readRssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
 
 /** In-process sessions: tap → greeting frame, and last ok → printer.print called. */
 async function measureSessions(config: string): Promise<Record<string, number>> {
-  const out = new (await import('node:stream')).PassThrough();
-  out.resume();
-  const daemon = await startDaemon({
-    configPath: config,
-    env: {},
-    stdin: null,
-    stdout: out,
-    logger: silentLogger(),
-  });
+  const daemon = await startQuietDaemon(config);
   const { display, printer } = daemon.adapters;
   const reader = daemon.adapters.sim.reader!;
   const buttons = daemon.adapters.sim.buttons!;

@@ -13,10 +13,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { FramebufferPaths } from '../src/hardware/display.framebuffer.ts';
 import { formatLetterNumber } from '../src/letters/numbering.ts';
 import { LetterRegister, localIso } from '../src/letters/register.ts';
 import { silentLogger } from '../src/log.ts';
+import type { Daemon } from '../src/main.ts';
 import { demoResidents } from '../src/store/demo-data.ts';
 import { residentRef } from '../src/store/keys.ts';
 import type { Resident } from '../src/store/resident.ts';
@@ -83,6 +86,37 @@ export async function benchStore(
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The daemon in-process on `config`, silent (no log, frames into a drain), for session timings.
+ * Loaded lazily: the store benchmark's child process imports this file and measures its RSS.
+ */
+export async function startQuietDaemon(config: string, framebufferPaths?: FramebufferPaths): Promise<Daemon> {
+  const { startDaemon } = await import('../src/main.ts');
+  const out = new PassThrough();
+  out.resume();
+  return startDaemon({
+    configPath: config,
+    env: {},
+    stdin: null,
+    stdout: out,
+    logger: silentLogger(),
+    ...(framebufferPaths ? { framebufferPaths } : {}),
+  });
+}
+
+/**
+ * A kiosk data dir under `dir` with its UID key (as provision makes it) and `n` residents, the
+ * first 10,000 with a bound card. Returns the data dir and the key.
+ */
+export async function villageDataDir(dir: string, n: number): Promise<{ dataDir: string; uidKey: Buffer }> {
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(path.join(dataDir, 'keys'), { recursive: true, mode: 0o700 });
+  const uidKey = randomBytes(32);
+  fs.writeFileSync(path.join(dataDir, 'keys', 'uid-hmac.key'), uidKey.toString('hex'), { mode: 0o600 });
+  await buildResidents(dataDir, uidKey, n);
+  return { dataDir, uidKey };
 }
 
 export async function buildResidents(dir: string, uidKey: Buffer, n: number): Promise<void> {

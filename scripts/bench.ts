@@ -20,6 +20,10 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
     goal: 'start_to_ready ≤ 1000 ms; ok_to_printer_p99 ≤ 100 ms; tap_to_greeting_p99 ≤ 50 ms; RSS ≤ 120 MB',
     run: async () => (await import('./bench-daemon.ts')).benchDaemon(),
   },
+  frame: {
+    goal: 'card tap → greeting frame written to the framebuffer, 480×320 and 800×480, p99 ≤ 50 ms',
+    run: async () => (await import('./bench-frame.ts')).benchFrame(),
+  },
   display: {
     goal: 'render + convert median ≤ 10 ms at 480×320',
     run: async () => (await import('./bench-display.ts')).benchDisplay(),

@@ -6,7 +6,8 @@
 
 import type { CommandIo } from './commands/command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { isKioskError } from './errors.ts';
+import { errorMessage, isKioskError, isPermissionDenied } from './errors.ts';
+import { quoteInput } from './quote-input.ts';
 import { VERSION } from './version.ts';
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
@@ -23,7 +24,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   const args = first === undefined || first.startsWith('-') ? argv : rest;
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`anjungan: unknown command '${name}'\n\n${usage()}`);
+    io.stderr.write(`anjungan: unknown command ${quoteInput(name)}\n\n${usage()}`);
     return 2;
   }
   const command = await entry.load();
@@ -37,6 +38,11 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     if (isKioskError(err)) {
       io.stderr.write(`anjungan ${name}: ${err.message}\n`);
       return err.code === 'usage' ? 2 : 1;
+    }
+    // A file this user may not read or write is the technician's to fix, not a bug: no stack.
+    if (isPermissionDenied(err)) {
+      io.stderr.write(`anjungan ${name}: ${errorMessage(err)}: run it with sudo (or fix the file's owner)\n`);
+      return 1;
     }
     throw err;
   }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'config_unreadable'
   | 'data_corrupt'
   | 'dependency_missing'
+  | 'permission_denied'
   // card reader
   | 'reader_missing'
   | 'card_removed'
@@ -33,7 +34,10 @@ export type ErrorCode =
   | 'command_rejected'
   | 'usage'
   // technicians' commands
-  | 'letter_not_found';
+  | 'letter_not_found'
+  // software updates
+  | 'update_refused'
+  | 'update_failed';
 
 export class KioskError extends Error {
   override readonly name = 'KioskError';
@@ -49,6 +53,16 @@ export class KioskError extends Error {
 /** True when `err` is a KioskError, optionally with one of the given codes. */
 export function isKioskError(err: unknown, ...codes: ErrorCode[]): err is KioskError {
   return err instanceof KioskError && (codes.length === 0 || codes.includes(err.code));
+}
+
+/** True when `err` (or what caused it) is a refusal by file permissions (EACCES / EPERM). */
+export function isPermissionDenied(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isKioskError(e, 'permission_denied')) return true;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return true;
+  }
+  return false;
 }
 
 /** A readable message for any thrown value. */

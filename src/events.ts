@@ -21,6 +21,8 @@ export type DomainEvent =
   | { type: 'letter_interrupted'; number: string; letter_type: string }
   /** The village office withdrew a printed letter (`anjungan letters revoke`). */
   | { type: 'letter_revoked'; number: string; letter_type: string; reason_code: string }
+  /** A technician lifted the district's out-of-service on site (`anjungan resume`). */
+  | { type: 'resumed_on_site'; remote_reason: string }
   | { type: 'card_unknown' }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }
@@ -63,6 +65,6 @@ export class KioskBus extends EventEmitter<BusEvents> {
 export interface KioskControls {
   /** Current status, for `cmd/status`. */
   status(): KioskStatus;
-  /** Out of service with a reason shown on screen (null: back in service). */
-  setRemoteOutOfService(reason: string | null): void;
+  /** Out of service with a reason shown on screen (null: back in service); resolves once persisted. */
+  setRemoteOutOfService(reason: string | null): void | Promise<void>;
 }

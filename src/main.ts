@@ -23,6 +23,7 @@ import { FlowRunner } from './flows/flow-runner.ts';
 import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
+import type { FramebufferPaths } from './hardware/display.framebuffer.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
@@ -30,13 +31,16 @@ import { LetterRegister } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
+import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
+import { RemoteHold } from './store/remote-hold.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { wireHealthFile } from './update/wire-health.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -53,6 +57,15 @@ export interface DaemonOptions {
   defaultConfigPath?: string;
   /** Called when the daemon wants to end (the `quit` command). */
   onQuit?: () => void;
+  /** Run the demo village in simulator mode, whatever config file exists (`anjungan run --sim`). */
+  forceSimulator?: boolean;
+  /**
+   * At the end of the command input, finish what is in progress and stop, as `quit` does.
+   * Default: in simulator mode. Off when something else drives the kiosk (the web simulator).
+   */
+  stopAtEndOfInput?: boolean;
+  /** Where the framebuffer display looks for /sys and /dev (benchmarks write frames to a file). */
+  framebufferPaths?: FramebufferPaths;
 }
 
 export interface Daemon {
@@ -73,7 +86,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // fontconfig reads FONTCONFIG_FILE once, at the first text render anywhere in the process.
   useShippedFonts();
   const env = options.env ?? process.env;
-  const loaded = loadConfig({ path: options.configPath, env, defaultPath: options.defaultConfigPath });
+  const loaded = loadConfig({
+    path: options.configPath,
+    env,
+    defaultPath: options.defaultConfigPath,
+    simulator: options.forceSimulator,
+  });
   const { config, simulator } = loaded;
   const logger = options.logger ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
@@ -82,7 +100,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (simulator) {
     logger.warn(
       { data_dir: config.data_dir },
-      'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
+      options.forceSimulator
+        ? 'SIMULATOR MODE (--sim): running the demo village on embedded defaults, any config file ignored'
+        : 'NO CONFIG FILE: running the demo village in SIMULATOR MODE on embedded defaults (run `anjungan provision` to configure a real kiosk)',
     );
   } else {
     logger.info(
@@ -125,7 +145,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (dataOk && store.count() === 0)
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
-  const adapters = await createAdapters(config, { logger, screenOut: stdout });
+  // Frames and command answers share stdout; a command's answer comes before the frames it caused.
+  const simOut = new SimOutput(stdout);
+  const adapters = await createAdapters(config, {
+    logger,
+    screenOut: simOut,
+    framebufferPaths: options.framebufferPaths,
+  });
   const { reader, buttons, printer, receiptPrinter, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
@@ -157,6 +183,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     // The runner's health is the one record of whether the clock is trusted.
     clockTrusted: () => runner.state.health.clock_trusted,
+    onClockRefused: () => void clockGuard.checkNow(),
     now,
     logger,
     logo,
@@ -206,7 +233,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
         if (state.screen.name === 'printing' && previous.screen.name !== 'printing')
-          printingSince = clock.now();
+          printingSince = clock.monotonic();
         if (state.screen.name !== 'printing') printingSince = null;
         draw(state);
         publishStatus(state);
@@ -225,9 +252,18 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     },
   );
 
+  // The district's out-of-service survives restarts until the district or a technician lifts it.
+  const remoteHold = new RemoteHold({
+    dataDir: config.data_dir,
+    logger,
+    apply: (reason) => runner.setHealth({ remote_reason: reason }),
+    onLiftedOnSite: (reason, at) =>
+      bus.emitEvent({ type: 'resumed_on_site', remote_reason: reason }, Date.parse(at)),
+  });
+  const heldReason = await remoteHold.load();
   const controls: KioskControls = {
     status: () => computeStatus(runner.state),
-    setRemoteOutOfService: (reason) => runner.setHealth({ remote_reason: reason }),
+    setRemoteOutOfService: (reason) => remoteHold.set(reason),
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
@@ -256,7 +292,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
   receiptPrinter?.on('status', () => publishStatus(runner.state));
   // Adapters report presence/status while starting, before the runner listened: take them now.
-  runner.setHealth({ printer: printer.status, reader_present: reader.present });
+  runner.setHealth({ printer: printer.status, reader_present: reader.present, remote_reason: heldReason });
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
   draw(runner.state);
   publishStatus(runner.state);
@@ -275,8 +311,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     network = state;
     draw(runner.state);
   });
+  // Never throws: a broker or TLS problem turns reporting off, never the kiosk.
   await reporting.start();
+  const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
   bus.emitEvent({ type: 'started' });
+  remoteHold.start();
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
   for (const entry of register.interrupted) {
@@ -292,11 +331,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       logger.info('stopping: finishing any letter in progress');
       detachStdin?.();
       clockGuard.stop();
+      remoteHold.stop();
       clearInterval(clockTick);
       await revocations.stop();
       await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();
+      healthFile?.close();
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
       await Promise.allSettled([
@@ -317,11 +358,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   let detachStdin: (() => void) | undefined;
   const anySim = Object.values(adapters.sim).some(Boolean);
   if (anySim && options.stdin !== null) {
-    detachStdin = attachSimCommands(options.stdin ?? process.stdin, stdout, {
-      sim: adapters.sim,
-      cards: () => demoCardLines(simulator),
-      quit: () => (options.onQuit ? options.onQuit() : void stop()),
-    });
+    detachStdin = attachSimCommands(
+      options.stdin ?? process.stdin,
+      simOut,
+      {
+        sim: adapters.sim,
+        cards: () => demoCardLines(simulator),
+        quit: () => (options.onQuit ? options.onQuit() : void stop()),
+      },
+      { stopAtEndOfInput: options.stopAtEndOfInput ?? simulator },
+    );
   }
   logger.info(
     {
@@ -344,7 +390,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     bus,
     status: controls.status,
     healthy: () =>
-      printingSince === null || clock.now() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
+      printingSince === null ||
+      clock.monotonic() - printingSince < 2 * config.hardware.printer.timeout_ms + 5000,
     stop,
   };
 }

@@ -1,10 +1,14 @@
 /**
  * Connects the kiosk to the district, or to an embedded broker in simulator mode so that the
  * whole product works out of the box. With no broker configured on a real kiosk, reporting is
- * off (logged), and the kiosk serves residents all the same.
+ * off (logged), and the kiosk serves residents all the same. So is any start-up problem of
+ * reporting (a missing CA file, a key that does not parse, an outbox that cannot be opened):
+ * letters keep printing; `anjungan selftest` names the problem.
  */
 import { EventEmitter } from 'node:events';
 import type { Config } from './config/config.ts';
+import { readTlsFiles } from './config/file-checks.ts';
+import { errorMessage } from './errors.ts';
 import type { KioskBus, KioskControls } from './events.ts';
 import type { Logger } from './log.ts';
 
@@ -30,10 +34,36 @@ export class ReportingLink extends EventEmitter<{ connection: ['online' | 'offli
     super();
   }
 
+  /** Never throws: a reporting problem turns reporting off (logged), never the kiosk. */
   async start(): Promise<void> {
+    try {
+      await this.startReporting();
+    } catch (err) {
+      this.opts.logger.error(
+        { err: errorMessage(err) },
+        'district reporting failed to start and is off; letters keep printing (see `anjungan selftest`)',
+      );
+      await this.stop().catch(() => {});
+      this.reporter = null;
+      this.broker = null;
+    }
+  }
+
+  private async startReporting(): Promise<void> {
     const { config, simulator, logger } = this.opts;
     let effective = config;
-    if (config.mqtt.url === null) {
+    const tls = readTlsFiles(config.mqtt);
+    if ('problems' in tls) {
+      // The reporter still runs without a broker, so events wait in the outbox until this is fixed.
+      logger.error(
+        { problems: tls.problems },
+        'district reporting is off: the broker TLS files cannot be used; letters keep printing, events wait in the outbox (see `anjungan selftest`)',
+      );
+      effective = {
+        ...config,
+        mqtt: { ...config.mqtt, url: null, ca_file: null, cert_file: null, key_file: null },
+      };
+    } else if (config.mqtt.url === null) {
       if (!simulator) {
         logger.warn('mqtt.url is not set: district reporting is off');
         return;

@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { KioskError } from '../errors.ts';
+import { errorMessage, isPermissionDenied, KioskError } from '../errors.ts';
 import { LetterRegister, type RegisterEntry } from '../letters/register.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type DeviceKeys, loadOrCreateKeys } from '../store/keys.ts';
@@ -79,14 +79,37 @@ export async function openStore(ctx: CliContext): Promise<{ keys: DeviceKeys; st
   return { keys, store };
 }
 
+/**
+ * For read-only listings: the resident store to show names, or null (with a note) when this user
+ * may not read the keys or the resident file. The register itself needs neither.
+ */
+export async function openStoreForNames(ctx: CliContext): Promise<ResidentStore | null> {
+  try {
+    return (await openStore(ctx)).store;
+  } catch (err) {
+    if (!isPermissionDenied(err)) throw err;
+    ctx.io.stderr.write(`note: ${errorMessage(err)}\nnote: resident names are left out (masked NIKs only)\n`);
+    return null;
+  }
+}
+
 /** The letter register, read-only: listing never marks entries or appends while the daemon runs. */
-export function openRegister(ctx: CliContext): Promise<LetterRegister> {
-  return LetterRegister.open(ctx.config.data_dir, {
-    numbering: ctx.config.letters.numbering,
-    villageCode: ctx.config.village.code,
-    logger: ctx.logger,
-    readOnly: true,
-  });
+export async function openRegister(ctx: CliContext): Promise<LetterRegister> {
+  try {
+    return await LetterRegister.open(ctx.config.data_dir, {
+      numbering: ctx.config.letters.numbering,
+      villageCode: ctx.config.village.code,
+      logger: ctx.logger,
+      readOnly: true,
+    });
+  } catch (err) {
+    if (!isPermissionDenied(err)) throw err;
+    throw new KioskError(
+      'permission_denied',
+      `cannot read the letter register in ${ctx.config.data_dir}: permission denied (the kiosk's data is readable only by its service user): run it with sudo`,
+      { cause: err },
+    );
+  }
 }
 
 /** One register entry by its number, read-only; letter_not_found when there is none. */

@@ -35,6 +35,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "the district's tools: the verification page's signed key list and site",
     load: async () => (await import('./district.ts')).default,
   },
+  update: {
+    summary: 'install a signed release (USB stick), check one, status, rollback',
+    load: async () => (await import('./update.ts')).default,
+  },
+  release: {
+    summary: "make the release signing key pair ('release keygen')",
+    load: async () => (await import('./release.ts')).default,
+  },
   selftest: {
     summary: 'check each configured device: PASS / FAIL with the remedy',
     load: async () => (await import('./selftest.ts')).default,
@@ -46,5 +54,9 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   command: {
     summary: "send a signed command to a kiosk over MQTT ('command keygen' makes the district key)",
     load: async () => (await import('./send-command.ts')).default,
+  },
+  resume: {
+    summary: "lift the district's out-of-service on site, without the network (root)",
+    load: async () => (await import('./resume.ts')).default,
   },
 };

@@ -5,8 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { KioskError } from '../errors.ts';
+import { isIsoDate } from '../import/nik.ts';
 import { loadLetterTypes } from '../letters/letter-types.ts';
-import type { RegisterEntry } from '../letters/register.ts';
+import type { LetterRegister, RegisterEntry } from '../letters/register.ts';
 import type { ResidentStore } from '../store/resident-store.ts';
 import type { Command } from './command.ts';
 import {
@@ -14,7 +15,7 @@ import {
   CONFIG_OPTION,
   openContext,
   openRegister,
-  openStore,
+  openStoreForNames,
   parseCommandArgs,
   table,
   usageError,
@@ -41,6 +42,9 @@ Options:
   --type T        only letters of that type id (sktm, domisili, …)
   --out FILE      export: write the CSV to FILE (UTF-8 with BOM, opens in spreadsheet programs)
 ${CONFIG_HELP}
+
+On a kiosk run it with sudo: the register and the keys are the service user's. Where the
+register is readable but the keys are not, residents appear by masked NIK only.
 
 Exit codes: 0 done, 1 letter not found or register unreadable, 2 wrong usage.`;
 
@@ -81,11 +85,14 @@ const letters: Command = {
     const [sub, ...args] = positionals;
     if (sub === 'revoke') return revokeCommand(args, values, io);
     if (sub === 'pdf') return pdfCommand(args, values, io);
-    if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
-      throw usageError('--date must be YYYY-MM-DD', 'letters');
+    if (values.date !== undefined && !isIsoDate(values.date)) {
+      throw usageError(`--date '${values.date}' is not a date: give YYYY-MM-DD, e.g. 2026-10-15`, 'letters');
     }
     if (values.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month)) {
-      throw usageError('--month must be YYYY-MM', 'letters');
+      throw usageError(`--month '${values.month}' is not a month: give YYYY-MM, e.g. 2026-10`, 'letters');
+    }
+    if (values.date !== undefined && values.month !== undefined) {
+      throw usageError('give --date or --month, not both', 'letters');
     }
     if (sub !== 'list' && sub !== 'show' && sub !== 'export') {
       throw usageError(
@@ -100,10 +107,11 @@ const letters: Command = {
       throw usageError('letters export needs --month YYYY-MM', 'letters');
 
     const ctx = openContext(io, values.config);
-    const { store } = await openStore(ctx);
     const register = await openRegister(ctx);
     try {
+      const store = await openStoreForNames(ctx);
       const titles = typeTitles(ctx.config.letters.types);
+      if (values.type !== undefined) checkType(values.type, titles, register);
       if (sub === 'show') {
         const e = register.find(args[0]!);
         if (!e) throw new KioskError('letter_not_found', `no letter numbered ${args[0]} in ${register.file}`);
@@ -156,13 +164,22 @@ function typeTitles(overrides: Parameters<typeof loadLetterTypes>[0]): Map<strin
   }
 }
 
-function who(e: RegisterEntry, store: ResidentStore): string {
-  const r = store.byRef(e.resident_ref);
-  return `${r?.nama ?? '(not in the resident list)'} ${e.nik_masked}`;
+/** A type id that is neither configured nor in the register is a typo, not "0 letters". */
+function checkType(type: string, titles: Map<string, string>, register: LetterRegister): void {
+  if (titles.has(type) || register.list({ type }).length > 0) return;
+  throw usageError(`unknown letter type '${type}'; known: ${[...titles.keys()].join(', ')}`, 'letters');
 }
 
-function showEntry(e: RegisterEntry, store: ResidentStore, titles: Map<string, string>): string {
-  const r = store.byRef(e.resident_ref);
+/** Without permission to read the keys, names are unknown: the masked NIK still identifies the entry. */
+const NAME_NEEDS_SUDO = '(name: run with sudo)';
+
+function who(e: RegisterEntry, store: ResidentStore | null): string {
+  const r = store?.byRef(e.resident_ref);
+  return `${store ? (r?.nama ?? '(not in the resident list)') : NAME_NEEDS_SUDO} ${e.nik_masked}`;
+}
+
+function showEntry(e: RegisterEntry, store: ResidentStore | null, titles: Map<string, string>): string {
+  const r = store?.byRef(e.resident_ref);
   return table([
     ['number', e.number],
     ['type', `${e.letter_type}${titles.has(e.letter_type) ? ` (${titles.get(e.letter_type)})` : ''}`],
@@ -175,12 +192,12 @@ function showEntry(e: RegisterEntry, store: ResidentStore, titles: Map<string, s
     ['issued at', e.issued_at],
     ['updated at', e.updated_at],
     ['purpose', e.purpose],
-    ['resident', r?.nama ?? '(not in the resident list any more)'],
+    ['resident', store ? (r?.nama ?? '(not in the resident list any more)') : NAME_NEEDS_SUDO],
     ['NIK', e.nik_masked],
   ]);
 }
 
-function toCsv(entries: RegisterEntry[], store: ResidentStore, titles: Map<string, string>): string {
+function toCsv(entries: RegisterEntry[], store: ResidentStore | null, titles: Map<string, string>): string {
   const lines = [EXPORT_COLUMNS.join(',')];
   for (const e of entries) {
     const row: Record<(typeof EXPORT_COLUMNS)[number], string> = {
@@ -191,7 +208,7 @@ function toCsv(entries: RegisterEntry[], store: ResidentStore, titles: Map<strin
       issued_at: e.issued_at,
       purpose: e.purpose,
       policy: e.policy,
-      resident_name: store.byRef(e.resident_ref)?.nama ?? '',
+      resident_name: store?.byRef(e.resident_ref)?.nama ?? '',
       nik_masked: e.nik_masked,
       reason: e.reason ?? '',
       updated_at: e.updated_at,

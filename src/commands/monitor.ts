@@ -43,7 +43,7 @@ Examples:
     if (values.village !== undefined && !/^[0-9]{10}$/.test(values.village)) {
       throw new KioskError('usage', `--village must be a 10-digit kode wilayah, not '${values.village}'`);
     }
-    const broker = brokerFrom(values, io.env, 4);
+    const broker = brokerFrom(values, io.env, 4, (m) => io.stderr.write(`warning: ${m}\n`));
     const view = new FleetView({
       url: broker.url,
       village: values.village,

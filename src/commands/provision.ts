@@ -18,6 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Config } from '../config/config.ts';
 import { DEFAULT_CONFIG_PATH } from '../config/defaults.ts';
+import { configFileProblems } from '../config/file-checks.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { KioskError } from '../errors.ts';
 import { keyPaths, loadOrCreateKeys } from '../store/keys.ts';
@@ -328,6 +329,7 @@ const provision: Command = {
     for (const [s, raw] of answers) setPath(file, s.key, toValue(s, raw));
     checkVillageKind(file);
     const config = validate(target, file);
+    refuseBadReferences(config);
     writeConfig(target, file);
     const keys = await loadOrCreateKeys(config, { create: true });
     const owner = handToServiceUser(target, config);
@@ -414,6 +416,12 @@ function applyDefault(s: Setting, answers: Map<Setting, string>): string {
   return value ?? '';
 }
 
+/**
+ * Paths the kiosk opens later: made absolute, since the service runs in /var/lib/anjungan and a
+ * path relative to where provision ran would point elsewhere there.
+ */
+const PATH_FLAGS = new Set(['logo-file', 'data-dir', 'ca-file', 'cert-file', 'key-file', 'hid-device']);
+
 function toValue(s: Setting, raw: string): unknown {
   const v = raw.trim();
   if (s.choices && !s.choices.includes(v)) {
@@ -445,6 +453,7 @@ function toValue(s: Setting, raw: string): unknown {
       }
     }
     default:
+      if (v !== '' && PATH_FLAGS.has(s.flag)) return path.resolve(v);
       return v === '' && s.key !== 'village.address' ? null : v;
   }
 }
@@ -495,6 +504,19 @@ function validate(target: string, file: Record<string, unknown>): Config {
     throw err;
   } finally {
     rmSync(probe, { force: true });
+  }
+}
+
+/**
+ * A file the kiosk cannot use (a missing CA, a key file holding "hello") or two buttons on one pin
+ * would only show at the kiosk's start: refuse them now, naming the flags.
+ */
+function refuseBadReferences(config: Config): void {
+  const problems = configFileProblems(config).map((problem) =>
+    SETTINGS.reduce((text, s) => text.replaceAll(s.key, `--${s.flag}`), problem),
+  );
+  if (problems.length > 0) {
+    throw new KioskError('config_invalid', `${problems.join('\n')}\nnothing was written`);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pemFileProblem } from '../config/file-checks.ts';
 import { KioskError } from '../errors.ts';
 import { BROKER_HELP, BROKER_OPTIONS, brokerFrom, parseCli } from '../mqtt/cli-options.ts';
 import { generateDistrictKeyPair } from '../mqtt/command-signing.ts';
@@ -20,6 +21,9 @@ const sendCommandCli: Command = {
 Signs the command with the district's Ed25519 private key (time + nonce, valid for the kiosk's
 mqtt.command_max_age_s), publishes it on anjungan/<village>/<device>/cmd/<name> and prints the
 kiosk's answer as JSON. Exit 0 when the kiosk accepted it, 1 when it refused or did not answer.
+The request is signed as anjungan-cmd-v2 (docs/mqtt.md). The kiosk answers only on its own
+anjungan/<village>/<device>/reply/<name>, where this command listens: the broker account needs
+to read there.
 
 Commands:
   status                         the kiosk republishes its state and answers with it
@@ -58,9 +62,17 @@ Examples:
       throw new KioskError('usage', `unknown command '${name}'; known: ${COMMAND_NAMES.join(', ')}`);
     }
     if (!values.key) throw new KioskError('usage', '--key FILE (the district private key) is required');
-    const privateKeyPem = values.key.startsWith('-----BEGIN') ? values.key : readFileSync(values.key, 'utf8');
-    const broker = brokerFrom(values, io.env, 5);
     const timeout = Number(values.timeout ?? 10);
+    if (!Number.isFinite(timeout) || timeout <= 0)
+      throw new KioskError('usage', `--timeout must be a number of seconds, not '${values.timeout}'`);
+    const keyProblem = values.key.startsWith('-----BEGIN') ? null : pemFileProblem(values.key, 'private key');
+    if (keyProblem) throw new KioskError('config_invalid', `--key: ${keyProblem}`);
+    const privateKeyPem = values.key.startsWith('-----BEGIN') ? values.key : readFileSync(values.key, 'utf8');
+    if (privateKeyPem === values.key)
+      io.stderr.write(
+        'warning: a key given on the command line is visible to every user (ps): use --key FILE\n',
+      );
+    const broker = brokerFrom(values, io.env, 5, (m) => io.stderr.write(`warning: ${m}\n`));
     const answer = await sendCommand({
       url: broker.url,
       village: m[1]!,
@@ -69,7 +81,7 @@ Examples:
       args: commandArgs(name, rest),
       privateKeyPem,
       protocolVersion: broker.protocolVersion,
-      timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
+      timeoutMs: timeout * 1000,
       client: broker.client,
     });
     io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);

@@ -30,7 +30,7 @@ const REASONS: Record<string, string> = {
   malformed: 'this is not an Anjungan letter code (it is damaged or incomplete)',
   wrong_version: 'this code was made by a different (newer) kiosk version; verify it with that version',
   bad_signature:
-    "the signature does not match: the letter's data was altered, or it was signed by another village's key",
+    "the code was altered (its data or signature no longer match), or it was signed by another village's key",
 };
 
 const verify: Command = {

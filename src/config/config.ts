@@ -58,6 +58,8 @@ export interface Config {
     require_sync: boolean;
     /** How often the clock is re-checked while untrusted. */
     check_interval_s: number;
+    /** The district's NTP servers; scripts/install.sh points systemd-timesyncd at them. */
+    ntp_servers: string[];
   };
   letters: {
     numbering: {
@@ -143,6 +145,8 @@ export interface Config {
     telemetry_interval_s: number;
     /** District's Ed25519 public key (PEM) that signs commands; null refuses every command. */
     district_public_key: string | null;
+    /** Ed25519 public keys (PEM) accepted only for status, out_of_service and ping (a dashboard's key). */
+    operator_public_keys: string[];
     /** Commands older than this (or from the future by more) are refused. */
     command_max_age_s: number;
     outbox: {
@@ -155,6 +159,12 @@ export interface Config {
     embedded_port: number;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+  update: {
+    /** Where releases, release keys and the health file live ('/'; tests use a temporary root). */
+    root: string;
+    /** A new release must be healthy within this many seconds of the switch, or it is rolled back. */
+    health_window_s: number;
+  };
 }
 
 /** The loaded config plus where it came from. */

@@ -25,7 +25,7 @@ export function defaultConfig(): Config {
     timeouts: { inactivity_s: 30, done_s: 15, message_s: 10 },
     limits: { daily_per_type: 2 },
     flow: { repeat_tap_ms: 1000 },
-    clock: { require_sync: false, check_interval_s: 10 },
+    clock: { require_sync: false, check_interval_s: 10, ntp_servers: [] },
     letters: {
       numbering: { format: '{code}/{seq:3}/{village_code}/{roman_month}/{year}', counter: 'per_type' },
       types: {},
@@ -70,10 +70,12 @@ export function defaultConfig(): Config {
       protocol_version: 5,
       telemetry_interval_s: 60,
       district_public_key: null,
+      operator_public_keys: [],
       command_max_age_s: 300,
       outbox: { max_messages: 50000, drain_rate: 50 },
       embedded_port: 0,
     },
     log: { level: 'info' },
+    update: { root: '/', health_window_s: 120 },
   };
 }

@@ -5,11 +5,13 @@
  *
  * Errors name the key and what was expected, so a technician can fix the file at the kiosk.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { KioskError } from '../errors.ts';
 import type { Config, LoadedConfig } from './config.ts';
 import { DEFAULT_CONFIG_PATH, defaultConfig } from './defaults.ts';
+import { configMaps, isConfigMap, resolveMapVariable, type SchemaNode } from './env-maps.ts';
 import { configSchema } from './schema.ts';
 
 export interface LoadOptions {
@@ -18,12 +20,15 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the default config lives (tests point it elsewhere). */
   defaultPath?: string;
+  /** Simulator mode on the embedded defaults, whatever config file exists (`run --sim`). */
+  simulator?: boolean | undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the failing value and schema node, whose `description` says what is expected.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings: string[] } {
@@ -33,7 +38,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const warnings: string[] = [];
   let fromFile: JsonObject = {};
   let source: string | null = null;
-  if (existsSync(path)) {
+  if (options.simulator) {
+    if (explicit)
+      warnings.push(`config file ${explicit} ignored: --sim runs the demo village on embedded defaults`);
+  } else if (configFileExists(path)) {
     fromFile = readJsonObject(path);
     source = path;
   } else if (explicit) {
@@ -45,13 +53,37 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   const merged = deepMerge(base, fromFile);
   applyEnv(merged, env, warnings);
   if (!validate(merged)) {
-    const problems = (validate.errors ?? []).map(describeError);
+    const problems = [...new Set(withoutBranchErrors(validate.errors ?? []).map(describeError))];
+    const where = `invalid config${source ? ` in ${source}` : ''}`;
     throw new KioskError(
       'config_invalid',
-      `invalid config${source ? ` in ${source}` : ''}:\n  - ${[...new Set(problems)].join('\n  - ')}`,
+      problems.length === 1 ? `${where}: ${problems[0]}` : `${where}:\n  - ${problems.join('\n  - ')}`,
     );
   }
   return { config: merged as unknown as Config, simulator, source, warnings };
+}
+
+/**
+ * Whether the config file is there. Unlike existsSync, a directory this user may not enter
+ * (/etc/anjungan as root:anjungan 0750) is a permission problem, never "no config": that would
+ * name the wrong cause, or silently start the demo village instead of the kiosk.
+ */
+function configFileExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new KioskError(
+        'config_unreadable',
+        `cannot read config ${path}: permission denied on ${dirname(path)} (${code}): ` +
+          'run as root (sudo) or as the service user, and check that the directory is root:anjungan 0750',
+      );
+    }
+    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+  }
 }
 
 function readJsonObject(path: string): JsonObject {
@@ -59,7 +91,13 @@ function readJsonObject(path: string): JsonObject {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new KioskError('config_unreadable', `cannot read config ${path}: ${(err as Error).message}`);
+    const denied = ['EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+    throw new KioskError(
+      'config_unreadable',
+      denied
+        ? `cannot read config ${path}: permission denied: run as root (sudo) or as the service user (the file is root:anjungan 0640)`
+        : `cannot read config ${path}: ${(err as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -85,20 +123,13 @@ export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
   return out;
 }
 
-interface SchemaNode {
-  type?: string | string[];
-  enum?: unknown[];
-  properties?: Record<string, SchemaNode>;
-  anyOf?: SchemaNode[];
-}
-
 /** Every leaf key of the schema as [path, node], e.g. [['hardware','printer','paper_mm'], …]. */
 export function configLeaves(node: SchemaNode = configSchema as SchemaNode, path: string[] = []) {
   const out: [string[], SchemaNode][] = [];
   if (node.properties) {
     for (const [key, child] of Object.entries(node.properties))
       out.push(...configLeaves(child, [...path, key]));
-  } else if (path.length > 0 && path.join('.') !== 'letters.types') {
+  } else if (path.length > 0 && !isConfigMap(node)) {
     out.push([path, node]);
   }
   return out;
@@ -115,20 +146,32 @@ function applyEnv(target: JsonObject, env: NodeJS.ProcessEnv, warnings: string[]
     const name = envName(path);
     known.add(name);
     const raw = env[name];
+    if (raw !== undefined) setPath(target, path, coerce(raw, node));
+  }
+  const maps = configMaps(configSchema as SchemaNode);
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('ANJUNGAN_') || known.has(name) || name.startsWith('ANJUNGAN_TEST_')) continue;
     if (raw === undefined) continue;
-    let parent = target;
-    for (const key of path.slice(0, -1)) {
-      const next = parent[key];
-      if (!isObject(next)) parent[key] = {};
-      parent = parent[key] as JsonObject;
-    }
-    parent[path.at(-1)!] = coerce(raw, node);
+    // letters.types.<id>.<field>: ids and field names both contain '_' (see env-maps.ts).
+    const mapped = resolveMapVariable(name, maps, envName);
+    if (mapped?.kind === 'key') setPath(target, mapped.path, coerce(raw, mapped.node));
+    else if (mapped?.kind === 'unknown_field') {
+      const fields = Object.keys(mapped.map.fields).join(', ');
+      warnings.push(
+        `environment variable ${name} was ignored: ${mapped.map.path.join('.')}.<id>.<field> needs a field at its end (${fields})`,
+      );
+    } else warnings.push(`environment variable ${name} is not a config key and was ignored`);
   }
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('ANJUNGAN_') && !known.has(name) && !name.startsWith('ANJUNGAN_TEST_')) {
-      warnings.push(`environment variable ${name} is not a config key and was ignored`);
-    }
+}
+
+function setPath(target: JsonObject, path: string[], value: Json): void {
+  let parent = target;
+  for (const key of path.slice(0, -1)) {
+    const next = parent[key];
+    if (!isObject(next)) parent[key] = {};
+    parent = parent[key] as JsonObject;
   }
+  parent[path.at(-1)!] = value;
 }
 
 function types(node: SchemaNode): string[] {
@@ -159,20 +202,41 @@ function coerce(raw: string, node: SchemaNode): Json {
   return raw;
 }
 
+/**
+ * For a value that matches none of an anyOf/oneOf's alternatives, ajv also reports why each
+ * alternative failed ("must be null", "must be array", …): schema internals. Keep only the
+ * anyOf's own error, which describeError turns into one line.
+ */
+function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
+  const compound = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  return errors.filter(
+    (e) =>
+      !compound.some(
+        (c) =>
+          c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`),
+      ),
+  );
+}
+
 function describeError(error: ErrorObject): string {
   const key = error.instancePath.slice(1).replaceAll('/', '.') || '(top level)';
   const p = error.params as Record<string, unknown>;
+  const described = (error.parentSchema as { description?: string } | undefined)?.description;
+  const given = `${key} ${JSON.stringify(error.data)}`;
   switch (error.keyword) {
     case 'additionalProperties':
       return `${key === '(top level)' ? '' : `${key}.`}${String(p.additionalProperty)} is not a known key`;
     case 'enum':
       return `${key} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
-      return `${key} has the wrong form (expected ${String(p.pattern)})`;
+      return described
+        ? `${given} ${described}`
+        : `${given} has the wrong form (expected ${String(p.pattern)})`;
     case 'type':
-      return `${key} must be ${String(p.type)}`;
+      return `${key} must be ${String(p.type).replace(',', ' or ')}`;
     case 'anyOf':
-      return `${key} must be null, a broker URL (mqtt://, mqtts://, ws://, wss://) or a list of them`;
+    case 'oneOf':
+      return described ? `${given} ${described}` : `${given} is not an accepted value`;
     default:
       return `${key} ${error.message ?? 'is invalid'}`;
   }

@@ -33,14 +33,22 @@ export const configSchema = obj({
     kecamatan: { type: 'string', minLength: 1 },
     kabupaten: { type: 'string', minLength: 1 },
     province: { type: 'string', minLength: 1 },
-    code: { type: 'string', pattern: '^[0-9]{2}[0-9]{2}[0-9]{2}[12][0-9]{3}$' },
+    code: {
+      type: 'string',
+      pattern: '^[0-9]{2}[0-9]{2}[0-9]{2}[12][0-9]{3}$',
+      description: 'is not a kode wilayah: 10 digits without dots, the 7th 1 or 2, e.g. 1809102004',
+    },
     address: str,
     head_name: str,
     head_title: str,
     logo_file: nullableStr,
   }),
   device: obj({
-    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+    id: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+      description: 'is not a device id: letters, digits, - and _ (at most 64), e.g. kiosk-01',
+    },
     uid_key_file: nullableStr,
     signing_key_file: nullableStr,
   }),
@@ -48,10 +56,19 @@ export const configSchema = obj({
   timeouts: obj({ inactivity_s: posInt, done_s: posInt, message_s: posInt }),
   limits: obj({ daily_per_type: { type: 'integer', minimum: 0 } }),
   flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 } }),
-  clock: obj({ require_sync: { type: 'boolean' }, check_interval_s: posInt }),
+  clock: obj({
+    require_sync: { type: 'boolean' },
+    check_interval_s: posInt,
+    // Host names or addresses only: install.sh writes them into timesyncd.conf.
+    ntp_servers: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]*$' } },
+  }),
   letters: obj({
     numbering: obj({
-      format: { type: 'string', pattern: '\\{seq(:[0-9])?\\}' },
+      format: {
+        type: 'string',
+        pattern: '\\{seq(:[0-9])?\\}',
+        description: 'has no sequence number: include {seq} or {seq:N}',
+      },
       counter: { enum: ['per_type', 'shared'] },
     }),
     types: { type: 'object', additionalProperties: letterTypeOverride },
@@ -81,7 +98,11 @@ export const configSchema = obj({
     }),
     printer: obj({
       driver: { enum: ['sim', 'escpos', 'cups'] },
-      interface: { type: 'string', pattern: '^(/|tcp://)' },
+      interface: {
+        type: 'string',
+        pattern: '^(/|tcp://)',
+        description: 'is not a printer: use a device path (/dev/usb/lp0) or tcp://host:port',
+      },
       paper_mm: { enum: [58, 80] },
       timeout_ms: { type: 'integer', minimum: 1000 },
       status_interval_s: posInt,
@@ -90,7 +111,11 @@ export const configSchema = obj({
     }),
     receipt_printer: obj({
       driver: { enum: ['none', 'sim', 'escpos'] },
-      interface: { type: 'string', pattern: '^(/|tcp://)' },
+      interface: {
+        type: 'string',
+        pattern: '^(/|tcp://)',
+        description: 'is not a printer: use a device path (/dev/usb/lp1) or tcp://host:port',
+      },
       paper_mm: { enum: [58, 80] },
       timeout_ms: { type: 'integer', minimum: 1000 },
       status_interval_s: posInt,
@@ -103,6 +128,8 @@ export const configSchema = obj({
   }),
   mqtt: obj({
     url: {
+      description:
+        'is not a broker URL: use mqtt://, mqtts://, ws:// or wss:// (a list of them for a cluster, null for no reporting)',
       anyOf: [
         { type: 'null' },
         { type: 'string', pattern: '^(mqtts?|wss?|tcp|ssl)://' },
@@ -117,9 +144,14 @@ export const configSchema = obj({
     protocol_version: { enum: [4, 5] },
     telemetry_interval_s: posInt,
     district_public_key: nullableStr,
+    operator_public_keys: { type: 'array', items: { type: 'string', minLength: 1 } },
     command_max_age_s: posInt,
     outbox: obj({ max_messages: { type: 'integer', minimum: 100 }, drain_rate: posInt }),
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },
   }),
   log: obj({ level: { enum: ['trace', 'debug', 'info', 'warn', 'error'] } }),
+  update: obj({
+    root: { type: 'string', minLength: 1 },
+    health_window_s: posInt,
+  }),
 });

@@ -159,6 +159,7 @@ export const PRINT_FAILURE: Record<string, string> = {
   printer_offline: 'Printer mati',
   print_connection_lost: 'Printer terputus saat mencetak',
   print_timeout: 'Printer tidak menjawab',
+  clock_untrusted: 'Jam anjungan belum disetel',
 };
 
 export const NETWORK = { online: 'Online', offline: 'Offline' } as const;

@@ -37,6 +37,8 @@ export class ClockGuard {
   #timer: unknown = null;
   #running = false;
   #last: boolean | null = null;
+  #generation = 0;
+  #onChange: ((trusted: boolean) => void) | null = null;
 
   constructor(opts: ClockGuardOptions) {
     this.#opts = opts;
@@ -89,24 +91,38 @@ export class ClockGuard {
   start(onChange: (trusted: boolean) => void): void {
     if (this.#running) return;
     this.#running = true;
-    const tick = async () => {
-      this.#timer = null;
-      const verdict = await this.check();
-      if (!this.#running) return;
-      if (verdict.trusted !== this.#last) {
-        if (verdict.trusted) this.#opts.logger.info('clock trusted');
-        else this.#opts.logger.warn({ reason: verdict.reason }, 'clock not trusted: kiosk out of service');
-        this.#last = verdict.trusted;
-        try {
-          onChange(verdict.trusted);
-        } catch (err) {
-          this.#opts.logger.error({ err: errorMessage(err) }, 'clock change listener failed');
-        }
+    this.#onChange = onChange;
+    void this.#tick();
+  }
+
+  /**
+   * Checks at once instead of at the next poll (the register just refused a letter dated before
+   * its newest entry); the poll goes on from here. Resolves when the verdict was applied.
+   */
+  async checkNow(): Promise<void> {
+    if (!this.#running) return;
+    if (this.#timer !== null) this.#opts.clock.clearTimeout(this.#timer);
+    await this.#tick();
+  }
+
+  async #tick(): Promise<void> {
+    this.#timer = null;
+    // A newer check started while this one waited (checkNow): its verdict is the fresher one.
+    const generation = ++this.#generation;
+    const verdict = await this.check();
+    if (!this.#running || generation !== this.#generation) return;
+    if (verdict.trusted !== this.#last) {
+      if (verdict.trusted) this.#opts.logger.info('clock trusted');
+      else this.#opts.logger.warn({ reason: verdict.reason }, 'clock not trusted: kiosk out of service');
+      this.#last = verdict.trusted;
+      try {
+        this.#onChange?.(verdict.trusted);
+      } catch (err) {
+        this.#opts.logger.error({ err: errorMessage(err) }, 'clock change listener failed');
       }
-      // Re-arm only after the check finished, so slow timedatectl calls never pile up.
-      this.#timer = this.#opts.clock.setTimeout(() => void tick(), this.#opts.intervalMs);
-    };
-    void tick();
+    }
+    // Re-arm only after the check finished, so slow timedatectl calls never pile up.
+    this.#timer = this.#opts.clock.setTimeout(() => void this.#tick(), this.#opts.intervalMs);
   }
 
   stop(): void {

@@ -7,6 +7,8 @@
 export interface Clock {
   /** Milliseconds since the epoch (wall clock: may jump when NTP or a technician sets it). */
   now(): number;
+  /** Milliseconds on a clock that never jumps (for durations: a wall-clock jump is not time passing). */
+  monotonic(): number;
   /** Runs `fn` once after `ms` milliseconds; returns a handle for clearTimeout. */
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -15,6 +17,7 @@ export interface Clock {
 /** The real clock: Date.now() and node's timers. */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
@@ -43,6 +46,10 @@ export class FakeClock implements Clock {
 
   now(): number {
     return this.#wall;
+  }
+
+  monotonic(): number {
+    return this.#mono;
   }
 
   setTimeout(fn: () => void, ms: number): number {

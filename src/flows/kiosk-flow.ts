@@ -20,6 +20,10 @@
  *   back to idle by itself.
  * - A failed card read during a session (greeting … confirm and its messages) is ignored: it
  *   identifies nobody, so there is no reason to throw the resident's choices away.
+ * - Taps of the same card within `repeat_tap_ms` are one tap (a card resting on a reader that
+ *   types its UID again, a bounce without a removal), but a removal ends that window: a resident
+ *   who lifts the card and taps again means it. A tap stamped earlier than the last one (the
+ *   clock went back) is never a repeat.
  */
 import type { Config } from '../config/config.ts';
 import type {
@@ -105,11 +109,9 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       const last_tap = { card_key: event.card_key, at: event.at };
       const last = state.last_tap;
       // `reading` always takes the read it is waiting for, or it would hang until its timeout.
-      if (
-        screen.name !== 'reading' &&
-        last?.card_key === event.card_key &&
-        event.at - last.at < settings.repeat_tap_ms
-      ) {
+      // A tap stamped before the last one is not a repeat: the wall clock went back.
+      const sinceLast = last?.card_key === event.card_key ? event.at - last.at : -1;
+      if (screen.name !== 'reading' && sinceLast >= 0 && sinceLast < settings.repeat_tap_ms) {
         // The window slides: a card bouncing at the edge of the field stays one tap.
         return ignore({ ...state, last_tap });
       }
@@ -151,9 +153,12 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
           return ignore(state);
       }
 
-    case 'card_removed':
+    case 'card_removed': {
+      // A resident who lifts the card and taps again means it: a removal ends the repeat window.
+      const lifted = state.last_tap === null ? state : { ...state, last_tap: null };
       // A card that left before its UID was read: nothing to wait for any more.
-      return screen.name === 'reading' ? go(state, { name: 'idle' }) : ignore(state);
+      return screen.name === 'reading' ? go(lifted, { name: 'idle' }) : ignore(lifted);
+    }
 
     case 'button':
       return press(state, event.button);

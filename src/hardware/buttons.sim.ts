@@ -24,6 +24,11 @@ export class SimButtons extends EventEmitter<ButtonEvents> implements Buttons {
     this.#started = false;
   }
 
+  /** Whether start() ran (and stop() did not): before that, presses go nowhere. */
+  get started(): boolean {
+    return this.#started;
+  }
+
   describe(): string {
     return 'simulated buttons';
   }

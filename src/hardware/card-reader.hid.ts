@@ -15,6 +15,7 @@ import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type CardReader, type CardReaderEvents, isRandomUid } from './card-reader.ts';
+import { type GrabResult, grabInputDevice } from './evdev-grab.ts';
 
 type ReaderConfig = Config['hardware']['reader'];
 
@@ -119,6 +120,8 @@ export interface HidOptions {
   pollMs?: number;
   /** Retry interval while the device is absent. */
   reopenMs?: number;
+  /** The python3 that issues EVIOCGRAB (tests point it elsewhere). */
+  python?: string;
 }
 
 /** Creates the keyboard-mode reader adapter; `start()` opens cfg.hid_device. */
@@ -144,6 +147,8 @@ class HidCardReader extends EventEmitter<CardReaderEvents> implements CardReader
   /** A character device or FIFO (0 bytes read = gone), not a regular file (0 = nothing yet). */
   private stream = false;
   private decoder: HidUidDecoder;
+  /** Whether the open device is ours alone (null: not a character device, nothing to grab). */
+  private grab: GrabResult | null = null;
   private readonly buf: Buffer;
   private readonly log: Logger;
 
@@ -165,7 +170,9 @@ class HidCardReader extends EventEmitter<CardReaderEvents> implements CardReader
   }
 
   describe(): string {
-    return `keyboard-mode reader ${this.device}${this.reverse ? ' (reversed bytes)' : ''}`;
+    const grab =
+      this.grab === null ? '' : this.grab.grabbed ? ', grabbed' : `, NOT grabbed: ${this.grab.reason}`;
+    return `keyboard-mode reader ${this.device}${this.reverse ? ' (reversed bytes)' : ''}${grab}`;
   }
 
   async start(): Promise<void> {
@@ -198,21 +205,41 @@ class HidCardReader extends EventEmitter<CardReaderEvents> implements CardReader
     const fd = this.fd;
     const st = fs.fstatSync(fd);
     this.stream = st.isCharacterDevice() || st.isFIFO();
+    if (st.isCharacterDevice()) this.grabDevice(fd);
     if (this.stream) {
+      let poller: EpollLike | null = null;
       try {
         // epoll is CommonJS behind an IIFE: its named export is only on `default`.
         const mod = (await import('epoll')) as typeof import('epoll') & { default?: typeof import('epoll') };
         const Epoll = mod.Epoll ?? mod.default?.Epoll;
-        const poller = new Epoll((err) => (err ? this.lost(err) : this.drain()));
+        poller = new Epoll((err) => (err ? this.lost(err) : this.drain()));
         poller.add(fd, Epoll.EPOLLIN);
         this.epoll = poller;
         this.drain();
         return;
       } catch (err) {
+        // A device epoll refuses (EPERM, e.g. /dev/null): close the poller we made, or its
+        // watcher thread outlives it and crashes the process later.
+        try {
+          poller?.close();
+        } catch {
+          // never started
+        }
         this.log.debug({ err: errorMessage(err) }, 'epoll unavailable; polling the input device');
       }
     }
     this.poll();
+  }
+
+  /** Keeps what the reader types away from the console (tty1's login prompt). */
+  private grabDevice(fd: number): void {
+    this.grab = grabInputDevice(fd, this.opts.python);
+    if (this.grab.grabbed) this.log.info({ device: this.device }, 'keyboard-mode reader grabbed exclusively');
+    else
+      this.log.warn(
+        { device: this.device, reason: this.grab.reason },
+        'cannot grab the keyboard-mode reader: what it types may also reach the console',
+      );
   }
 
   private schedule(ms: number, fn: () => void): void {

@@ -35,6 +35,11 @@ export class SimCardReader extends EventEmitter<CardReaderEvents> implements Car
     return this.#plugged;
   }
 
+  /** Whether start() ran (and stop() did not): before that, taps go nowhere. */
+  get started(): boolean {
+    return this.#started;
+  }
+
   /** The UID of the card lying on the reader, if any. */
   get cardInField(): Buffer | null {
     return this.#card;

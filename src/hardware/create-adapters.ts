@@ -10,6 +10,7 @@ import { SimButtons } from './buttons.sim.ts';
 import type { Buttons } from './buttons.ts';
 import { SimCardReader } from './card-reader.sim.ts';
 import type { CardReader } from './card-reader.ts';
+import type { FramebufferPaths } from './display.framebuffer.ts';
 import { SimDisplay } from './display.sim.ts';
 import type { Display } from './display.ts';
 import { SimIndicator } from './indicator.sim.ts';
@@ -38,7 +39,9 @@ export interface Adapters {
 export interface AdapterOptions {
   logger: Logger;
   /** Where the sim display prints its text frames (the daemon's stdout). */
-  screenOut: NodeJS.WritableStream;
+  screenOut: { write(text: string): unknown };
+  /** Where the framebuffer driver looks for /sys and /dev (benchmarks point it at files). */
+  framebufferPaths?: FramebufferPaths | undefined;
 }
 
 export async function createAdapters(config: Config, opts: AdapterOptions): Promise<Adapters> {
@@ -103,7 +106,11 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
 
   let display: Display;
   if (hw.display.driver === 'framebuffer') {
-    display = await (await import('./display.framebuffer.ts')).createFramebufferDisplay(hw.display, logger);
+    display = await (await import('./display.framebuffer.ts')).createFramebufferDisplay(
+      hw.display,
+      logger,
+      opts.framebufferPaths,
+    );
   } else {
     display = new SimDisplay({
       out: opts.screenOut,

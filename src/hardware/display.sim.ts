@@ -8,13 +8,26 @@ import type { Display } from './display.ts';
 
 export interface SimDisplayOptions {
   /** Where text frames go (the simulator's stdout). */
-  out: NodeJS.WritableStream;
+  out: { write(text: string): unknown };
   /** When set, every new frame is also written there as a PNG (for people and the web simulator). */
   pngPath: string | null;
   width: number;
   height: number;
   orientation: 'landscape' | 'portrait';
   logger: Logger;
+}
+
+/** Progress steps the text frames show. */
+const TEXT_PROGRESS_STEPS = 4;
+
+/**
+ * The text frames show progress in quarters: a letter in 5 % steps would print about 20 frames
+ * that differ in one number, burying the frames a script or a person looks for. The PNG (and
+ * the real panel) keep the fine steps.
+ */
+function textProgress(screen: ScreenModel): ScreenModel {
+  if (screen.progress === undefined) return screen;
+  return { ...screen, progress: Math.floor(screen.progress * TEXT_PROGRESS_STEPS) / TEXT_PROGRESS_STEPS };
 }
 
 /**
@@ -49,7 +62,7 @@ export class SimDisplay implements Display {
   }
 
   async show(screen: ScreenModel): Promise<void> {
-    const frame = renderTextFrame(screen);
+    const frame = renderTextFrame(textProgress(screen));
     if (frame !== this.lastFrame) {
       this.lastFrame = frame;
       this.opts.out.write(`${frame}\n`);

@@ -1,8 +1,10 @@
 /**
  * Issues one letter, in the only order that never gives a number twice nor loses one:
  *
- *   clock trusted? → printer ready? → register.reserve (fsynced, status printing)
- *     → sign (AJ2 token) + keep the content (letters/<id>.json) + compose → printer.print → register.markPrinted | markFailed → bus event
+ *   clock trusted? → printer ready? → register.reserve (fsynced, status printing; refused when
+ *   dated before the newest entry: the clock went back since the guard's last look)
+ *     → sign (AJ2 token) + keep the content (letters/<id>.json) + compose → printer.print
+ *     → register.markPrinted | markFailed → bus event
  *
  * Everything before `reserve` refuses without touching the register; everything after it ends
  * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
@@ -23,7 +25,7 @@ import { composeReceipt } from './compose-receipt.ts';
 import { archiveLetter } from './letter-archive.ts';
 import type { PaperSize } from './letter-pdf.ts';
 import type { LetterType } from './letter-type.ts';
-import { type LetterRegister, localDay } from './register.ts';
+import { type LetterRegister, localDay, type RegisterEntry } from './register.ts';
 import { addDays } from './text-layout.ts';
 import { signToken } from './verification-token.ts';
 
@@ -38,6 +40,8 @@ export interface LetterServiceDeps {
   keys: DeviceKeys;
   bus: KioskBus;
   clockTrusted: () => boolean;
+  /** The register refused a letter dated before its newest entry (the clock jumped back). */
+  onClockRefused?: () => void;
   now: () => Date;
   logger: Logger;
   logo: Buffer | null;
@@ -71,15 +75,28 @@ export class LetterService {
       return { kind: 'not_ready', printer: status };
     }
     const issuedAt = this.deps.now();
-    const entry = await register.reserve({
-      letter_type: type.id,
-      code: type.code,
-      resident_ref: req.resident_ref,
-      nik_masked: maskNik(resident.nik),
-      purpose: req.purpose,
-      policy: type.policy,
-      at: issuedAt,
-    });
+    let entry: RegisterEntry;
+    try {
+      entry = await register.reserve({
+        letter_type: type.id,
+        code: type.code,
+        resident_ref: req.resident_ref,
+        nik_masked: maskNik(resident.nik),
+        purpose: req.purpose,
+        policy: type.policy,
+        at: issuedAt,
+      });
+    } catch (err) {
+      if (!isKioskError(err, 'clock_untrusted')) throw err;
+      // The clock went back since the guard last looked: let it look now, so the kiosk goes out
+      // of service instead of refusing one resident after another.
+      logger.warn(
+        { letter_type: type.id, err: err.message },
+        'letter refused by the register: clock went back',
+      );
+      this.deps.onClockRefused?.();
+      return { kind: 'failed', number: null, reason: 'clock_untrusted' };
+    }
     const log = logger.child({ number: entry.number, letter_type: type.id, nik: maskNik(resident.nik) });
     let token = '';
     try {

@@ -30,7 +30,7 @@ export const FIELD_LABELS: Record<keyof Resident, string> = {
  * The offers for one resident, in the order of `types`, enabled types only.
  * A required field counts as missing when it is empty or "-" (OpenSID's empty value).
  *
- * @param issuedToday letters of a type already issued to this resident today (from the register)
+ * @param issuedToday letters of a type already printed for this resident today (from the register)
  * @param defaultDailyLimit `limits.daily_per_type`, used when a type has no `daily_limit`
  */
 export function offersFor(

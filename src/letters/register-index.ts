@@ -63,7 +63,8 @@ export class NeedsFullIndex extends ReplayAbort {}
 
 /** What a summary index writes into a checkpoint (see store/checkpoint.ts). */
 export interface IndexSnapshot {
-  v: 1;
+  /** 2: `recent` counts printed letters only (1 counted every letter not failed). */
+  v: 2;
   count: number;
   last_ordinal: number;
   newest: number | null;
@@ -100,7 +101,7 @@ export class RegisterIndex {
   readonly #printing = new Map<string, RegisterEntry>();
   readonly #closed = new Map<string, RegisterEntry>();
   #numbers = new NumberSet();
-  /** Not-failed letters per `day|type|ref`, for days >= #windowStart (the daily limit). */
+  /** Printed letters per `day|type|ref`, for days >= #windowStart (the daily limit). */
   readonly #recent = new Map<string, number>();
   #windowStart: string;
 
@@ -119,7 +120,7 @@ export class RegisterIndex {
   }
 
   static fromSnapshot(s: IndexSnapshot): RegisterIndex {
-    if (s.v !== 1) throw new Error(`snapshot version ${String(s.v)}`);
+    if (s.v !== 2) throw new Error(`snapshot version ${String(s.v)}`);
     const index = new RegisterIndex(false, s.window_start);
     index.count = s.count;
     index.lastOrdinal = s.last_ordinal;
@@ -141,7 +142,7 @@ export class RegisterIndex {
   snapshot(): IndexSnapshot {
     if (this.full) throw new Error('a full index is not checkpointed');
     return {
-      v: 1,
+      v: 2,
       count: this.count,
       last_ordinal: this.lastOrdinal,
       newest: this.newest,
@@ -184,6 +185,7 @@ export class RegisterIndex {
       if (e.status === 'printing') this.#printing.set(e.id, e);
     }
     if (e.status !== 'failed') this.#count(e, 1, t);
+    if (e.status === 'printed') this.#countReceived(e, 1, t);
   }
 
   /**
@@ -208,6 +210,8 @@ export class RegisterIndex {
     }
     if (e.status !== 'failed' && s.status === 'failed') this.#count(e, -1);
     if (e.status === 'failed' && s.status !== 'failed') this.#count(e, 1);
+    if (e.status !== 'printed' && s.status === 'printed') this.#countReceived(e, 1);
+    if (e.status === 'printed' && s.status !== 'printed') this.#countReceived(e, -1);
     e.status = s.status;
     e.reason = s.reason === null ? null : this.#str(s.reason);
     e.updated_at = s.updated_at;
@@ -253,13 +257,17 @@ export class RegisterIndex {
     return this.#perDay.get(day) ?? 0;
   }
 
-  /** Not-failed letters of this type for this resident on `day`; undefined when not kept here. */
+  /**
+   * Letters of this type this resident received (status printed) on `day`; undefined when not
+   * kept here. A failed or interrupted letter never reached the resident whole: it must not use
+   * up their daily limit.
+   */
   issuedOn(ref: string, type: string, day: string): number | undefined {
     if (!this.full)
       return day >= this.#windowStart ? (this.#recent.get(`${day}|${type}|${ref}`) ?? 0) : undefined;
     let n = 0;
     for (const e of this.#byRef.get(ref) ?? []) {
-      if (e.letter_type === type && e.status !== 'failed' && this.dayOf(e) === day) n++;
+      if (e.letter_type === type && e.status === 'printed' && this.dayOf(e) === day) n++;
     }
     return n;
   }
@@ -283,9 +291,15 @@ export class RegisterIndex {
     return day;
   }
 
+  /** Letters per day: every number given that did not fail (the district's `letters_today`). */
   #count(e: RegisterEntry, delta: number, t?: number): void {
     const day = this.dayOf(e, t);
     this.#perDay.set(day, (this.#perDay.get(day) ?? 0) + delta);
+  }
+
+  /** Per-resident counts of letters received, for the daily limit. */
+  #countReceived(e: RegisterEntry, delta: number, t?: number): void {
+    const day = this.dayOf(e, t);
     if (!this.full && day >= this.#windowStart) {
       const key = `${day}|${e.letter_type}|${e.resident_ref}`;
       const n = (this.#recent.get(key) ?? 0) + delta;

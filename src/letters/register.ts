@@ -107,6 +107,10 @@ export class LetterRegister {
   /**
    * Gives the next number for this letter type and year and records it as `printing`;
    * resolves only once that line is on disk, so printing may start.
+   *
+   * Throws 'clock_untrusted' (nothing written) when `at` is earlier than the newest entry: time
+   * does not run backwards, so the clock jumped back, and the clock guard, which polls, may not
+   * have noticed yet. The register is the last place a wrongly dated letter can be stopped.
    */
   async reserve(req: {
     letter_type: string;
@@ -118,6 +122,14 @@ export class LetterRegister {
     at: Date;
   }): Promise<RegisterEntry> {
     const log = this.#writable();
+    const newest = this.#index.newest;
+    if (newest !== null && req.at.getTime() < newest) {
+      throw new KioskError(
+        'clock_untrusted',
+        `letter time ${req.at.toISOString()} is earlier than the newest letter in the register ` +
+          `(${new Date(newest).toISOString()}): the clock went back; set the clock`,
+      );
+    }
     const year = req.at.getFullYear();
     const shared = this.#opts.numbering.counter === 'shared';
     let seq = this.#index.maxSeq(year, req.letter_type, shared);
@@ -201,7 +213,10 @@ export class LetterRegister {
     this.#maybeCheckpoint();
   }
 
-  /** Letters of this type issued to this resident on `now`'s local day, failed ones excepted. */
+  /**
+   * Letters of this type printed for this resident on `now`'s local day: what the daily limit
+   * counts. Failed and interrupted letters do not count (the resident did not get them).
+   */
   issuedToday(resident_ref: string, letter_type: string, now: Date): number {
     const day = localDay(now);
     return (

@@ -79,25 +79,40 @@ export function encodeClaimsV2(c: Omit<LetterClaims, 'version'>): string {
   return `AJ2.${base64UrlEncode(new TextEncoder().encode(JSON.stringify(array)))}`;
 }
 
-/** Takes a token apart without checking its signature. */
-export function parseToken(
+/** The three parts of a token (or of `<url>#<token>`), before anything is decoded. */
+export function tokenParts(
   token: string,
-): { ok: true; token: ParsedToken } | { ok: false; reason: TokenFailure } {
+):
+  | { ok: true; version: TokenVersion; body: string; signature: string }
+  | { ok: false; reason: TokenFailure } {
   const parts = extractToken(token).split('.');
   if (parts.length !== 3) return { ok: false, reason: 'malformed' };
   const [version, body, signature] = parts as [string, string, string];
   if (!/^AJ[0-9]+$/.test(version)) return { ok: false, reason: 'malformed' };
   if (version !== 'AJ1' && version !== 'AJ2') return { ok: false, reason: 'wrong_version' };
   if (!B64URL.test(body) || !B64URL.test(signature)) return { ok: false, reason: 'malformed' };
-  const claims = parseClaims(version, body);
-  const sig = base64UrlDecode(signature);
-  if (!claims || !sig) return { ok: false, reason: 'malformed' };
-  return { ok: true, token: { signedText: `${version}.${body}`, signature: sig, claims } };
+  return { ok: true, version, body, signature };
 }
 
-function parseClaims(version: TokenVersion, body: string): LetterClaims | null {
-  const bytes = base64UrlDecode(body);
-  if (!bytes) return null;
+/**
+ * Takes a token apart without checking its signature. Only the one canonical base64url spelling
+ * of each part is taken: decoders ignore the unused low bits of the last character, so several
+ * spellings decode alike, and only the signed one is the letter's code.
+ */
+export function parseToken(
+  token: string,
+): { ok: true; token: ParsedToken } | { ok: false; reason: TokenFailure } {
+  const parts = tokenParts(token);
+  if (!parts.ok) return parts;
+  const body = base64UrlDecode(parts.body);
+  const signature = base64UrlDecode(parts.signature);
+  const claims = body ? parseClaims(parts.version, body) : null;
+  if (!claims || !signature) return { ok: false, reason: 'malformed' };
+  return { ok: true, token: { signedText: `${parts.version}.${parts.body}`, signature, claims } };
+}
+
+/** The claims in a token's decoded body, or null when they do not have the shape of `version`'s. */
+export function parseClaims(version: TokenVersion, bytes: Uint8Array): LetterClaims | null {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -161,15 +176,22 @@ export function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** The bytes of a base64url text, or null when it is not one. */
-export function base64UrlDecode(text: string): Uint8Array | null {
+/** A base64url text's bytes, and whether the text is their one canonical spelling; null: not base64url. */
+export function decodeBase64Url(text: string): { bytes: Uint8Array; canonical: boolean } | null {
   if (!B64URL.test(text) || text.length % 4 === 1) return null;
   try {
     const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+    return { bytes, canonical: base64UrlEncode(bytes) === text };
   } catch {
     return null;
   }
+}
+
+/** The bytes of a canonical base64url text, or null when it is not one. */
+export function base64UrlDecode(text: string): Uint8Array | null {
+  const decoded = decodeBase64Url(text);
+  return decoded?.canonical ? decoded.bytes : null;
 }
 
 /** The bytes of a standard base64 text (padding optional), or null when it is not one. */

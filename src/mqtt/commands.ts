@@ -6,16 +6,16 @@
  *
  * The answer goes to the MQTT 5 response topic with the request's correlation data; with
  * MQTT 3.1.1 to the payload's `reply_to`, echoing `correlation_id`; with neither, to
- * `<root>/reply/<name>`. A reply topic inside `anjungan/` other than a `reply` level is refused,
- * so a forged request cannot make the kiosk write over its own (or another kiosk's) state topics.
+ * `<root>/reply/<name>`. A reply topic anywhere but one level under `<root>/reply/` is refused
+ * (and the refusal answered on `<root>/reply/<name>`), so a forged request cannot make the kiosk
+ * publish on another system's topics, another kiosk's replies or its own state.
  * Nonces of accepted commands are kept (and persisted) for twice the age window, so a restart
  * does not reopen the window for a replay.
  */
-import type { KeyObject } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { KioskControls } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { parsePublicKey, verifyCommand } from './command-signing.ts';
+import { type CommandKey, parsePublicKey, verifyCommand } from './command-signing.ts';
 import {
   type CommandRefusal,
   type CommandRequest,
@@ -23,11 +23,13 @@ import {
   PAYLOAD_VERSION,
   type StatePayload,
 } from './payloads.ts';
-import { type KioskTopics, TOPIC_PREFIX } from './topics.ts';
+import type { KioskTopics } from './topics.ts';
 
 export const MAX_COMMAND_BYTES = 8192;
 export const COMMAND_NAMES = ['status', 'out_of_service', 'ping'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+/** What a key of `mqtt.operator_public_keys` (the dashboard's) may sign; the district key signs all. */
+export const OPERATOR_COMMANDS: readonly string[] = ['status', 'out_of_service', 'ping'];
 const MAX_NONCES = 10_000;
 const MAX_REASON_CHARS = 120;
 
@@ -50,6 +52,8 @@ export interface CommandHandlerOptions {
   village: string;
   device: string;
   districtPublicKey: string | null;
+  /** Keys accepted for OPERATOR_COMMANDS only (`mqtt.operator_public_keys`). */
+  operatorPublicKeys?: readonly string[] | undefined;
   maxAgeS: number;
   controls: KioskControls;
   logger: Logger;
@@ -72,22 +76,37 @@ class Refusal extends Error {
 }
 
 export class CommandHandler {
-  private key: KeyObject | null = null;
+  private readonly keys: CommandKey[] = [];
   private readonly nonces = new Map<string, number>();
 
   constructor(private readonly opts: CommandHandlerOptions) {}
 
-  /** Reads the district key and the remembered nonces. A bad key is logged; every command is then refused. */
+  /**
+   * Reads the keys and the remembered nonces. A bad district key is logged and every command is
+   * then refused; a bad operator key is logged and left out.
+   */
   async start(): Promise<void> {
     if (this.opts.districtPublicKey) {
       try {
-        this.key = parsePublicKey(this.opts.districtPublicKey);
+        this.keys.push({ key: parsePublicKey(this.opts.districtPublicKey), role: 'district' });
       } catch (err) {
         this.opts.logger.error(
           { err },
           'mqtt.district_public_key is not a valid Ed25519 PEM key: commands are refused',
         );
       }
+    }
+    if (this.keys.length > 0) {
+      (this.opts.operatorPublicKeys ?? []).forEach((pem, i) => {
+        try {
+          this.keys.push({ key: parsePublicKey(pem), role: 'operator' });
+        } catch (err) {
+          this.opts.logger.error(
+            { err },
+            `mqtt.operator_public_keys[${i}] is not a valid Ed25519 PEM key: ignored`,
+          );
+        }
+      });
     }
     if (this.opts.nonceFile) {
       try {
@@ -150,14 +169,22 @@ export class CommandHandler {
   }
 
   private async accept(topic: string, name: string, req: CommandRequest): Promise<Record<string, unknown>> {
-    if (!this.key)
+    if (this.keys.length === 0)
       throw new Refusal(
         'no_district_key',
         'this kiosk has no district public key (mqtt.district_public_key)',
       );
     const now = this.opts.now();
-    const verdict = verifyCommand(topic, req, this.key, now, this.opts.maxAgeS);
+    const verdict = verifyCommand(topic, req, this.keys, now, this.opts.maxAgeS);
     if (!verdict.ok) throw new Refusal(verdict.reason, verdict.detail);
+    if (verdict.role === 'operator' && !OPERATOR_COMMANDS.includes(name)) {
+      throw new Refusal(
+        'not_permitted',
+        `an operator key may sign only ${OPERATOR_COMMANDS.join(', ')}; '${name}' needs the district key`,
+      );
+    }
+    if (verdict.scheme === 'v1')
+      this.opts.logger.warn({ command: name }, 'command signed with the deprecated anjungan-cmd-v1 scheme');
     this.forgetOldNonces(now);
     if (this.nonces.has(req.nonce)) throw new Refusal('replayed', `nonce ${req.nonce} was already used`);
     if (this.nonces.size >= MAX_NONCES)
@@ -170,7 +197,7 @@ export class CommandHandler {
     return this.execute(name as CommandName, req.args);
   }
 
-  private execute(name: CommandName, args: Record<string, unknown>): Record<string, unknown> {
+  private async execute(name: CommandName, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     switch (name) {
       case 'ping':
         return { pong: true, uptime_s: this.opts.state().uptime_s };
@@ -184,21 +211,27 @@ export class CommandHandler {
         if (on && (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON_CHARS)) {
           throw new Refusal('bad_args', `args.reason must be a text of 1..${MAX_REASON_CHARS} characters`);
         }
-        this.opts.controls.setRemoteOutOfService(on ? (reason as string).trim() : null);
+        await this.opts.controls.setRemoteOutOfService(on ? (reason as string).trim() : null);
         return { remote_reason: on ? (reason as string).trim() : null };
       }
     }
   }
 
+  /**
+   * Only a topic under this kiosk's own `reply/` level (one level below it, no wildcards): anyone
+   * on the broker can send an unsigned request, and its answer must not land on another system's
+   * topic (`zigbee2mqtt/bridge/request/restart`), another kiosk's replies or this kiosk's state.
+   */
   private replyTopic(requested: string | undefined, name: string): string {
     if (requested === undefined) return this.opts.topics.reply(name);
-    const ok =
-      requested.length > 0 &&
-      requested.length <= 256 &&
-      !/[#+]/.test(requested) &&
-      !requested.includes('\u0000') &&
-      (!requested.startsWith(`${TOPIC_PREFIX}/`) || requested.split('/')[3] === 'reply');
-    if (!ok) throw new Refusal('bad_reply_topic', `reply topic '${requested.slice(0, 80)}' is not allowed`);
+    const own = this.opts.topics.reply('');
+    const level = requested.startsWith(own) ? requested.slice(own.length) : '';
+    if (level.length === 0 || level.length > 128 || /[/#+]/.test(level) || level.includes('\u0000')) {
+      throw new Refusal(
+        'bad_reply_topic',
+        `reply topic '${requested.slice(0, 80)}' is not under ${own}: answered there instead`,
+      );
+    }
     return requested;
   }
 

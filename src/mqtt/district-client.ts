@@ -2,6 +2,8 @@
  * The district's side of a command: sign, send, wait for the answer. Used by
  * `anjungan command` and by the tests. The request carries its reply topic and correlation id
  * both as MQTT 5 properties and in the payload, so it works on MQTT 5 and 3.1.1 brokers alike.
+ * The reply topic is the kiosk's own `reply/<name>` (the only place a kiosk answers); several
+ * district tools may listen there at once, so an answer is ours by its correlation id.
  */
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions } from 'mqtt';
@@ -31,7 +33,7 @@ export interface SendCommandOptions {
 export async function sendCommand(o: SendCommandOptions): Promise<CommandResponse> {
   const topics = kioskTopics(o.village, o.device);
   const id = randomBytes(8).toString('hex');
-  const replyTo = `anjungan-district/replies/${id}`;
+  const replyTo = topics.reply(o.name);
   const topic = topics.cmd(o.name);
   const client = mqtt.connect(o.url, {
     protocolVersion: o.protocolVersion ?? 5,
@@ -48,17 +50,21 @@ export async function sendCommand(o: SendCommandOptions): Promise<CommandRespons
       );
     });
     const answer = new Promise<CommandResponse>((resolve) => {
-      client.on('message', (t, payload) => {
+      client.on('message', (t, payload, packet) => {
+        if (t !== replyTo) return;
         try {
           const body = JSON.parse(payload.toString()) as CommandResponse;
-          // The default reply topic is shared: accept only an answer to us (or one that could not say).
-          if (t === replyTo || body.correlation_id === id || body.correlation_id === undefined) resolve(body);
+          const data = packet.properties?.correlationData;
+          const corr = Buffer.isBuffer(data) ? data.toString() : undefined;
+          // Accept only an answer to us, or one to a request that could not say whose it was.
+          const ours = body.correlation_id ?? corr;
+          if (ours === id || (ours === undefined && o.rawPayload !== undefined)) resolve(body);
         } catch {
           // not an answer
         }
       });
     });
-    await client.subscribeAsync([replyTo, topics.reply(o.name)], { qos: 1 });
+    await client.subscribeAsync(replyTo, { qos: 1 });
     let payload: Buffer | string;
     if (o.rawPayload !== undefined) payload = o.rawPayload;
     else {

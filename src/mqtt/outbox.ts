@@ -150,6 +150,14 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     return r;
   }
 
+  /**
+   * Writes the acks logged so far now instead of at the next batch (~100 ms), compacting the ack
+   * log when due; resolves once they are on disk.
+   */
+  syncAcks(): Promise<void> {
+    return this.flushAcks();
+  }
+
   /** Writes what is buffered and closes the files. */
   async close(): Promise<void> {
     if (this.closed) return;

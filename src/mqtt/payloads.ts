@@ -99,7 +99,8 @@ export type CommandRefusal =
   | 'unknown_command'
   | 'bad_args'
   | 'no_district_key'
-  | 'bad_reply_topic';
+  | 'bad_reply_topic'
+  | 'not_permitted';
 
 /** `cmd/<name>` request, signed by the district (src/mqtt/command-signing.ts). */
 export interface CommandRequest {

@@ -30,6 +30,7 @@ import {
   type TelemetryPayload,
 } from './payloads.ts';
 import { cpuTemperature, diskFree, loadAverage, memoryFigures } from './telemetry.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { clientIdFor, type KioskTopics, kioskTopics } from './topics.ts';
 
 /** Unacknowledged publishes at once: enough to fill a slow link, small enough to stay polite. */
@@ -52,15 +53,14 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   private commands: CommandHandler | null = null;
   private readonly topics: KioskTopics;
   private readonly inflight = new Set<number>();
-  private tokens = 0;
-  private lastRefill = 0;
+  private readonly drainBudget: TokenBucket;
+  private readonly refusalReports: TokenBucket;
   private pumpTimer: NodeJS.Timeout | null = null;
   private stateTimer: NodeJS.Timeout | null = null;
   private telemetryTimer: NodeJS.Timeout | null = null;
   private status: KioskStatus | null = null;
   private dropReportSeq: number | null = null;
   private readonly early: [AnyEvent, number][] = [];
-  private refusalTokens = 20;
   private lastStateDepth = -1;
   private stopping = false;
   private readonly counters: TelemetryCounters = {
@@ -87,6 +87,11 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     super();
     this.now = opts.now ?? Date.now;
     this.topics = kioskTopics(opts.config.village.code, opts.config.device.id);
+    const rate = opts.config.mqtt.outbox.drain_rate;
+    this.drainBudget = new TokenBucket(Math.max(1, rate), rate, this.now, 0);
+    // At most 20 refusals reported in a burst, then one per 30 s: a flood of junk commands must not
+    // fill the outbox, and the budget comes back with time however many refusals came before.
+    this.refusalReports = new TokenBucket(20, 1 / 30, this.now);
   }
 
   get connected(): boolean {
@@ -118,6 +123,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       village: config.village.code,
       device: config.device.id,
       districtPublicKey: m.district_public_key,
+      operatorPublicKeys: m.operator_public_keys,
       maxAgeS: m.command_max_age_s,
       controls: this.opts.controls,
       logger,
@@ -243,19 +249,14 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     const client = this.conn?.current;
     const outbox = this.outbox;
     if (!client || !outbox || this.pumpTimer) return;
-    const rate = this.opts.config.mqtt.outbox.drain_rate;
-    const now = this.now();
-    this.tokens = Math.min(Math.max(1, rate), this.tokens + ((now - this.lastRefill) * rate) / 1000);
-    this.lastRefill = now;
     let more = false;
     for (const rec of outbox.records()) {
       if (this.inflight.has(rec.seq)) continue;
       if (this.inflight.size >= WINDOW) return; // an ack will pump again
-      if (this.tokens < 1) {
+      if (!this.drainBudget.take()) {
         more = true;
         break;
       }
-      this.tokens--;
       this.inflight.add(rec.seq);
       client.publish(rec.topic, rec.payload, { qos: 1 }, (err) => {
         if (client !== this.conn?.current) return;
@@ -285,7 +286,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       });
     }
     if (more) {
-      const wait = Math.max(5, Math.ceil(((1 - this.tokens) * 1000) / rate));
+      const wait = Math.max(5, this.drainBudget.msUntilNext());
       this.pumpTimer = setTimeout(() => {
         this.pumpTimer = null;
         this.pump();
@@ -298,7 +299,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   private onOnline(client: MqttClient): void {
     this.counters.connects++;
     this.inflight.clear();
-    this.lastRefill = this.now();
+    this.drainBudget.reset();
     client.publish(this.topics.availability, 'online', { qos: 1, retain: true });
     client.subscribe(this.topics.cmdFilter, { qos: 1 });
     this.publishState();
@@ -328,10 +329,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     }
     if (outcome.refused) {
       this.counters.commands_refused++;
-      // At most 20 refusals reported in a burst (one per 30 s after): a flood must not fill the outbox.
-      this.refusalTokens = Math.min(20, this.refusalTokens + 1 / 30);
-      if (this.refusalTokens >= 1) {
-        this.refusalTokens--;
+      if (this.refusalReports.take()) {
         const r = outcome.refused;
         void this.append(
           { type: 'command_refused', command: outcome.command, reason: r.reason, detail: r.detail },

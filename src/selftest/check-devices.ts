@@ -4,16 +4,27 @@
  * ports pass with a note. Stop the kiosk first when it holds a device (a USB printer can have
  * only one user).
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { errorMessage, isKioskError } from '../errors.ts';
 import type { CardReader } from '../hardware/card-reader.ts';
+import { type GrabResult, grabInputDevice } from '../hardware/evdev-grab.ts';
 import { canPrint, type PrinterStatus } from '../hardware/printer.ts';
 import type { CheckResult, SelftestCheck, SelftestContext } from './checks.ts';
 
 const pass = (detail: string): CheckResult => ({ ok: true, detail, remedy: null });
 const fail = (detail: string, remedy: string): CheckResult => ({ ok: false, detail, remedy });
 const simulated = (key: string) => pass(`simulated (${key} is "sim")`);
+
+/** Opens a character device, grabs it (EVIOCGRAB) and lets go; null for anything else. */
+function grabOnce(device: string): GrabResult | null {
+  const fd = openSync(device, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    return fstatSync(fd).isCharacterDevice() ? grabInputDevice(fd) : null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const PCSC_REMEDY =
   'plug the reader in; check that pcscd runs (systemctl status pcscd.socket) and sees it (pcsc_scan); ' +
@@ -32,7 +43,15 @@ export const readerCheck: SelftestCheck = {
         );
       try {
         await access(cfg.hid_device, constants.R_OK);
-        return pass(`keyboard-mode reader ${cfg.hid_device}${cfg.hid_reverse ? ' (reversed bytes)' : ''}`);
+        const what = `keyboard-mode reader ${cfg.hid_device}${cfg.hid_reverse ? ' (reversed bytes)' : ''}`;
+        const grab = grabOnce(cfg.hid_device);
+        if (grab === null) return pass(what);
+        return grab.grabbed
+          ? pass(`${what}, grabbed exclusively (typed digits cannot reach the console)`)
+          : fail(
+              `${what} cannot be grabbed exclusively: ${grab.reason}`,
+              'stop the kiosk first (sudo systemctl stop anjungan); if it persists another program holds the reader',
+            );
       } catch (err) {
         return fail(
           `cannot read ${cfg.hid_device}: ${errorMessage(err)}`,

@@ -3,7 +3,7 @@
  * configured URL with a client id of its own (the kiosk's id would kick the running daemon off
  * the broker), and disconnects.
  */
-import { readFileSync } from 'node:fs';
+import { readTlsFiles } from '../config/file-checks.ts';
 import { errorMessage } from '../errors.ts';
 import { clientIdFor } from '../mqtt/topics.ts';
 import type { CheckResult, SelftestCheck } from './checks.ts';
@@ -24,19 +24,15 @@ export const mqttCheck: SelftestCheck = {
         remedy: null,
       };
     }
-    let tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
-    try {
-      tls = {
-        ...(m.ca_file ? { ca: readFileSync(m.ca_file) } : {}),
-        ...(m.cert_file ? { cert: readFileSync(m.cert_file) } : {}),
-        ...(m.key_file ? { key: readFileSync(m.key_file) } : {}),
-      };
-    } catch (err) {
+    // The same check the daemon makes before it connects: a file it refuses turns reporting off.
+    const read = readTlsFiles(m);
+    if ('problems' in read) {
       return fail(
-        `cannot read a certificate file: ${errorMessage(err)}`,
-        'fix mqtt.ca_file / cert_file / key_file',
+        `district reporting is off: ${read.problems.join('; ')}`,
+        'fix mqtt.ca_file / cert_file / key_file (anjungan provision --ca-file --cert-file --key-file), then restart the kiosk',
       );
     }
+    const tls = read.files;
     const { connectAsync } = await import('mqtt');
     const clientId = `${clientIdFor(ctx.config.village.code, ctx.config.device.id)}-selftest`.slice(0, 64);
     const results: { url: string; error: string | null }[] = [];

@@ -15,7 +15,7 @@ export interface SelftestContext {
   simulator: boolean;
   env: NodeJS.ProcessEnv;
   /** Roots for device discovery (tests pass fake trees). */
-  paths?: { sysfsRoot?: string; devRoot?: string };
+  paths?: { sysfsRoot?: string; devRoot?: string; rootDir?: string };
 }
 
 export interface CheckResult {
@@ -36,8 +36,19 @@ export interface SelftestCheck {
  * the compiled build resolves them too) because they load the MQTT client.
  */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const [mqtt, clock] = await Promise.all([import('./check-mqtt.ts'), import('./check-clock.ts')]);
-  return [...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock)];
+  const [config, mqtt, clock, appliance] = await Promise.all([
+    import('./check-config.ts'),
+    import('./check-mqtt.ts'),
+    import('./check-clock.ts'),
+    import('./check-appliance.ts'),
+  ]);
+  return [
+    ...modChecks(config),
+    ...DEVICE_CHECKS,
+    ...modChecks(mqtt),
+    ...modChecks(clock),
+    ...modChecks(appliance),
+  ];
 }
 
 function modChecks(mod: { default?: SelftestCheck; checks?: SelftestCheck[] }): SelftestCheck[] {

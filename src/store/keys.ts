@@ -148,7 +148,15 @@ async function readIfExists(file: string): Promise<string | null> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new KioskError(
+        'permission_denied',
+        `cannot read key file ${file}: permission denied (the keys are readable only by the kiosk's service user): run it with sudo`,
+        { cause: err },
+      );
+    }
     throw new KioskError('data_corrupt', `cannot read key file ${file}: ${errorMessage(err)}`, {
       cause: err,
     });

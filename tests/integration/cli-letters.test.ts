@@ -2,6 +2,7 @@
  * `anjungan letters …`, `verify` and `print-test` as processes, against a register seeded through
  * LetterRegister and tokens signed with the kiosk's own key.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -12,7 +13,15 @@ import { LetterRegister } from '../../src/letters/register.ts';
 import { signToken } from '../../src/letters/verification-token.ts';
 import { silentLogger } from '../../src/log.ts';
 import { loadOrCreateKeys, residentRef } from '../../src/store/keys.ts';
-import { provisionedKiosk, runCli, SAMPLE_XLSX, tempDir, VILLAGE_FLAGS } from '../support/cli-process.ts';
+import {
+  OTHER_UID,
+  provisionedKiosk,
+  runCli,
+  SAMPLE_XLSX,
+  tempDir,
+  unprivilegedUnavailable,
+  VILLAGE_FLAGS,
+} from '../support/cli-process.ts';
 import { sampleClaims } from '../support/letter-fixtures.ts';
 
 const DEWI = '1809105702900005';
@@ -97,6 +106,102 @@ test('letters list, show and export read the register with names and masked NIKs
   assert.match(usage.stderr, /needs --month/);
 });
 
+test('letters refuses a date, month or type that is not one instead of listing 0 letters', async () => {
+  const k = await provisionedKiosk();
+  const c = ['--config', k.config];
+  for (const date of ['2026-13-04', '2026-02-30', '2026-00-10', '2026-1-04']) {
+    const r = await runCli(['letters', 'list', '--date', date, ...c]);
+    assert.is(r.code, 2, `--date ${date}: ${r.stdout}`);
+    assert.match(r.stderr, `--date '${date}' is not a date: give YYYY-MM-DD`);
+    assert.not.match(r.stdout, 'letter(s)');
+  }
+  for (const month of ['2026-13', '2026-00', '26-10']) {
+    const r = await runCli(['letters', 'export', '--month', month, ...c]);
+    assert.is(r.code, 2, `--month ${month}`);
+    assert.match(r.stderr, `--month '${month}' is not a month: give YYYY-MM`);
+  }
+  const leap = await runCli(['letters', 'list', '--date', '2028-02-29', ...c]);
+  assert.is(leap.code, 0, leap.stderr);
+  const both = await runCli(['letters', 'list', '--date', '2026-10-15', '--month', '2026-10', ...c]);
+  assert.is(both.code, 2);
+  assert.match(both.stderr, 'give --date or --month, not both');
+  const typo = await runCli(['letters', 'list', '--type', 'sktmm', ...c]);
+  assert.is(typo.code, 2);
+  assert.match(typo.stderr, /unknown letter type 'sktmm'; known: sktm, domisili/);
+});
+
+test('without sudo: letters list says to use sudo, or lists without the keys when the register is readable', async () => {
+  if (unprivilegedUnavailable()) return;
+  const k = await seededKiosk();
+  const c = ['--config', k.config];
+  const asUser = (args: string[]) => runCli(args, { unprivileged: true });
+  // As installed: the config is the service group's, the data directory the service user's.
+  fs.chownSync(k.config, OTHER_UID, OTHER_UID);
+  execFileSync('chown', ['-R', `${OTHER_UID}:${OTHER_UID}`, k.dataDir]);
+  const noConfig = await asUser(['letters', 'list', ...c]);
+  assert.is(noConfig.code, 1);
+  assert.match(noConfig.stderr, /cannot read config \S+: permission denied: run as root \(sudo\)/);
+  assert.not.match(noConfig.stderr, /unexpected error|\n\s+at /);
+
+  fs.chmodSync(k.config, 0o644);
+  const noData = await asUser(['letters', 'list', ...c]);
+  assert.is(noData.code, 1);
+  assert.match(noData.stderr, /cannot read the letter register in \S+: permission denied .*run it with sudo/);
+  assert.not.match(noData.stderr, /unexpected error|\n\s+at /);
+
+  // A register others may read (the keys stay private): listed with masked NIKs, no names.
+  execFileSync('chmod', ['-R', 'o+rX', k.dataDir]);
+  fs.chmodSync(path.join(k.dataDir, 'keys'), 0o700);
+  const list = await asUser(['letters', 'list', '--date', '2026-10-15', ...c]);
+  assert.is(list.code, 0, list.stderr);
+  assert.match(list.stdout, /2 letter\(s\)/);
+  assert.match(list.stdout, /\(name: run with sudo\) \*{12}0005/);
+  assert.not.match(list.stdout, 'DEWI');
+  assert.match(list.stderr, /cannot read key file \S+: permission denied .*run it with sudo/);
+  const exp = await asUser(['letters', 'export', '--month', '2026-10', ...c]);
+  assert.is(exp.code, 0, exp.stderr);
+  assert.is(exp.stdout.trim().split('\r\n').length, 4);
+});
+
+test('a file the user may not write is a message saying to use sudo, not a stack trace', async () => {
+  if (unprivilegedUnavailable()) return;
+  const k = await provisionedKiosk();
+  const locked = path.join(k.dir, 'locked');
+  fs.mkdirSync(locked, { mode: 0o755 });
+  fs.chownSync(locked, OTHER_UID, OTHER_UID);
+  const c = ['--config', k.config];
+  const runs = [
+    ['provision', '--non-interactive', '--config', path.join(locked, 'etc', 'config.json'), ...VILLAGE_FLAGS],
+    ['letters', 'export', '--month', '2026-10', '--out', path.join(locked, 'register.csv'), ...c],
+  ];
+  for (const args of runs) {
+    const r = await runCli(args, { unprivileged: true });
+    assert.is(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
+    assert.match(
+      r.stderr,
+      new RegExp(`^anjungan ${args[0]}: EACCES: permission denied.*: run it with sudo`, 'm'),
+    );
+    assert.not.match(r.stderr, /unexpected error|\n\s+at /);
+  }
+});
+
+test('a config directory that cannot be entered is a permission problem, not a missing file', async () => {
+  if (unprivilegedUnavailable()) return;
+  const k = await provisionedKiosk();
+  const etc = path.dirname(k.config);
+  fs.chownSync(etc, OTHER_UID, OTHER_UID);
+  fs.chmodSync(etc, 0o750);
+  for (const args of [
+    ['run', '--config', k.config],
+    ['letters', 'list'],
+  ]) {
+    const r = await runCli(args, { unprivileged: true, env: { ANJUNGAN_CONFIG: k.config } });
+    assert.is(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, `cannot read config ${k.config}: permission denied on ${etc}`);
+    assert.not.match(r.stderr, 'does not exist');
+  }
+});
+
 test('verify: a genuine token prints what it certifies; a tampered one exits 1 saying why', async () => {
   const k = await seededKiosk();
   const e = k.entries[0]!;
@@ -140,8 +245,19 @@ test('verify: a genuine token prints what it certifies; a tampered one exits 1 s
   ).toString('base64url');
   const bad = await runCli(['verify', `${ver}.${forged}.${sig}`, '--config', k.config]);
   assert.is(bad.code, 1);
-  assert.match(bad.stdout, /^NOT GENUINE: the signature does not match/);
+  assert.match(bad.stdout, /^NOT GENUINE: the code was altered/);
   assert.match(bad.stdout, /what the code claims \(NOT verified\):\n +number 470\/999/);
+  // One character changed: inside the claims, or the last one (whose unused bits Node ignores).
+  const body = token.split('.')[1]!;
+  const inside = `${ver}.${body.slice(0, 9)}${body[9] === 'A' ? 'B' : 'A'}${body.slice(10)}.${sig}`;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // The lowest bit of the last character of 64 bytes is one of its 4 unused bits.
+  const lastChanged = `${ver}.${body}.${sig!.slice(0, -1)}${alphabet[alphabet.indexOf(sig!.slice(-1)) ^ 1]}`;
+  for (const altered of [inside, lastChanged]) {
+    const r = await runCli(['verify', altered, '--config', k.config]);
+    assert.is(r.code, 1, altered);
+    assert.match(r.stdout, /^NOT GENUINE: the code was altered/, altered);
+  }
   const junk = await runCli(['verify', 'hello', '--config', k.config]);
   assert.is(junk.code, 1);
   assert.match(junk.stdout, /not an Anjungan letter code/);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { provisionedKiosk, runCli, tempDir, VILLAGE_FLAGS } from '../support/cli-process.ts';
+import { provisionedKiosk, ROOT, runCli, tempDir, VILLAGE_FLAGS } from '../support/cli-process.ts';
+import { makeTestPki } from '../support/mosquitto-tls.ts';
 
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
 
@@ -119,6 +120,75 @@ test('a bad village code is refused and nothing is written', async () => {
   ]);
   assert.is(paper.code, 2);
   assert.match(paper.stderr, /--paper-mm must be one of 58, 80/);
+});
+
+/** `provision --non-interactive` of the test village into dir/config.json, data in dir/d. */
+function provisionInto(dir: string): string[] {
+  const target = ['--config', path.join(dir, 'config.json'), '--data-dir', path.join(dir, 'd')];
+  return ['provision', '--non-interactive', ...target, ...VILLAGE_FLAGS];
+}
+
+test('files that cannot be used and clashing pins are refused, each named, and nothing is written', async () => {
+  const dir = tempDir();
+  const config = path.join(dir, 'config.json');
+  const hello = path.join(dir, 'district.pub.pem');
+  fs.writeFileSync(hello, 'hello\n');
+  const r = await runCli([
+    ...provisionInto(dir),
+    '--mqtt-url',
+    'mqtts://broker.example:8883',
+    '--ca-file',
+    path.join(dir, 'no-such-ca.pem'),
+    '--district-key-file',
+    hello,
+    '--pin-up',
+    '17',
+    '--pin-down',
+    '17',
+    '--pin-back',
+    '40',
+  ]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /--ca-file: \S+no-such-ca\.pem does not exist/);
+  assert.match(r.stderr, /--district-key-file: the district command key does not hold a PEM public key/);
+  assert.match(r.stderr, /--pin-down and --pin-up are both BCM 17/);
+  assert.match(r.stderr, /--pin-back is BCM 40: use GPIO 2–27/);
+  assert.match(r.stderr, /nothing was written/);
+  assert.not.ok(fs.existsSync(config));
+  assert.not.ok(fs.existsSync(path.join(dir, 'd', 'keys')));
+});
+
+test("real certificate, key and district key files are accepted; a key that is not the certificate's is not", async () => {
+  const dir = tempDir();
+  const pki = makeTestPki(dir);
+  if (!pki) {
+    if (process.env.CI === 'true') throw new Error('openssl is missing');
+    console.log('skipped: openssl is missing (apt-get install openssl)');
+    return;
+  }
+  const keygen = await runCli(['command', 'keygen', '--out', path.join(dir, 'district')]);
+  assert.is(keygen.code, 0, keygen.stderr);
+  const flags = (key: string) => [
+    ...provisionInto(dir),
+    '--mqtt-url',
+    'mqtts://127.0.0.1:8883',
+    '--ca-file',
+    pki.ca,
+    '--cert-file',
+    pki.clientCert,
+    '--key-file',
+    key,
+    '--district-key-file',
+    path.join(dir, 'district', 'district-command.pub.pem'),
+  ];
+  const mismatched = await runCli(flags(pki.serverKey));
+  assert.is(mismatched.code, 1);
+  assert.match(mismatched.stderr, /--key-file does not belong to --cert-file/);
+  // Relative to where provision runs (the checkout): stored absolute, as the service runs elsewhere.
+  const ok = await runCli(flags(path.relative(ROOT, pki.clientKey)));
+  assert.is(ok.code, 0, ok.stderr);
+  const loaded = loadConfig({ path: path.join(dir, 'config.json'), env: {} });
+  assert.is(loaded.config.mqtt.key_file, pki.clientKey);
 });
 
 test('missing required values are a usage error naming the flags', async () => {

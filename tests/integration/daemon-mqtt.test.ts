@@ -3,42 +3,23 @@
  * a real session (schema-valid, no personal data in any payload), `offline` from the broker when
  * the process is killed with SIGKILL, and `offline` published by the kiosk itself on SIGTERM.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { silentLogger } from '../../src/log.ts';
 import { type PayloadKind, payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import { DEMO_CARDS, demoResidents } from '../../src/store/demo-data.ts';
-import { loadOrCreateKeys } from '../../src/store/keys.ts';
-import { ResidentStore } from '../../src/store/resident-store.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
 import { mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { Watcher } from '../support/mosquitto-harness.ts';
+import { provisionMqttKiosk } from '../support/mqtt-daemon.ts';
 import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 const ROOT_TOPIC = 'anjungan/1809102004/kiosk-mqtt/';
 
-async function provision(dir: string, brokerUrl: string): Promise<string> {
-  const config = join(dir, 'config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      device: { id: 'kiosk-mqtt' },
-      data_dir: join(dir, 'data'),
-      mqtt: { url: brokerUrl, telemetry_interval_s: 1 },
-    }),
-  );
-  const loaded = loadConfig({ path: config, env: {} });
-  const keys = await loadOrCreateKeys(loaded.config);
-  const store = await ResidentStore.open(loaded.config.data_dir, keys.uidKey, silentLogger());
-  await store.upsertMany(demoResidents());
-  for (const card of DEMO_CARDS) await store.bindCard(Buffer.from(card.uid, 'hex'), card.nik);
-  return config;
-}
+const provision = (dir: string, brokerUrl: string) => provisionMqttKiosk(dir, brokerUrl);
 
 function kindOf(topic: string): PayloadKind | null {
   const rest = topic.slice(ROOT_TOPIC.length);

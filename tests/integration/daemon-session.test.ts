@@ -3,83 +3,17 @@
  * broker), driven through the simulated card reader and buttons; the printed ESC/POS bytes are
  * decoded back to text.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DomainEvent } from '../../src/events.ts';
-import type { ScreenName } from '../../src/flows/kiosk-state.ts';
-import type { ButtonName } from '../../src/hardware/buttons.ts';
+import { FakeClock } from '../../src/flows/clock.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
-import { silentLogger } from '../../src/log.ts';
-import { type Daemon, startDaemon } from '../../src/main.ts';
+import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import { DEMO_CARDS } from '../../src/store/demo-data.ts';
-import type { Resident } from '../../src/store/resident.ts';
-import { TextSink, waitFor } from '../support/wait.ts';
+import { completeCard, issueFirstLetter, press, screen, startKiosk } from '../support/daemon-kiosk.ts';
 
 const NUMBER = /^[0-9A-Za-z.-]+\/\d{3}\/1809102004\/(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\/\d{4}$/;
-
-interface Kiosk {
-  daemon: Daemon;
-  out: TextSink;
-  dataDir: string;
-  events: DomainEvent[];
-}
-
-async function startKiosk(prepare?: (dataDir: string) => void): Promise<Kiosk> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'anj-daemon-'));
-  prepare?.(dataDir);
-  const out = new TextSink();
-  const daemon = await startDaemon({
-    defaultConfigPath: join(dataDir, 'no-config.json'),
-    env: { ANJUNGAN_DATA_DIR: dataDir, ANJUNGAN_TIMEOUTS_DONE_S: '2' },
-    stdin: null,
-    stdout: out.stream,
-    logger: silentLogger(),
-  });
-  const events: DomainEvent[] = [];
-  daemon.bus.on('event', (e) => events.push(e));
-  return { daemon, out, dataDir, events };
-}
-
-/** A demo card whose resident is alive and has a complete record. */
-function completeCard(daemon: Daemon): { uid: Buffer; resident: Resident } {
-  for (const card of DEMO_CARDS) {
-    const uid = Buffer.from(card.uid, 'hex');
-    const resident = daemon.store.findByCard(uid);
-    if (resident && resident.status_dasar === 'HIDUP' && resident.pekerjaan && resident.tempat_lahir)
-      return { uid, resident };
-  }
-  throw new Error('no complete demo card');
-}
-
-async function screen(k: Kiosk, name: ScreenName, ms = 5000) {
-  await waitFor(
-    `screen ${name} (now ${k.daemon.runner.state.screen.name})`,
-    () => k.daemon.runner.state.screen.name === name,
-    ms,
-  );
-}
-
-async function press(k: Kiosk, ...buttons: ButtonName[]) {
-  for (const b of buttons) {
-    k.daemon.adapters.sim.buttons!.press(b);
-    await k.daemon.runner.idle();
-  }
-}
-
-async function issueFirstLetter(k: Kiosk, uid: Buffer) {
-  k.daemon.adapters.sim.reader!.tap(uid);
-  await screen(k, 'greeting');
-  await press(k, 'ok');
-  await screen(k, 'choose_letter');
-  await press(k, 'ok');
-  await screen(k, 'choose_purpose');
-  await press(k, 'ok');
-  await screen(k, 'confirm');
-  await press(k, 'ok');
-}
 
 test('a tap, four presses of ok, and the letter is printed with the full NIK and a proper number', async () => {
   const k = await startKiosk();
@@ -100,7 +34,13 @@ test('a tap, four presses of ok, and the letter is printed with the full NIK and
     assert.match(text, resident.nik);
     assert.match(text, resident.nama.slice(0, 20));
     assert.match(text, entry.number);
-    assert.match(text, /SURAT/);
+    // The title of the type chosen on the screen (the first in the menu), not just any letter's.
+    const menu = k.out.text.slice(k.out.text.indexOf('--- screen: choose_letter ---'));
+    const label = /^\| > (.+?)\s*\|$/m.exec(menu)?.[1];
+    const chosen = loadLetterTypes(k.daemon.config.letters.types).find((t) => t.menu_label === label);
+    assert.ok(chosen, `the selected menu item '${label}' is a letter type`);
+    assert.is(entry.letter_type, chosen.id);
+    assert.ok(text.split('\n').includes(chosen.title), `titled ${chosen.title}\n${text}`);
     assert.ok(job.cuts >= 1, 'the paper is cut');
 
     // What the district hears carries no personal data.
@@ -166,7 +106,7 @@ test('the roll ends mid-letter: the entry ends failed, the resident is told, the
 
     k.daemon.adapters.sim.printer!.loadPaper();
     await screen(k, 'idle', 20_000);
-    await new Promise((r) => setTimeout(r, 1100)); // beyond the repeat-tap window
+    k.daemon.adapters.sim.reader!.remove(); // the resident lifts the card: the next tap counts
     await issueFirstLetter(k, uid);
     await screen(k, 'done', 10_000);
     const entries = k.daemon.register.list();
@@ -186,13 +126,85 @@ test('the daily limit per letter type is enforced (default 2)', async () => {
       await issueFirstLetter(k, uid);
       await screen(k, 'done', 10_000);
       await screen(k, 'idle', 10_000);
-      await new Promise((r) => setTimeout(r, 1100));
+      k.daemon.adapters.sim.reader!.remove();
     }
     k.daemon.adapters.sim.reader!.tap(uid);
     await screen(k, 'greeting');
     await press(k, 'ok', 'ok');
     await screen(k, 'limit_reached');
     assert.is(k.daemon.register.list().length, 2);
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('the clock jumps back between two polls of the guard: the register refuses the letter, the kiosk goes out of service', async () => {
+  const clock = new FakeClock(Date.now());
+  const k = await startKiosk(undefined, { clock });
+  try {
+    const { uid } = completeCard(k.daemon);
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+    await press(k, 'ok');
+    await screen(k, 'idle');
+    k.daemon.adapters.sim.reader!.remove();
+    // One hour back, and no time passes: the guard's 10 s poll has not run, it still trusts.
+    clock.set(clock.now() - 3_600_000);
+    assert.is(k.daemon.runner.state.health.clock_trusted, true);
+    await issueFirstLetter(k, uid);
+    await screen(k, 'print_failed', 10_000);
+    assert.match(k.out.text, 'Jam anjungan belum disetel');
+    assert.equal(
+      k.daemon.register.list().map((e) => e.status),
+      ['printed'],
+      'no number given to a letter dated before the last one',
+    );
+    await press(k, 'ok');
+    await screen(k, 'out_of_service');
+    assert.ok(k.daemon.status().out_of_service.includes('clock_untrusted'));
+  } finally {
+    await k.daemon.stop();
+  }
+});
+
+test('a letter interrupted by a restart does not use up the daily limit; the limit screen counts printed letters', async () => {
+  const first = await startKiosk();
+  const { dataDir } = first;
+  const { uid } = completeCard(first.daemon);
+  try {
+    await issueFirstLetter(first, uid);
+    await screen(first, 'done', 10_000);
+    const [printed] = first.daemon.register.list();
+    // A power cut mid-print: the number is reserved, then the kiosk stops before it ends.
+    await first.daemon.register.reserve({
+      letter_type: printed!.letter_type,
+      code: 'X',
+      resident_ref: printed!.resident_ref,
+      nik_masked: printed!.nik_masked,
+      purpose: printed!.purpose,
+      policy: printed!.policy,
+      at: new Date(),
+    });
+  } finally {
+    await first.daemon.stop();
+  }
+  const k = await startKiosk(undefined, { dataDir });
+  try {
+    assert.equal(
+      k.daemon.register.list().map((e) => e.status),
+      ['printed', 'interrupted'],
+    );
+    // One printed, one interrupted, limit 2: the resident may still get this letter today.
+    await issueFirstLetter(k, uid);
+    await screen(k, 'done', 10_000);
+    await press(k, 'ok');
+    k.daemon.adapters.sim.reader!.remove();
+    k.daemon.adapters.sim.reader!.tap(uid);
+    await screen(k, 'greeting');
+    await press(k, 'ok', 'ok');
+    await screen(k, 'limit_reached');
+    assert.match(k.out.text, /sudah dicetak 2 kali hari ini/);
+    assert.is(k.daemon.register.list().filter((e) => e.status === 'printed').length, 2);
   } finally {
     await k.daemon.stop();
   }

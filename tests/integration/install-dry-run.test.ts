@@ -13,10 +13,13 @@ import { ROOT, tempDir } from '../support/cli-process.ts';
 
 const SCRIPT = path.join(ROOT, 'scripts/install.sh');
 
-function install(args: string[]) {
-  const r = spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+function install(args: string[], script = SCRIPT) {
+  const r = spawnSync('bash', [script, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
+
+/** The service user for fake-root runs: `nobody` exists everywhere, its group is `nogroup`. */
+const TEST_USER = ['--app-user', 'nobody'];
 
 /** Every path under `dir` with its content hash and mode: any change shows. */
 function snapshot(dir: string): string[] {
@@ -61,17 +64,23 @@ test('install.sh passes shellcheck', () => {
 test('--dry-run on a fake root lists every change and changes nothing', () => {
   const root = fakeRoot();
   const before = snapshot(root);
-  const r = install(['--dry-run', '--prefix', root]);
+  const r = install(['--dry-run', '--prefix', root, ...TEST_USER]);
   assert.is(r.code, 0, r.out);
   assert.match(r.out, /DRY RUN: nothing will be changed/);
   for (const expected of [
-    /would: install the application in \/opt\/anjungan/,
+    /would: install the application as \/opt\/anjungan\/releases\/\d+\.\d+\.\d+/,
+    /would: point \/opt\/anjungan\/current at releases\/\d+\.\d+\.\d+/,
+    /would: write \/etc\/systemd\/system\/anjungan-update\.service/,
     /would: link \/usr\/local\/bin\/anjungan/,
     /would: write \/etc\/polkit-1\/rules\.d\/50-anjungan-pcscd\.rules/,
     /would: write \/etc\/modprobe\.d\/anjungan-nfc-blacklist\.conf/,
     /would: set gpio=5,6,13,19=ip,pu in \/boot\/firmware\/config\.txt/,
     /would: write \/etc\/systemd\/system\/anjungan\.service/,
-    /DRY RUN done: 6 change\(s\) would be made/,
+    /would: make \/etc\/anjungan root:nogroup 0750/,
+    /would: write \/etc\/systemd\/system\.conf\.d\/anjungan-watchdog\.conf/,
+    /would: write \/etc\/systemd\/journald\.conf\.d\/anjungan\.conf/,
+    /skip: console hardening/,
+    /DRY RUN done: 11 change\(s\) would be made/,
   ]) {
     assert.match(r.out, expected);
   }
@@ -97,9 +106,9 @@ test('--dry-run on this machine exits 0 and installs nothing', () => {
 
 test('a real run into a fake root installs the files once; the second run changes nothing', () => {
   const root = fakeRoot();
-  const first = install(['--prefix', root]);
+  const first = install(['--prefix', root, ...TEST_USER]);
   assert.is(first.code, 0, first.out);
-  assert.match(first.out, /done: 6 change\(s\)/);
+  assert.match(first.out, /done: 11 change\(s\)/);
   const unit = fs.readFileSync(path.join(root, 'etc/systemd/system/anjungan.service'), 'utf8');
   assert.is(unit, fs.readFileSync(path.join(ROOT, 'systemd/anjungan.service'), 'utf8'));
   assert.match(
@@ -108,13 +117,18 @@ test('a real run into a fake root installs the files once; the second run change
   );
   assert.match(
     fs.readFileSync(path.join(root, 'etc/polkit-1/rules.d/50-anjungan-pcscd.rules'), 'utf8'),
-    /subject\.user == "anjungan"/,
+    /subject\.user == "nobody"/,
   );
-  assert.is(fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')), '/opt/anjungan/bin/anjungan.js');
-  assert.ok(fs.existsSync(path.join(root, 'opt/anjungan/src/cli.ts')));
+  assert.is(
+    fs.readlinkSync(path.join(root, 'usr/local/bin/anjungan')),
+    '/opt/anjungan/current/bin/anjungan.js',
+  );
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  assert.is(fs.readlinkSync(path.join(root, 'opt/anjungan/current')), `releases/${version}`);
+  assert.ok(fs.existsSync(path.join(root, 'opt/anjungan/current/src/cli.ts')));
   const afterFirst = snapshot(root);
 
-  const second = install(['--prefix', root]);
+  const second = install(['--prefix', root, ...TEST_USER]);
   assert.is(second.code, 0, second.out);
   assert.match(second.out, /done: 0 change\(s\)/);
   assert.equal(snapshot(root), afterFirst, 'idempotent');

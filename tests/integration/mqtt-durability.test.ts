@@ -8,8 +8,8 @@ import { payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import type { EventPayload } from '../../src/mqtt/payloads.ts';
 import { Reporter } from '../../src/mqtt/reporter.ts';
 import { type Mosquitto, mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
-import { sleep, TestKiosk, tempDir, testConfig, Watcher } from '../support/mosquitto-harness.ts';
-import { PROCESS_START_MS } from '../support/wait.ts';
+import { TestKiosk, tempDir, testConfig, Watcher } from '../support/mosquitto-harness.ts';
+import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 const available = mosquittoAvailable();
 let broker: Mosquitto | null = null;
@@ -77,13 +77,12 @@ test('broker down, letters issued, kiosk restarted while still down, broker back
 
     await broker.stop('SIGTERM'); // the district's broker goes down (cleanly: it keeps the watcher's session)
     for (let n = 2; n <= 6; n++) kiosk.bus.emitEvent(letter(n));
-    await sleep(200);
-    assert.ok(reporter.outboxDepth() >= 5, 'queued on disk');
+    await waitFor('five letters queued on disk', () => reporter.outboxDepth() >= 5);
     await reporter.stop(200); // kiosk restarted while the broker is down
     reporter = reporterFor(kiosk, d);
     await reporter.start();
     for (let n = 7; n <= 10; n++) kiosk.bus.emitEvent(letter(n));
-    await sleep(200);
+    await waitFor('nine letters queued on disk', () => reporter.outboxDepth() >= 9);
 
     await broker.restart();
     await watcher.waitFor(
@@ -182,7 +181,7 @@ test('the outbox bound: telemetry and other events go first, dropped letters are
   await offline.start();
   for (let n = 1; n <= 30; n++) kiosk.bus.emitEvent({ type: 'card_unknown' });
   for (let n = 1; n <= 110; n++) kiosk.bus.emitEvent(letter(n));
-  await sleep(300);
+  await waitFor('the outbox full', () => offline.outboxDepth() >= 100);
   await offline.stop(0);
   const watcher = await new Watcher(broker.url, 'anjungan/+/kiosk-bound/#').start();
   const reporter = reporterFor(kiosk, d, { outbox: { max_messages: 100, drain_rate: 1000 } }, 'kiosk-bound');

@@ -6,6 +6,7 @@ import { Reporter } from '../../src/mqtt/reporter.ts';
 import { mosquittoAvailable, startMosquitto } from '../support/mosquitto.ts';
 import { TestKiosk, tempDir, testConfig } from '../support/mosquitto-harness.ts';
 import { makeTestPki } from '../support/mosquitto-tls.ts';
+import { waitFor } from '../support/wait.ts';
 
 test('TLS with client certificate and password: the kiosk reports over mqtts:// with ca/cert/key files from config', async () => {
   if (!mosquittoAvailable()) return;
@@ -65,8 +66,10 @@ test('TLS with client certificate and password: the kiosk reports over mqtts:// 
       dataDir: d2,
       startedAt: Date.now(),
     });
+    const refusedBefore = refusals(broker.log());
     await stranger.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait for the broker to have refused it twice (a first attempt and a retry), not for a guess.
+    await waitFor('two refused handshakes', () => refusals(broker.log()) >= refusedBefore + 2, 30_000);
     assert.is(stranger.connected, false);
     await stranger.stop();
     rmSync(d2, { recursive: true, force: true });
@@ -77,5 +80,10 @@ test('TLS with client certificate and password: the kiosk reports over mqtts:// 
     rmSync(pkiDir, { recursive: true, force: true });
   }
 });
+
+/** TLS handshakes the broker refused (here: the client sent no certificate). */
+function refusals(log: string): number {
+  return log.split('\n').filter((l) => l.includes('OpenSSL Error')).length;
+}
 
 test.run();

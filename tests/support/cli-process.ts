@@ -26,12 +26,41 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * Runs as a user without the right to read others' files: uid 0 stripped of the capabilities
+ * that bypass file permissions (setpriv), so it reads only what root owns or others may read,
+ * as a technician's own account would; unlike a switch to `nobody` it still reads this
+ * checkout wherever it lives. Files the test gives to OTHER_UID stand for the service user's.
+ */
+const WITHOUT_FILE_BYPASS = [
+  '--inh-caps=-dac_override,-dac_read_search',
+  '--bounding-set=-dac_override,-dac_read_search',
+];
+
+/** The stand-in owner of the kiosk's private files in permission tests (not the test's user). */
+export const OTHER_UID = 64_999;
+
+/** Why a permission test cannot run here (not root, no setpriv), or null. Under CI=true: throws. */
+export function unprivilegedUnavailable(): string | null {
+  const why =
+    process.getuid?.() !== 0
+      ? 'needs root (to give files to another user and drop the permission bypass)'
+      : fs.existsSync('/usr/bin/setpriv')
+        ? null
+        : '/usr/bin/setpriv is missing (apt-get install util-linux)';
+  if (why && process.env.CI === 'true') throw new Error(why);
+  if (why) console.log(`  skipped: ${why}`);
+  return why;
+}
+
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; unprivileged?: boolean } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+    const cli = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args];
+    const [command, ...argv] = opts.unprivileged ? ['/usr/bin/setpriv', ...WITHOUT_FILE_BYPASS, ...cli] : cli;
+    const child = spawn(command!, argv, {
       cwd: ROOT,
       env: cleanEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -27,6 +27,9 @@ export class DaemonProcess {
       this.stderr += c;
     });
     this.exit = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    // A process that exits before reading all of its input (a refused option) closes the pipe:
+    // what it printed and its exit code are what tests check, not an EPIPE on our side.
+    this.child.stdin.on('error', () => {});
   }
 
   send(line: string): void {
@@ -45,6 +48,21 @@ export class DaemonProcess {
   /** Screen ids in the order they were printed. */
   screens(): string[] {
     return [...this.stdout.matchAll(/^--- screen: (\S+) ---$/gm)].map((m) => m[1] ?? '');
+  }
+
+  /** Waits for the process to exit by itself; rejects (naming what it printed) after `ms`. */
+  async waitExit(ms = 30_000): Promise<number | null> {
+    try {
+      await waitFor(
+        'the process to exit',
+        () => this.child.exitCode !== null || this.child.signalCode !== null,
+        ms,
+      );
+    } catch (err) {
+      const printed = `--- stdout ---\n${this.stdout.slice(-2000)}\n--- stderr ---\n${this.stderr.slice(-2000)}`;
+      throw new Error(`${(err as Error).message}\n${printed}`);
+    }
+    return this.exit;
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {

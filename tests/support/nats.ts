@@ -77,14 +77,17 @@ export async function startNatsCluster(nodes = 3): Promise<NatsCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const p of ports) await waitForPort(p.mqtt, 20_000);
+    // Generous bounds: each wait ends as soon as the node answers; a loaded 2-core machine can
+    // take tens of seconds to elect JetStream's meta leader.
+    for (const p of ports) await waitForPort(p.mqtt, 60_000);
     // MQTT needs JetStream, which needs the cluster's meta leader: wait until every node takes a client.
-    for (const p of ports) await mqttReady(`mqtt://127.0.0.1:${p.mqtt}`, 30_000);
+    for (const p of ports) await mqttReady(`mqtt://127.0.0.1:${p.mqtt}`, 90_000);
   } catch (err) {
     await close();
-    throw new Error(
-      `NATS cluster did not come up: ${(err as Error).message}\n${logs.join('\n').slice(-3000)}`,
-    );
+    const message = `NATS cluster did not come up: ${(err as Error).message}\n${logs.join('\n').slice(-3000)}`;
+    // Also on stderr: uvu drops an error thrown by a before hook without a word.
+    console.error(message);
+    throw new Error(message);
   }
   return { mqttUrls: ports.map((p) => `mqtt://127.0.0.1:${p.mqtt}`), kill, close, log: (i) => logs[i] ?? '' };
 }

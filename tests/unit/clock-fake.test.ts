@@ -47,6 +47,19 @@ test('clearTimeout cancels; set() jumps the wall clock without firing or moving 
   assert.throws(() => clock.advance(-1));
 });
 
+test('monotonic() moves with advance() only: a wall-clock jump is not time passing', () => {
+  const clock = new FakeClock(1_000_000);
+  const m0 = clock.monotonic();
+  clock.set(5_000_000);
+  clock.set(10);
+  assert.is(clock.monotonic(), m0);
+  clock.advance(250);
+  assert.is(clock.monotonic(), m0 + 250);
+  assert.is(clock.now(), 260);
+  const s0 = systemClock.monotonic();
+  assert.ok(systemClock.monotonic() >= s0);
+});
+
 test('systemClock runs real timers and can cancel them', async () => {
   let fired = false;
   const h = systemClock.setTimeout(() => {

@@ -104,6 +104,27 @@ test('start(): first verdict at once, re-checked every interval, onChange only o
   assert.equal(changes, [false, true, false]);
 });
 
+test('checkNow(): a verdict at once between polls, and the poll goes on from there', async () => {
+  const clock = new FakeClock(AFTER_BUILD);
+  let newest: Date | null = null;
+  const g = guard(clock, { newestRegisterTime: () => newest });
+  const changes: boolean[] = [];
+  g.start((trusted) => changes.push(trusted));
+  await flush();
+  assert.equal(changes, [true]);
+  clock.advance(3_000);
+  newest = new Date(clock.now());
+  clock.set(clock.now() - 60_000);
+  await g.checkNow();
+  assert.equal(changes, [true, false], 'no wait for the next poll');
+  assert.is(clock.pending(), 1, 'one poll armed, not two');
+  clock.set(newest.getTime() + 1);
+  clock.advance(10_000);
+  await flush();
+  assert.equal(changes, [true, false, true], 'the clock set right is trusted again at the next poll');
+  g.stop();
+});
+
 test('systemClockSynced: timedatectl yes/no decides; otherwise the timesyncd flag file; otherwise false', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'anj-'));
   try {

@@ -327,17 +327,23 @@ test('issueLetter throwing ends as print_failed (never a crash), with an error b
   assert.is(h.screen().name, 'idle');
 });
 
-test('repeat taps within a second are one tap; later or another card starts over; taps while printing are ignored', async () => {
+test('repeat taps within a second are one tap; later, after a removal, or another card starts over; taps while printing are ignored', async () => {
   const h = await harness({ mode: 'hold' });
   h.reader.tap(SITI_UID);
   h.press('ok', 'down');
   h.clock.advance(600);
-  h.reader.tap(SITI_UID);
+  // The card reported again without leaving the reader (a keyboard-mode reader typing it twice).
+  h.reader.emit('tap', { uid: SITI_UID });
   const s = h.screen();
   assert.is(s.name === 'choose_letter' && s.session.letter_index, 1, 'the repeat changed nothing');
   h.clock.advance(1500);
-  h.reader.tap(SITI_UID);
+  h.reader.emit('tap', { uid: SITI_UID });
   assert.is(h.screen().name, 'greeting', 'same card after the window starts over');
+  h.press('ok', 'down');
+  h.clock.advance(100);
+  h.reader.remove();
+  h.reader.tap(SITI_UID);
+  assert.is(h.screen().name, 'greeting', 'lifted and tapped again, however soon: a new tap');
   h.reader.tap(BUDI_UID);
   const b = h.screen();
   assert.is(b.name === 'greeting' && b.session.resident.nama, 'BUDI', 'another card starts over at once');

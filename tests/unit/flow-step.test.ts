@@ -6,7 +6,8 @@
  * Expectation syntax:  '<screen> key=value … | effect …'
  *   '='            the event is ignored: the very same state object comes back, no effects
  *   '=screen …'    the screen object is kept, but the state changed (keys say how)
- *   keys           L / P (letter / purpose index), card (session card), tap (last_tap.at - T0),
+ *   keys           L / P (letter / purpose index), card (session card), tap (last_tap.at - T0,
+ *                  or none),
  *                  progress, number, reason, printer (screen field), hp (health.printer),
  *                  reasons (comma list), missing, policy
  *   effects        ok / error / attention (signals), report:<event>, issue:<type>/<purpose>
@@ -136,6 +137,8 @@ type EventName = keyof typeof EVENTS;
 type Row = Record<EventName, string>;
 
 const OOS = 'out_of_service reasons=paper_out | attention';
+/** A removal keeps the screen and ends the repeat-tap window (the resident lifted the card). */
+const LIFTED = '=screen tap=none';
 /** What every screen does with the print events it is not waiting for, and with an all-clear it already has. */
 const quiet = { progress: '=', printed: '=', failed: '=', notReady: '=' } as const;
 /** A new card on a screen that takes taps: start over for it. */
@@ -146,7 +149,7 @@ const taps = {
   readB: 'greeting card=B L=0 | ok',
   readUnknown: 'unknown_card tap=5000 | report:card_unknown error',
   readInactive: 'resident_inactive | error',
-  removed: '=',
+  removed: LIFTED,
 } as const;
 const CARD_ERROR = 'card_error reason=card_removed | report:card_error error';
 /** Message screens outside a session: ok/back acknowledge, back to idle. */
@@ -170,7 +173,7 @@ const tapsWhileSick = {
   readB: 'out_of_service | attention',
   readUnknown: 'out_of_service | report:card_unknown attention',
   readInactive: 'out_of_service | attention',
-  removed: '=',
+  removed: LIFTED,
 } as const;
 const printingRow = (hp: string): Row => ({
   detected: '=',
@@ -180,7 +183,7 @@ const printingRow = (hp: string): Row => ({
   readUnknown: '=',
   readInactive: '=',
   readFailed: '=',
-  removed: '=',
+  removed: LIFTED,
   up: '=',
   down: '=',
   ok: '=',
@@ -213,7 +216,7 @@ const EXPECT: Record<StateName, Row> = {
     // reading waits for exactly this read: even a repeat of the last card is taken
     readA_repeat: 'greeting card=A tap=500 | ok',
     readFailed: CARD_ERROR,
-    removed: 'idle',
+    removed: 'idle tap=none',
     up: '=',
     down: '=',
     ok: '=',
@@ -404,7 +407,7 @@ const EXPECT: Record<StateName, Row> = {
     readUnknown: '=',
     readInactive: '=',
     readFailed: '=',
-    removed: '=',
+    removed: LIFTED,
     up: '=',
     down: '=',
     ok: '=',
@@ -419,7 +422,7 @@ const EXPECT: Record<StateName, Row> = {
 function fields(state: KioskState): Record<string, string> {
   const s = state.screen;
   const out: Record<string, string> = { hp: state.health.printer };
-  if (state.last_tap) out.tap = String(state.last_tap.at - T0);
+  out.tap = state.last_tap ? String(state.last_tap.at - T0) : 'none';
   if ('session' in s) {
     out.L = String(s.session.letter_index);
     out.P = String(s.session.purpose_index);
@@ -532,6 +535,27 @@ test('a card bouncing in the field stays one tap while the gaps are under repeat
   }
   s = step(s, { type: 'card_read', at: T0 + 3500, card_key: 'A', lookup: resident(siti) }, settings).state;
   assert.is(s.screen.name, 'greeting', 'after a quiet second the same card starts over');
+});
+
+test('a removal ends the repeat window: lift the card and tap again is a new tap', () => {
+  let s: KioskState = at({ name: 'choose_letter', session: session(1) });
+  s = step(s, { type: 'card_removed', at: T0 + 300 }, settings).state;
+  assert.is(s.screen.name, 'choose_letter', 'lifting the card changes no screen');
+  s = step(s, { type: 'card_read', at: T0 + 600, card_key: 'A', lookup: resident(siti) }, settings).state;
+  assert.is(s.screen.name, 'greeting', 'the tap after a removal counts, however soon');
+  // Without a removal in between, the same card again within the window is still one tap.
+  const again = step(s, { type: 'card_read', at: T0 + 900, card_key: 'A', lookup: resident(siti) }, settings);
+  assert.ok(again.state.screen === s.screen);
+});
+
+test('a tap stamped before the last one (the clock went back) is a new tap, not a repeat', () => {
+  const s: KioskState = at({ name: 'choose_letter', session: session(1) });
+  const back = step(
+    s,
+    { type: 'card_read', at: T0 - 3_600_000, card_key: 'A', lookup: resident(siti) },
+    settings,
+  );
+  assert.is(back.state.screen.name, 'greeting');
 });
 
 test('out-of-service lists every reason in order and follows them until all clear', () => {

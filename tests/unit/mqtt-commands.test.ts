@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { signedMessage } from '../../src/crypto/signed-payload.ts';
 import type { KioskControls, KioskStatus } from '../../src/events.ts';
 import { silentLogger } from '../../src/log.ts';
-import { canonicalJson, generateDistrictKeyPair, signCommand } from '../../src/mqtt/command-signing.ts';
+import {
+  COMMAND_PREFIX,
+  canonicalJson,
+  commandDocument,
+  generateDistrictKeyPair,
+  signCommand,
+} from '../../src/mqtt/command-signing.ts';
 import { CommandHandler, type IncomingCommand } from '../../src/mqtt/commands.ts';
 import { payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import type { CommandResponse, StatePayload } from '../../src/mqtt/payloads.ts';
@@ -29,7 +36,12 @@ function setup(opts: { key?: string | null; nonceFile?: string | null } = {}) {
     clock_trusted: true,
     letters_today: 3,
   };
-  const controls: KioskControls = { status: () => status, setRemoteOutOfService: (r) => remote.push(r) };
+  const controls: KioskControls = {
+    status: () => status,
+    setRemoteOutOfService: (r) => {
+      remote.push(r);
+    },
+  };
   const handler = new CommandHandler({
     topics,
     village: '1809102004',
@@ -62,7 +74,7 @@ function signed(
 const incoming = (topic: string, body: unknown, extra: Partial<IncomingCommand> = {}): IncomingCommand => ({
   topic,
   payload: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-  responseTopic: 'district/replies/abc',
+  responseTopic: topics.reply('district-abc'),
   correlationData: Buffer.from('corr-1'),
   ...extra,
 });
@@ -84,7 +96,7 @@ test('a valid signed out_of_service switches the kiosk and is answered on the re
   const out = await handler.handle(incoming(topic, req));
   assert.is(out.refused, null);
   assert.equal(remote, ['Kertas habis, hubungi kantor desa']);
-  assert.is(out.reply.topic, 'district/replies/abc');
+  assert.is(out.reply.topic, topics.reply('district-abc'));
   assert.equal(out.reply.correlationData, Buffer.from('corr-1'));
   assert.is(answer(out).ok, true);
   assert.is(payloadErrors('command', req), null);
@@ -184,6 +196,24 @@ const refusals: [string, () => IncomingCommand, string][] = [
     },
     'bad_reply_topic',
   ],
+  [
+    'reply topic of another system',
+    () => {
+      const { topic, req } = signed('ping');
+      return incoming(topic, req, { responseTopic: 'zigbee2mqtt/bridge/request/restart' });
+    },
+    'bad_reply_topic',
+  ],
+  [
+    'reply_to of another kiosk (MQTT 3.1.1)',
+    () => {
+      const topic = topics.cmd('ping');
+      const replyTo = kioskTopics('1809102004', 'kiosk-02').reply('ping');
+      const req = signCommand(topic, {}, district.privateKeyPem, { now: NOW, replyTo });
+      return incoming(topic, req, { responseTopic: undefined, correlationData: undefined });
+    },
+    'bad_reply_topic',
+  ],
 ];
 
 for (const [name, make, reason] of refusals) {
@@ -198,7 +228,7 @@ for (const [name, make, reason] of refusals) {
     assert.is(payloadErrors('response', a), null);
     assert.equal(remote, [], 'nothing was changed');
     if (reason === 'bad_reply_topic') assert.is(out.reply.topic, topics.reply('ping'));
-    else assert.is(out.reply.topic, 'district/replies/abc');
+    else assert.is(out.reply.topic, topics.reply('district-abc'));
   });
 }
 
@@ -221,12 +251,39 @@ test('MQTT 3.1.1: reply_to and correlation_id come from the payload', async () =
   const topic = topics.cmd('ping');
   const req = signCommand(topic, {}, district.privateKeyPem, {
     now: NOW,
-    replyTo: 'district/r/9',
+    replyTo: topics.reply('r9'),
     correlationId: 'c-9',
   });
   const out = await handler.handle({ topic, payload: Buffer.from(JSON.stringify(req)) });
-  assert.is(out.reply.topic, 'district/r/9');
+  assert.is(out.reply.topic, topics.reply('r9'));
   assert.is(answer(out).correlation_id, 'c-9');
+});
+
+test('the deprecated v1 signature is still accepted (for one release); v2 is what is signed now', async () => {
+  const { handler, remote } = setup();
+  await handler.start();
+  const topic = topics.cmd('out_of_service');
+  const v1 = signCommand(topic, { on: true, reason: 'Perbaikan' }, district.privateKeyPem, {
+    now: NOW,
+    scheme: 'v1',
+  });
+  assert.is((await handler.handle(incoming(topic, v1))).refused, null);
+  const v2 = signCommand(topic, { on: false }, district.privateKeyPem, { now: NOW });
+  const doc = signedMessage(COMMAND_PREFIX, commandDocument(topic, v2));
+  assert.ok(doc.toString().startsWith('anjungan-cmd-v2\n{"command":{"args":{"on":false},"nonce":'));
+  assert.is((await handler.handle(incoming(topic, v2))).refused, null);
+  assert.equal(remote, ['Perbaikan', null]);
+});
+
+test('a v2 signature covers reply_to: redirecting a signed answer breaks it', async () => {
+  const { handler } = setup();
+  await handler.start();
+  const topic = topics.cmd('ping');
+  const req = signCommand(topic, {}, district.privateKeyPem, { now: NOW, replyTo: topics.reply('a') });
+  const out = await handler.handle(
+    incoming(topic, { ...req, reply_to: topics.reply('b') }, { responseTopic: undefined }),
+  );
+  assert.is(out.refused?.reason, 'bad_signature');
 });
 
 test('without a district key every command is refused', async () => {

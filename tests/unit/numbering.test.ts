@@ -187,6 +187,23 @@ test('the reservation is on disk before reserve() resolves', async () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a letter dated before the newest entry (the clock went back) is refused and nothing is written', async () => {
+  const dir = tmpDir();
+  const reg = await open(dir);
+  const first = await reg.reserve(req(SKTM, at(2024, 10, 15, 10)));
+  await reg.markPrinted(first.id, at(2024, 10, 15, 10, 1));
+  const file = path.join(dir, 'register.jsonl');
+  const before = fs.readFileSync(file, 'utf8');
+  const err = await throwsCode(() => reg.reserve(req(SKTM, at(2024, 10, 15, 9, 59))), 'clock_untrusted');
+  assert.match(err.message, /earlier than the newest letter/);
+  assert.is(fs.readFileSync(file, 'utf8'), before, 'the register is not touched');
+  // The same instant is fine (two letters within one millisecond), and so is any later one.
+  const next = await reg.reserve(req(SKTM, at(2024, 10, 15, 10)));
+  assert.is(next.seq, 2);
+  await reg.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('a torn last line (power cut mid-append) is dropped with a warning; the register goes on', async () => {
   const dir = tmpDir();
   const reg = await open(dir);
@@ -226,7 +243,7 @@ test('a damaged line in the middle refuses to open, naming the line', async () =
   fs.rmSync(dir, { recursive: true });
 });
 
-test('daily counts: issuedToday per resident and type, countOn per local day; failed ones do not count', async () => {
+test('daily counts: issuedToday counts printed letters only (failed, printing, interrupted do not); countOn counts every letter not failed', async () => {
   const dir = tmpDir();
   const reg = await open(dir);
   const budi = 'r_aaaaaaaaaaaaaaaaaaaa';
@@ -240,8 +257,8 @@ test('daily counts: issuedToday per resident and type, countOn per local day; fa
   await reg.reserve(req(SKTM, at(2024, 10, 16, 0, 5), budi));
 
   assert.is(reg.issuedToday(budi, 'sktm', at(2024, 10, 15, 23, 59)), 1);
-  assert.is(reg.issuedToday(budi, 'domisili', at(2024, 10, 15, 12)), 1);
-  assert.is(reg.issuedToday(budi, 'sktm', at(2024, 10, 16, 12)), 1);
+  assert.is(reg.issuedToday(budi, 'domisili', at(2024, 10, 15, 12)), 0, 'still printing: not received');
+  assert.is(reg.issuedToday(budi, 'sktm', at(2024, 10, 16, 12)), 0);
   assert.is(reg.issuedToday(siti, 'domisili', at(2024, 10, 15, 12)), 0);
   assert.is(reg.countOn(at(2024, 10, 15, 12)), 3);
   assert.is(reg.countOn(at(2024, 10, 16, 12)), 1);
@@ -253,9 +270,12 @@ test('daily counts: issuedToday per resident and type, countOn per local day; fa
   assert.is(reg.list({ month: '2024-10' }).length, 5);
   await reg.close();
 
-  // Same figures after a restart (the printing ones are now interrupted and still count).
+  // After a restart the printing ones are interrupted: their numbers stay used (countOn), but
+  // the resident did not get them, so they do not use up the daily limit.
   const again = await open(dir);
   assert.is(again.issuedToday(budi, 'sktm', at(2024, 10, 15, 20)), 1);
+  assert.is(again.issuedToday(budi, 'domisili', at(2024, 10, 15, 20)), 0);
+  assert.is(again.issuedToday(budi, 'sktm', at(2024, 10, 16, 20)), 0);
   assert.is(again.countOn(at(2024, 10, 15, 12)), 3);
   await again.close();
   fs.rmSync(dir, { recursive: true });

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LetterRegister, localIso } from '../../src/letters/register.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
+import { writeCheckpoint } from '../../src/store/checkpoint.ts';
 import { tmpDir } from '../support/store-helpers.ts';
 
 const FORMAT = '{code}/{seq:3}/{village_code}/{roman_month}/{year}';
@@ -123,7 +124,8 @@ test('a stale checkpoint (lines appended after it) replays only the tail, with t
   const cp = path.join(dir, 'register.checkpoint');
   const stale = fs.readFileSync(cp);
   const more = await open(dir);
-  await fill(more);
+  await more.markPrinted((await more.reserve(req(SKTM, today(9, 30)))).id, today(9, 31));
+  await more.markFailed((await more.reserve(req(SKTM, today(9, 40), SITI))).id, 'paper_out', today(9, 41));
   // Left printing by a "crash": the next start must mark it interrupted, checkpoint or not.
   await more.reserve(req(DOMISILI, today(10)));
   await more.close();
@@ -264,6 +266,40 @@ test('a register the compact index cannot take (status change of an old letter) 
   fs.rmSync(dir, { recursive: true });
 });
 
+test('a checkpoint from before the daily limit counted printed letters only (v1) is not used', async () => {
+  const dir = tmpDir();
+  const reg = await open(dir);
+  await reg.markPrinted((await reg.reserve(req(SKTM, today(8)))).id, today(8, 1));
+  await reg.reserve(req(SKTM, today(8, 5))); // left printing: interrupted at the next open
+  await reg.close();
+  const again = await open(dir);
+  assert.is(again.issuedToday(BUDI, 'sktm', today(12)), 1, 'the interrupted letter does not count');
+  await again.close();
+  // What an older version wrote: its per-resident counts took every letter not failed.
+  const cp = path.join(dir, 'register.checkpoint');
+  const bytes = fs.readFileSync(cp);
+  const header = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()) as {
+    offset: number;
+    lines: number;
+  };
+  const state = JSON.parse(bytes.subarray(bytes.indexOf(10) + 1).toString()) as {
+    v: number;
+    recent: unknown;
+  };
+  const day = localIso(today(8)).slice(0, 10);
+  await writeCheckpoint(cp, path.join(dir, 'register.jsonl'), header, {
+    ...state,
+    v: 1,
+    recent: [[`${day}|sktm|${BUDI}`, 2]],
+  });
+  const { logger, lines } = infoLogger();
+  const old = await open(dir, logger);
+  assert.ok(lines.some((l) => String(l.msg).includes('no usable register checkpoint')));
+  assert.is(old.issuedToday(BUDI, 'sktm', today(12)), 1);
+  await old.close();
+  fs.rmSync(dir, { recursive: true });
+});
+
 test('list/find on a daemon-side register read the file; summary figures stay right after', async () => {
   const dir = tmpDir();
   const reg = await open(dir);
@@ -273,9 +309,10 @@ test('list/find on a daemon-side register read the file; summary figures stay ri
   assert.is(reg.find(entries[4]!.number)?.letter_type, 'domisili');
   const e = await reg.reserve(req(SKTM, today(14)));
   assert.is(reg.list().length, 6);
-  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 2);
+  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 1, 'a letter still printing is not yet received');
   await reg.markPrinted(e.id, today(14, 1));
   assert.is(reg.find(e.number)?.status, 'printed');
+  assert.is(reg.issuedToday(BUDI, 'sktm', today(15)), 2);
   await reg.close();
   fs.rmSync(dir, { recursive: true });
 });

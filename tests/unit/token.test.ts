@@ -80,6 +80,47 @@ test('the version is signed: an AJ2 body relabelled AJ1 does not verify', () => 
   assert.equal(verifyToken(token.replace(/^AJ2/, 'AJ1'), village.publicKey).ok, false);
 });
 
+test('a changed last character is refused although Node decodes it to the same bytes', () => {
+  const token = signToken(claims, village.privateKey);
+  const [v, body, sig] = token.split('.') as [string, string, string];
+  // 64 signature bytes in 86 characters: the last one carries 4 unused bits, so 16 spellings
+  // decode alike; only the canonical one is the signed code.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const variants = [...alphabet]
+    .map((c) => `${sig.slice(0, -1)}${c}`)
+    .filter((s) => s !== sig && Buffer.from(s, 'base64url').equals(Buffer.from(sig, 'base64url')));
+  assert.ok(variants.length > 0, 'the decoder ignores the unused bits');
+  for (const s of variants)
+    assert.equal(
+      verifyToken(`${v}.${body}.${s}`, village.publicKey),
+      { ok: false, reason: 'bad_signature' },
+      s,
+    );
+  const bodyVariants = [...alphabet]
+    .map((c) => `${body.slice(0, -1)}${c}`)
+    .filter((b) => b !== body && Buffer.from(b, 'base64url').equals(Buffer.from(body, 'base64url')));
+  for (const b of bodyVariants)
+    assert.equal(
+      verifyToken(`${v}.${b}.${sig}`, village.publicKey),
+      { ok: false, reason: 'bad_signature' },
+      b,
+    );
+});
+
+test('any changed character inside the claims reads as altered, never as "not a letter code"', () => {
+  const token = signToken(claims, village.privateKey);
+  const [v, body, sig] = token.split('.') as [string, string, string];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] === 'A' ? 'B' : 'A';
+    const changed = `${body.slice(0, i)}${c}${body.slice(i + 1)}`;
+    assert.equal(
+      verifyToken(`${v}.${changed}.${sig}`, village.publicKey),
+      { ok: false, reason: 'bad_signature' },
+      `at ${i}`,
+    );
+  }
+});
+
 test('a token signed by another key fails with bad_signature', () => {
   const token = signToken(claims, other.privateKey);
   assert.equal(verifyToken(token, village.publicKey), { ok: false, reason: 'bad_signature' });

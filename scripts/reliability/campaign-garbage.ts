@@ -1,0 +1,60 @@
+/**
+ * The garbage campaign: every target's property over `runs` generated inputs, with shrinking,
+ * from one seed. Stops at the wall-clock budget and says how far it got.
+ */
+import fc from 'fast-check';
+import { flowProperty } from './garbage-flow.ts';
+import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
+
+export interface TargetResult {
+  runs: number;
+  failures: number;
+  ms: number;
+  /** fast-check's report of the shrunk counterexample, when the property failed. */
+  counterexample?: string;
+  /** Set when the budget ran out before all runs. */
+  stopped_at_budget?: boolean;
+}
+
+/** Each target's property; new targets are added here. */
+export const GARBAGE_TARGETS: Record<string, () => fc.IRawProperty<unknown[]>> = {
+  flow: flowProperty as () => fc.IRawProperty<unknown[]>,
+  hid_bytes: hidProperty as () => fc.IRawProperty<unknown[]>,
+  hid_uid_roundtrip: hidRoundTripProperty as () => fc.IRawProperty<unknown[]>,
+  config_file: configProperty as () => fc.IRawProperty<unknown[]>,
+};
+
+export function runGarbage(opts: {
+  runs: number;
+  seed: number;
+  budgetMs: number;
+  targets?: string[];
+}): Record<string, TargetResult> {
+  const out: Record<string, TargetResult> = {};
+  const deadline = Date.now() + opts.budgetMs;
+  for (const name of opts.targets ?? Object.keys(GARBAGE_TARGETS)) {
+    const make = GARBAGE_TARGETS[name];
+    if (!make) throw new Error(`unknown garbage target ${name}`);
+    const started = Date.now();
+    const left = deadline - started;
+    if (left <= 0) {
+      out[name] = { runs: 0, failures: 0, ms: 0, stopped_at_budget: true };
+      continue;
+    }
+    // Every target's property is synchronous, so check() answers at once (not a Promise).
+    const details = fc.check(make(), {
+      numRuns: opts.runs,
+      seed: opts.seed,
+      interruptAfterTimeLimit: left,
+    }) as fc.RunDetails<unknown[]>;
+    const ms = Date.now() - started;
+    out[name] = {
+      runs: details.numRuns,
+      failures: details.failed ? 1 : 0,
+      ms,
+      ...(details.failed ? { counterexample: fc.defaultReportMessage(details) ?? 'failed' } : {}),
+      ...(details.interrupted ? { stopped_at_budget: true } : {}),
+    };
+  }
+  return out;
+}

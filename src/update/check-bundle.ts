@@ -1,0 +1,98 @@
+/**
+ * Every check a release bundle must pass before anything is unpacked: signed by a trusted
+ * release key, for this machine's architecture and Node, newer than the running version (unless
+ * a downgrade is asked for), carrying the native modules this kiosk needs, and its archive
+ * exactly the one the manifest names (size and sha256). The same checks run in the kiosk (before
+ * it asks for an install) and in the root updater (again, before it installs).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { KioskError } from '../errors.ts';
+import {
+  compareVersions,
+  parseManifest,
+  type ReleaseManifest,
+  signingKey,
+  type TrustedKey,
+} from './manifest.ts';
+
+export interface RunningSystem {
+  version: string;
+  arch: string;
+  nodeVersion: string;
+  nodeAbi: string;
+}
+
+export interface BundleCheck {
+  manifest: ReleaseManifest;
+  dir: string;
+  archive: string;
+  keyFile: string;
+}
+
+const refuse = (message: string) => new KioskError('update_refused', message);
+
+/** The directory holding manifest.json: `source` itself, or the folder of a file in it. */
+export function bundleDir(source: string): string {
+  const st = statSync(source, { throwIfNoEntry: false });
+  if (!st) throw refuse(`${source} does not exist`);
+  return st.isDirectory() ? source : path.dirname(source);
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function checkBundle(
+  source: string,
+  opts: { keys: TrustedKey[]; running: RunningSystem; neededNative: string[]; allowDowngrade?: boolean },
+): Promise<BundleCheck> {
+  const dir = bundleDir(source);
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) throw refuse(`no manifest.json in ${dir}: not a release bundle`);
+  const manifest = parseManifest(readFileSync(manifestFile, 'utf8'));
+  const sigFile = path.join(dir, 'manifest.sig');
+  if (!existsSync(sigFile)) throw refuse('the bundle is not signed (no manifest.sig)');
+  if (opts.keys.length === 0) throw refuse('no trusted release keys (etc/anjungan/release-keys/*.pub)');
+  const key = signingKey(manifest, readFileSync(sigFile, 'utf8'), opts.keys);
+  if (!key)
+    throw refuse(
+      'manifest.sig is not a signature by a trusted release key (altered, or signed by an unknown key)',
+    );
+
+  const { running } = opts;
+  if (manifest.arch !== running.arch)
+    throw refuse(`the bundle is for ${manifest.arch}, this kiosk is ${running.arch}`);
+  const order = compareVersions(manifest.version, running.version);
+  if (order === 0) throw refuse(`version ${manifest.version} is already the running version`);
+  if (order < 0 && !opts.allowDowngrade)
+    throw refuse(
+      `version ${manifest.version} is older than the running ${running.version} (allow_downgrade to install it)`,
+    );
+  if (compareVersions(running.nodeVersion, manifest.min_node) < 0)
+    throw refuse(
+      `the release needs Node ${manifest.min_node} or newer, this kiosk has ${running.nodeVersion}`,
+    );
+  if (manifest.node_abi !== running.nodeAbi)
+    throw refuse(
+      `its native modules are built for Node ABI ${manifest.node_abi}, this kiosk runs ${running.nodeAbi}`,
+    );
+  const carried = new Set(manifest.native_modules.map((m) => m.name));
+  const missing = opts.neededNative.filter((n) => !carried.has(n));
+  if (missing.length > 0)
+    throw refuse(`the bundle lacks native modules this kiosk needs: ${missing.join(', ')}`);
+
+  const archive = path.join(dir, manifest.archive);
+  const st = statSync(archive, { throwIfNoEntry: false });
+  if (!st) throw refuse(`the archive ${manifest.archive} is missing`);
+  if (st.size !== manifest.size)
+    throw refuse(
+      `the archive is ${st.size} bytes, the manifest says ${manifest.size} (truncated or replaced)`,
+    );
+  if ((await sha256File(archive)) !== manifest.sha256)
+    throw refuse('the archive does not match the signed sha256 (tampered or damaged)');
+  return { manifest, dir, archive, keyFile: key.file };
+}
