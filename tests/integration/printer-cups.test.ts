@@ -57,6 +57,8 @@ test('a resident session prints the A4 letter through CUPS; its spool keeps no j
   const pdf = readFileSync(file);
   const text = pdfText(pdf).replace(/\s+/g, ' ');
   assert.ok(text.includes(`Nomor: ${entry!.number}`), text);
+  assert.match(text, /SURAT (KETERANGAN|PENGANTAR)/, 'the title');
+  assert.ok(text.includes('PEMERINTAH KABUPATEN PESAWARAN'), 'the kop surat');
   assert.ok(text.includes(resident.nik), 'the full NIK on the letter');
   assert.ok(text.includes(resident.nama));
   assert.not.ok(text.includes('SALINAN'), 'the original, not a copy');
