@@ -76,7 +76,7 @@ export async function startCups(): Promise<Cups> {
     [
       `Listen 127.0.0.1:${cupsPort}`,
       `Listen ${socket}`,
-      'LogLevel debug',
+      'LogLevel warn',
       'PreserveJobFiles No',
       'PreserveJobHistory 300',
       'Browsing No',
@@ -111,16 +111,21 @@ export async function startCups(): Promise<Cups> {
       stdio: 'ignore',
     },
   );
-  await waitForPort(cupsPort, 20_000);
   const env = { ...process.env, CUPS_SERVER: socket };
   const tool = async (cmd: string, args: string[]) => (await run(cmd, args, { env })).stdout;
-  await tool('lpadmin', ['-p', 'A4', '-E', '-v', `anjprinter:${printedDir}`, '-m', 'raw']);
-  await waitFor(
-    'queue A4 accepting',
-    async () => (await tool('lpstat', ['-a', 'A4'])).includes('accepting'),
-    20_000,
-    200,
-  );
+  try {
+    await waitForPort(cupsPort, 20_000);
+    await tool('lpadmin', ['-p', 'A4', '-E', '-v', `anjprinter:${printedDir}`, '-m', 'raw']);
+    await waitFor(
+      'queue A4 accepting',
+      async () => (await tool('lpstat', ['-a', 'A4'])).includes('accepting'),
+      20_000,
+      200,
+    );
+  } catch (err) {
+    cupsd.kill('SIGTERM'); // a cupsd that did not come up right is not left behind
+    throw err;
+  }
   return {
     queueUrl: `ipp://127.0.0.1:${cupsPort}/printers/A4`,
     socket,
