@@ -138,6 +138,7 @@ export async function benchDashboard(
     });
   }, letterEveryMs);
   const browser = await launchChromium();
+  if (!browser) throw new Error('Chromium is needed: apt-get install chromium');
   try {
     const total = async () => {
       try {

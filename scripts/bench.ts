@@ -32,6 +32,14 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
     goal: 'residents import of 100,000 rows ≤ 10 s in every format (SIAK .xls too); reconcile of a 100,000-row pair',
     run: async () => (await import('./bench-import.ts')).benchImport(),
   },
+  verify: {
+    goal: 'verification page: one small file; open → verdict in Chromium well under a second',
+    run: async () => (await import('./bench-verify.ts')).benchVerify(),
+  },
+  pdf: {
+    goal: 'A4 letter PDF render well under a second, also on a Pi-class budget (scripts/bench-pdf.ts under pi-budget)',
+    run: async () => (await import('./bench-pdf.ts')).benchPdf(),
+  },
   fleet: {
     goal: '2,435 kiosks: time until all seen online, K killed seen offline, msg/s, monitor memory',
     run: async () => (await import('./bench-fleet.ts')).benchFleet({}),

@@ -92,6 +92,7 @@ for (const [i, village] of villages.entries()) {
 await client.endAsync();
 const dashboard = await startDashboard(broker.url, { dataDir, auth: false });
 const browser = await launchChromium();
+if (!browser) throw new Error('Chromium is needed: apt-get install chromium');
 try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await page.goto(dashboard.url);

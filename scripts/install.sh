@@ -8,8 +8,9 @@
 # Steps: system packages, Node.js 24 LTS, the `anjungan` service user in the device groups, the
 # application in /opt/anjungan (+ /usr/local/bin/anjungan, owned by root), /etc/anjungan
 # (root:anjungan 0750), the pcscd polkit rule, the pn533_usb blacklist, GPIO pull-ups in
-# /boot/firmware/config.txt, the systemd unit; then `anjungan selftest` (with the service stopped),
-# and a restart only when the code or the unit changed.
+# /boot/firmware/config.txt, CUPS without job files (when CUPS is installed), the systemd unit;
+# then `anjungan selftest` (with the service stopped), and a restart only when the code or the
+# unit changed.
 set -euo pipefail
 
 APP_USER=anjungan
@@ -383,6 +384,27 @@ dtparam=watchdog=on
   fi
 }
 
+# --- 7a. CUPS (A4 letters): job files hold the full NIK; keep none ------------------------------
+install_cups_privacy() {
+  local cfg=/etc/cups/cupsd.conf
+  if [[ ! -f "$PREFIX$cfg" ]]; then
+    say "skip: no $cfg (no CUPS: thermal printer only)"
+    return 0
+  fi
+  if grep -qx 'PreserveJobFiles No' "$PREFIX$cfg" && grep -qx 'PreserveJobHistory 300' "$PREFIX$cfg"; then
+    say "ok: CUPS keeps no job files ($cfg)"
+    return 0
+  fi
+  change "set PreserveJobFiles No and PreserveJobHistory 300 in $cfg (letters hold full NIKs)"
+  if [[ $DRY_RUN -eq 0 ]]; then
+    cp "$PREFIX$cfg" "$PREFIX$cfg.anjungan-backup"
+    sed -i '/^PreserveJobFiles /d; /^PreserveJobHistory /d' "$PREFIX$cfg"
+    printf '%s\n' 'PreserveJobFiles No' 'PreserveJobHistory 300' >> "$PREFIX$cfg"
+  fi
+  system_changes && run systemctl try-restart cups.service
+  return 0
+}
+
 # --- 7b. an appliance: the panel shows only the kiosk, a hung kernel reboots, logs stay small ----
 # A value of the kiosk config (JS expression over `c`), empty when there is no config yet.
 config_value() {
@@ -555,6 +577,7 @@ harden_console
 install_watchdog
 install_journal_cap
 install_ntp
+install_cups_privacy
 install_unit
 if [[ $DRY_RUN -eq 1 ]]; then
   say "DRY RUN done: $CHANGES change(s) would be made"

@@ -19,6 +19,8 @@ export type DomainEvent =
   | { type: 'letter_failed'; number: string | null; letter_type: string; reason: string }
   /** A register entry left `printing` by a crash or power cut, found at start. */
   | { type: 'letter_interrupted'; number: string; letter_type: string }
+  /** The village office withdrew a printed letter (`anjungan letters revoke`). */
+  | { type: 'letter_revoked'; number: string; letter_type: string; reason_code: string }
   /** A technician lifted the district's out-of-service on site (`anjungan resume`). */
   | { type: 'resumed_on_site'; remote_reason: string }
   | { type: 'card_unknown' }
@@ -39,6 +41,8 @@ export interface KioskStatus {
   out_of_service: OutOfServiceReason[];
   remote_reason: string | null;
   printer: PrinterStatus;
+  /** State v2: the letter printer (as `printer`) and the optional receipt printer (null: none). */
+  printers?: { letter: PrinterStatus; receipt: PrinterStatus | null };
   reader_present: boolean;
   clock_trusted: boolean;
   letters_today: number;

@@ -28,6 +28,7 @@ import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
+import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { SimOutput } from './sim/sim-output.ts';
@@ -151,7 +152,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     screenOut: simOut,
     framebufferPaths: options.framebufferPaths,
   });
-  const { reader, buttons, printer, display, indicator } = adapters;
+  const { reader, buttons, printer, receiptPrinter, display, indicator } = adapters;
   const now = () => new Date(clock.now());
 
   const clockGuard = new ClockGuard({
@@ -177,6 +178,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     register,
     types,
     printer,
+    receiptPrinter,
     keys,
     bus,
     // The runner's health is the one record of whether the clock is trusted.
@@ -195,6 +197,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     out_of_service: outOfServiceReasons(state.health),
     remote_reason: state.health.remote_reason,
     printer: state.health.printer,
+    printers: { letter: state.health.printer, receipt: receiptPrinter?.status ?? null },
     reader_present: state.health.reader_present,
     clock_trusted: state.health.clock_trusted,
     letters_today: register.countOn(now()),
@@ -277,6 +280,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // warmUpEscpos: the first letter would otherwise pay ~80 ms of cold encoder start.
   await Promise.all([
     printer.start(),
+    receiptPrinter?.start(),
     display.start(),
     indicator?.start(),
     warmUpEscpos(config.hardware.printer.paper_mm),
@@ -285,6 +289,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await buttons.start();
   await printer.probe();
   runner.start();
+  // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
+  receiptPrinter?.on('status', () => publishStatus(runner.state));
   // Adapters report presence/status while starting, before the runner listened: take them now.
   runner.setHealth({ printer: printer.status, reader_present: reader.present, remote_reason: heldReason });
   // The first frame: start() does not emit a state change, so draw idle (or out of service) now.
@@ -315,6 +321,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   for (const entry of register.interrupted) {
     bus.emitEvent({ type: 'letter_interrupted', number: entry.number, letter_type: entry.letter_type });
   }
+  // `anjungan letters revoke` hands its request over a file: the daemon is the register's writer.
+  const revocations = new RevocationInbox({ dataDir: config.data_dir, register, bus, logger, now });
+  await revocations.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -324,6 +333,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       clockGuard.stop();
       remoteHold.stop();
       clearInterval(clockTick);
+      await revocations.stop();
       await store.stop();
       await withTimeout(runner.idle(), config.hardware.printer.timeout_ms + 2000);
       runner.stop();
@@ -334,6 +344,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         reader.stop(),
         buttons.stop(),
         printer.stop(),
+        receiptPrinter?.stop(),
         display.stop(),
         indicator?.stop(),
       ]);

@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { errorMessage, isPermissionDenied, KioskError } from '../errors.ts';
-import { LetterRegister } from '../letters/register.ts';
+import { LetterRegister, type RegisterEntry } from '../letters/register.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { type DeviceKeys, loadOrCreateKeys } from '../store/keys.ts';
 import { ResidentStore } from '../store/resident-store.ts';
@@ -109,6 +109,18 @@ export async function openRegister(ctx: CliContext): Promise<LetterRegister> {
       `cannot read the letter register in ${ctx.config.data_dir}: permission denied (the kiosk's data is readable only by its service user): run it with sudo`,
       { cause: err },
     );
+  }
+}
+
+/** One register entry by its number, read-only; letter_not_found when there is none. */
+export async function findLetter(ctx: CliContext, number: string): Promise<RegisterEntry> {
+  const register = await openRegister(ctx);
+  try {
+    const entry = register.find(number);
+    if (!entry) throw new KioskError('letter_not_found', `no letter numbered ${number} in ${register.file}`);
+    return entry;
+  } finally {
+    await register.close();
   }
 }
 

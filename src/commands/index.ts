@@ -16,7 +16,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./cards.ts')).default,
   },
   letters: {
-    summary: 'the letter register: list, show, export a month as CSV',
+    summary: 'the letter register: list, show, export a month as CSV, revoke, pdf',
     load: async () => (await import('./letters.ts')).default,
   },
   'print-test': {
@@ -26,6 +26,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   verify: {
     summary: "check a letter's QR code offline against the village's public key",
     load: async () => (await import('./verify.ts')).default,
+  },
+  keys: {
+    summary: "print this kiosk's public key record for the district's verification key list",
+    load: async () => (await import('./keys.ts')).default,
+  },
+  district: {
+    summary: "the district's tools: the verification page's signed key list and site",
+    load: async () => (await import('./district.ts')).default,
   },
   update: {
     summary: 'install a signed release (USB stick), check one, status, rollback',

@@ -20,15 +20,21 @@ import {
   table,
   usageError,
 } from './context.ts';
+import { PDF_HELP, pdfCommand } from './letters-pdf.ts';
+import { REVOKE_HELP, revokeCommand } from './letters-revoke.ts';
 
 const HELP = `Usage:
   anjungan letters list [--date YYYY-MM-DD | --month YYYY-MM] [--type T] [--config FILE]
   anjungan letters show <number> [--config FILE]
   anjungan letters export --month YYYY-MM [--type T] [--out FILE] [--config FILE]
+  anjungan letters revoke <number> --reason "…" [--code C] [--wait S] [--config FILE]
+  anjungan letters pdf <number> --out FILE [--paper a4|f4] [--config FILE]
 
 list     Letters issued (every status: printing, printed, failed, interrupted), oldest first.
 show     One letter: number, type, status, time, purpose, resident (name, masked NIK).
 export   One month as CSV for the office's register book (standard output unless --out).
+${REVOKE_HELP}
+${PDF_HELP}
 
 Options:
   --date D        only letters of that day (the kiosk's local time)
@@ -58,7 +64,7 @@ const EXPORT_COLUMNS = [
 
 const letters: Command = {
   name: 'letters',
-  summary: 'the letter register: list, show, export a month as CSV',
+  summary: 'the letter register: list, show, export a month as CSV, revoke, pdf',
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -69,10 +75,16 @@ const letters: Command = {
         month: { type: 'string' },
         type: { type: 'string' },
         out: { type: 'string' },
+        reason: { type: 'string' },
+        code: { type: 'string' },
+        wait: { type: 'string' },
+        paper: { type: 'string' },
       },
       'letters',
     );
     const [sub, ...args] = positionals;
+    if (sub === 'revoke') return revokeCommand(args, values, io);
+    if (sub === 'pdf') return pdfCommand(args, values, io);
     if (values.date !== undefined && !isIsoDate(values.date)) {
       throw usageError(`--date '${values.date}' is not a date: give YYYY-MM-DD, e.g. 2026-10-15`, 'letters');
     }
@@ -84,7 +96,7 @@ const letters: Command = {
     }
     if (sub !== 'list' && sub !== 'show' && sub !== 'export') {
       throw usageError(
-        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export)',
+        sub ? `unknown subcommand '${sub}'` : 'missing subcommand (list, show, export, revoke, pdf)',
         'letters',
       );
     }
@@ -118,7 +130,7 @@ const letters: Command = {
           rows.push([
             e.number,
             e.letter_type,
-            e.status,
+            e.revoked_at ? `${e.status}, revoked` : e.status,
             e.issued_at.slice(0, 19).replace('T', ' '),
             e.purpose,
             who(e, store),
@@ -176,6 +188,7 @@ function showEntry(e: RegisterEntry, store: ResidentStore | null, titles: Map<st
       e.policy === 'final' ? 'final (issued on the spot)' : 'pengantar (to be signed at the office)',
     ],
     ['status', `${e.status}${e.reason ? `: ${e.reason}` : ''}`],
+    ...(e.revoked_at ? [['revoked', `${e.revoked_at}: ${e.revoke_reason ?? ''}`]] : []),
     ['issued at', e.issued_at],
     ['updated at', e.updated_at],
     ['purpose', e.purpose],

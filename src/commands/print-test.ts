@@ -14,7 +14,7 @@ import { VERSION } from '../version.ts';
 import type { Command } from './command.ts';
 import { CONFIG_HELP, CONFIG_OPTION, openContext, parseCommandArgs, usageError } from './context.ts';
 
-const HELP = `Usage: anjungan print-test [--status-only] [--config FILE]
+const HELP = `Usage: anjungan print-test [--status-only] [--cups] [--config FILE]
 
 Asks the configured printer for its status (paper, cover, connection) and prints a test page:
 village and device, printer status, paper width, a column ruler, bold and double-size text, a QR
@@ -22,6 +22,8 @@ code and the cut. Stop the kiosk first if it holds the printer (sudo systemctl s
 
 Options:
   --status-only   only report the printer's status; print nothing
+  --cups          use the A4 printer through CUPS (hardware.printer.cups_queue, default queue
+                  "A4") whatever hardware.printer.driver says: an A4 test page
 ${CONFIG_HELP}
 
 Exit codes: 0 printed (or ready, with --status-only), 1 the printer cannot print, 2 wrong usage.`;
@@ -31,7 +33,8 @@ const ADVICE: Record<PrinterStatus, string> = {
   paper_near_end: 'paper near its end: bring a new roll soon',
   paper_out: 'paper out: load a new paper roll',
   cover_open: 'cover open: close the printer cover',
-  offline: 'offline: check its power, cable and hardware.printer.interface',
+  offline:
+    'offline: check its power and cable, hardware.printer.interface (CUPS: the queue is stopped or unknown; lpstat -p)',
 };
 
 const printTest: Command = {
@@ -41,12 +44,13 @@ const printTest: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { ...CONFIG_OPTION, 'status-only': { type: 'boolean' } },
+      { ...CONFIG_OPTION, 'status-only': { type: 'boolean' }, cups: { type: 'boolean' } },
       'print-test',
     );
     if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0]}'`, 'print-test');
     const ctx = openContext(io, values.config);
-    const printer = await openPrinter(ctx.config, ctx.logger);
+    const cups = values.cups === true || ctx.config.hardware.printer.driver === 'cups';
+    const printer = await openPrinter(ctx.config, ctx.logger, cups);
     try {
       await printer.start();
       const status = await printer.probe();
@@ -56,9 +60,14 @@ const printTest: Command = {
       }
       if (values['status-only']) return 0;
       const id = `test-${Date.now()}`;
-      await printer.print({ id, document: testPage(ctx.config, printer, status) });
+      const document = testPage(ctx.config, printer, status);
+      const pdf = async (paper: 'a4' | 'f4') =>
+        (await import('../letters/document-pdf.ts')).renderDocumentPdf(document, paper);
+      await printer.print({ id, document, pdf });
       io.stdout.write(
-        `test page printed (${printer.paperMm} mm, ${columnsOf(printer)} columns)` +
+        (cups
+          ? `test page printed on ${ctx.config.hardware.printer.page_size.toUpperCase()}`
+          : `test page printed (${printer.paperMm} mm, ${columnsOf(printer)} columns)`) +
           `${ctx.config.hardware.printer.driver === 'sim' ? `: ${join(ctx.config.data_dir, 'sim', 'prints', `${id}.bin`)}` : ''}\n`,
       );
       return 0;
@@ -74,9 +83,13 @@ function columnsOf(printer: Printer): 32 | 48 {
   return printer.paperMm === 80 ? 48 : 32;
 }
 
-/** Only the printer, per `hardware.printer.driver`. */
-async function openPrinter(config: Config, logger: Logger): Promise<Printer> {
+/** Only the printer, per `hardware.printer.driver` (or the CUPS one with --cups). */
+async function openPrinter(config: Config, logger: Logger, cups: boolean): Promise<Printer> {
   const cfg = config.hardware.printer;
+  if (cups) {
+    const { CupsPrinter } = await import('../hardware/printer.cups.ts');
+    return new CupsPrinter(cfg, logger);
+  }
   if (cfg.driver === 'escpos') {
     return (await import('../hardware/printer.escpos.ts')).createEscposPrinter(cfg, {
       nativeQr: config.letters.native_qr,

@@ -162,8 +162,20 @@ const SETTINGS: Setting[] = [
     key: 'hardware.printer.driver',
     kind: 'text',
     prompt: 'Printer',
-    choices: ['escpos', 'sim'],
+    choices: ['escpos', 'cups', 'sim'],
     ask: true,
+  },
+  {
+    flag: 'cups-queue',
+    key: 'hardware.printer.cups_queue',
+    kind: 'text',
+    prompt: 'CUPS queue of the A4 printer (printer cups)',
+  },
+  {
+    flag: 'verify-url',
+    key: 'letters.verify_url',
+    kind: 'text',
+    prompt: "The district's letter verification page (https://…/v/)",
   },
   {
     flag: 'printer-interface',

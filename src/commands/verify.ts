@@ -14,9 +14,10 @@ import { CONFIG_HELP, CONFIG_OPTION, parseCommandArgs, table, usageError } from 
 
 const HELP = `Usage: anjungan verify <token | -> [--public-key FILE] [--config FILE]
 
-Checks a letter's QR code (the text it holds, "AJ1.…", e.g. from a phone's QR scanner; '-' reads
-it from standard input) against the village's public key, without any network. Prints what the
-letter certifies (number, type, date, village) when it is genuine, or why it is not.
+Checks a letter's QR code (the text it holds: "AJ2.…", an older "AJ1.…", or the verification
+page's address "https://…#AJ2.…", e.g. from a phone's QR scanner; '-' reads it from standard
+input) against the village's public key, without any network. Prints what the letter certifies
+(number, type, policy, date, valid until, village, kiosk) when it is genuine, or why it is not.
 
 Options:
   --public-key FILE   the village's letter-signing public key (PEM); default: this kiosk's own
@@ -55,34 +56,43 @@ const verify: Command = {
       if (claimed) {
         lines.push(
           '  what the code claims (NOT verified):',
-          `    number ${claimed.n}, type ${claimed.t}, date ${claimed.d}, village ${claimed.v}`,
+          `    number ${claimed.number}, type ${claimed.type}, date ${claimed.issued}, village ${claimed.village}`,
         );
       }
       io.stdout.write(`${lines.join('\n')}\n`);
       return 1;
     }
     const c = result.claims;
-    const title = titleOf(c.t, values.config, io);
+    const title = titleOf(c.type, values.config, io);
     const village =
       villageCode === null
-        ? c.v
-        : c.v === villageCode
-          ? `${c.v} (${villageName})`
-          : `${c.v} (NOT this kiosk's village ${villageCode}: the key is shared or misconfigured)`;
-    io.stdout.write(
-      `GENUINE: signed with the key in ${keyFile}\n${table([
-        ['  number', c.n],
-        ['  type', title ? `${c.t} (${title})` : c.t],
-        ['  date', c.d],
-        ['  village', village],
-        ['  resident ref', c.r],
-      ])}\n`,
-    );
+        ? c.village
+        : c.village === villageCode
+          ? `${c.village} (${villageName})`
+          : `${c.village} (NOT this kiosk's village ${villageCode}: the key is shared or misconfigured)`;
+    const rows: [string, string][] = [
+      ['  token', c.version],
+      ['  number', c.number],
+      ['  type', title ? `${c.type} (${title})` : c.type],
+      ['  policy', policyText(c.policy)],
+      ['  date', c.issued],
+      ['  valid until', c.valid_until ?? (c.version === 'AJ1' ? '(not in AJ1 tokens)' : 'no validity line')],
+      ['  village', village],
+      ['  kiosk', c.device ?? '(not in AJ1 tokens)'],
+      ['  key id', c.key_id ?? '(not in AJ1 tokens)'],
+      ['  resident ref', c.resident_ref],
+    ];
+    io.stdout.write(`GENUINE: signed with the key in ${keyFile}\n${table(rows)}\n`);
     return 0;
   },
 };
 
 export default verify;
+
+function policyText(policy: 'final' | 'pengantar' | null): string {
+  if (policy === 'pengantar') return 'pengantar (not valid until signed and stamped at the village office)';
+  return policy ?? 'final (AJ1 tokens were printed on final letters only)';
+}
 
 function publicKey(
   io: CommandIo,

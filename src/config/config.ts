@@ -72,6 +72,8 @@ export interface Config {
     types: Record<string, Partial<LetterType>>;
     /** Print the QR with the printer's native GS ( k instead of a raster image. */
     native_qr: boolean;
+    /** Address of the district's verification page; the QR holds `<verify_url>#<token>`. null: the bare token. */
+    verify_url: string | null;
   };
   hardware: {
     reader: {
@@ -100,13 +102,28 @@ export interface Config {
       orientation: 'landscape' | 'portrait';
     };
     printer: {
-      driver: Driver<'escpos'>;
+      driver: Driver<'escpos' | 'cups'>;
       /** /dev/usb/lp0 or tcp://host:port. */
       interface: string;
       paper_mm: 58 | 80;
       /** A job that has not finished by then is failed (the library can write late). */
       timeout_ms: number;
       /** Status poll interval while idle. */
+      status_interval_s: number;
+      /** driver cups: the queue, a name on this machine's CUPS ("A4") or an ipp:// URL. */
+      cups_queue: string | null;
+      /** driver cups: A4, or F4/folio (215 × 330 mm) as many village offices use. */
+      page_size: 'a4' | 'f4';
+    };
+    /**
+     * Optional thermal slip printer beside an A4 letter printer: the resident's receipt (number,
+     * type, where to take the letter, QR). Its faults never take the kiosk out of service.
+     */
+    receipt_printer: {
+      driver: 'none' | 'sim' | 'escpos';
+      interface: string;
+      paper_mm: 58 | 80;
+      timeout_ms: number;
       status_interval_s: number;
     };
     indicator: {

@@ -30,6 +30,7 @@ export function defaultConfig(): Config {
       numbering: { format: '{code}/{seq:3}/{village_code}/{roman_month}/{year}', counter: 'per_type' },
       types: {},
       native_qr: false,
+      verify_url: null,
     },
     hardware: {
       reader: { driver: 'sim', name: null, hid_device: null, hid_reverse: false },
@@ -47,6 +48,15 @@ export function defaultConfig(): Config {
         paper_mm: 58,
         timeout_ms: 30000,
         status_interval_s: 15,
+        cups_queue: null,
+        page_size: 'a4',
+      },
+      receipt_printer: {
+        driver: 'none',
+        interface: '/dev/usb/lp1',
+        paper_mm: 58,
+        timeout_ms: 15000,
+        status_interval_s: 30,
       },
       indicator: { driver: 'none', led_pin: null, buzzer_pin: null },
     },

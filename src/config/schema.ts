@@ -73,6 +73,7 @@ export const configSchema = obj({
     }),
     types: { type: 'object', additionalProperties: letterTypeOverride },
     native_qr: { type: 'boolean' },
+    verify_url: { type: ['string', 'null'], pattern: '^https?://[^#\\s]+$' },
   }),
   hardware: obj({
     reader: obj({
@@ -96,11 +97,24 @@ export const configSchema = obj({
       orientation: { enum: ['landscape', 'portrait'] },
     }),
     printer: obj({
-      driver: { enum: ['sim', 'escpos'] },
+      driver: { enum: ['sim', 'escpos', 'cups'] },
       interface: {
         type: 'string',
         pattern: '^(/|tcp://)',
         description: 'is not a printer: use a device path (/dev/usb/lp0) or tcp://host:port',
+      },
+      paper_mm: { enum: [58, 80] },
+      timeout_ms: { type: 'integer', minimum: 1000 },
+      status_interval_s: posInt,
+      cups_queue: nullableStr,
+      page_size: { enum: ['a4', 'f4'] },
+    }),
+    receipt_printer: obj({
+      driver: { enum: ['none', 'sim', 'escpos'] },
+      interface: {
+        type: 'string',
+        pattern: '^(/|tcp://)',
+        description: 'is not a printer: use a device path (/dev/usb/lp1) or tcp://host:port',
       },
       paper_mm: { enum: [58, 80] },
       timeout_ms: { type: 'integer', minimum: 1000 },

@@ -22,6 +22,8 @@ export interface Adapters {
   reader: CardReader;
   buttons: Buttons;
   printer: Printer;
+  /** The optional slip printer beside an A4 letter printer (`hardware.receipt_printer`). */
+  receiptPrinter: Printer | null;
   display: Display;
   indicator: Indicator | null;
   /** The simulated ones, for the stdin commands and tests; absent where the port is real. */
@@ -29,6 +31,7 @@ export interface Adapters {
     reader?: SimCardReader;
     buttons?: SimButtons;
     printer?: SimPrinter;
+    receiptPrinter?: SimPrinter;
     indicator?: SimIndicator;
   };
 }
@@ -66,7 +69,10 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
   }
 
   let printer: Printer;
-  if (hw.printer.driver === 'escpos') {
+  if (hw.printer.driver === 'cups') {
+    const { CupsPrinter } = await import('./printer.cups.ts');
+    printer = new CupsPrinter(hw.printer, logger.child({ port: 'printer' }));
+  } else if (hw.printer.driver === 'escpos') {
     printer = await (await import('./printer.escpos.ts')).createEscposPrinter(hw.printer, {
       nativeQr: config.letters.native_qr,
       logger,
@@ -79,6 +85,23 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
       logger: logger.child({ port: 'printer' }),
     });
     printer = sim.printer;
+  }
+
+  let receiptPrinter: Printer | null = null;
+  const receipt = hw.receipt_printer;
+  if (receipt.driver === 'escpos') {
+    receiptPrinter = await (await import('./printer.escpos.ts')).createEscposPrinter(
+      { ...hw.printer, ...receipt, driver: 'escpos' },
+      { nativeQr: config.letters.native_qr, logger: logger.child({ port: 'receipt_printer' }) },
+    );
+  } else if (receipt.driver === 'sim') {
+    sim.receiptPrinter = new SimPrinter({
+      dir: join(simDir, 'receipts'),
+      paperMm: receipt.paper_mm,
+      nativeQr: config.letters.native_qr,
+      logger: logger.child({ port: 'receipt_printer' }),
+    });
+    receiptPrinter = sim.receiptPrinter;
   }
 
   let display: Display;
@@ -107,5 +130,5 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
     indicator = sim.indicator;
   }
 
-  return { reader, buttons, printer, display, indicator, sim };
+  return { reader, buttons, printer, receiptPrinter, display, indicator, sim };
 }

@@ -21,6 +21,12 @@ export const PAPER_COLUMNS = { 58: 32, 80: 48 } as const;
 
 /** QR codes take about two thirds of the head: big enough to scan from faded paper, not wasteful. */
 const QR_SHARE = 0.75;
+/**
+ * Smallest module, in dots (0.5 mm at 203 dpi): what a phone camera still reads off a slightly
+ * faded slip. A long QR (the AJ2 token behind the verification URL is a version 14 symbol, 73
+ * modules) may use the whole head width to keep it.
+ */
+const QR_MIN_DOTS = 4;
 const QR_ECC = 'M';
 const QR_MARGIN = 2;
 /** ESC @: reset the printer's modes (alignment, bold, size) before the job. */
@@ -119,7 +125,7 @@ export async function qrPng(data: string, headDots: number): Promise<Buffer> {
   const qr = QRCode.create(data, { errorCorrectionLevel: QR_ECC });
   const size = qr.modules.size;
   const side = size + 2 * QR_MARGIN;
-  const scale = Math.max(1, Math.min(6, Math.floor((headDots * QR_SHARE) / side)));
+  const scale = qrScale(side, headDots);
   const px = side * scale;
   const grey = Buffer.alloc(px * px, 255);
   for (let my = 0; my < size; my++) {
@@ -138,9 +144,16 @@ export async function qrPng(data: string, headDots: number): Promise<Buffer> {
   return px > headDots ? monoPng(png, headDots) : png;
 }
 
-/** Native GS ( k module size in dots (1..8) that keeps the symbol within the QR share of the head. */
+/** Dots per module for a symbol `side` modules wide (quiet zone included) on a head of `headDots`. */
+export function qrScale(side: number, headDots: number, max = 6): number {
+  const share = Math.floor((headDots * QR_SHARE) / side);
+  const scale = share >= QR_MIN_DOTS ? share : Math.min(QR_MIN_DOTS, Math.floor(headDots / side));
+  return Math.max(1, Math.min(max, scale));
+}
+
+/** Native GS ( k module size in dots (1..8) that keeps the symbol within the head. */
 function nativeCellSize(data: string, paperMm: 58 | 80): number {
-  return Math.max(1, Math.min(8, Math.floor((HEAD_DOTS[paperMm] * QR_SHARE) / (qrModules(data) + 8))));
+  return qrScale(qrModules(data) + 8, HEAD_DOTS[paperMm], 8);
 }
 
 /**

@@ -22,9 +22,11 @@ export interface PrintJob {
   document: PrintDocument;
   /** Called with 0..1 while the job is sent, for the progress bar. */
   onProgress?: (fraction: number) => void;
+  /** The same letter as an A4/F4 PDF, for page printers (CUPS); thermal printers never ask. */
+  pdf?: (paper: 'a4' | 'f4') => Promise<Buffer>;
 }
 
-/** Thermal printer port. Adapters: `printer.sim.ts`, `printer.escpos.ts` (node-thermal-printer). */
+/** Printer port. Adapters: `printer.sim.ts`, `printer.escpos.ts` (node-thermal-printer), `printer.cups.ts` (A4 over IPP). */
 export interface Printer extends PortEvents<PrinterEvents> {
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -8,7 +8,8 @@
  *   identity fields (full NIK: this is the letter itself)
  *   statement (the type's body), Keperluan, Berlaku … s/d …, "Demikian …"
  *   place, date, signature block
- *   final: QR with the signed token + caption | pengantar: boxed "not valid until signed" notice
+ *   QR with the signed token (or <verify_url>#<token>) + how to check it, what the seal is not
+ *   pengantar: boxed "not valid until signed" notice
  *   feed, cut
  *
  * Everything is plain ASCII and no line is longer than the columns (see text-layout.ts).
@@ -27,8 +28,10 @@ export interface LetterContext {
   number: string;
   purpose: string;
   issuedAt: Date;
-  /** Signed verification token (final letters); null prints no QR. */
+  /** Signed verification token (every letter); null prints no QR. */
   token: string | null;
+  /** `letters.verify_url`: the QR holds `<verify_url>#<token>`; null: the bare token. */
+  verifyUrl?: string | null;
   columns: 32 | 48;
   /** Village logo, PNG bytes. */
   logo?: Buffer | null;
@@ -65,7 +68,7 @@ const LABELS = {
 } as const;
 
 /** "PEMERINTAH KABUPATEN PESAWARAN" (or "PEMERINTAH KOTA METRO" for a city). */
-function pemerintah(kabupaten: string): string {
+export function pemerintah(kabupaten: string): string {
   const k = kabupaten.trim();
   if (/^kota\s/i.test(k)) return `PEMERINTAH ${k}`.toUpperCase();
   return `PEMERINTAH KABUPATEN ${k.replace(/^kab(upaten|\.)?\s+/i, '')}`.toUpperCase();
@@ -76,13 +79,13 @@ function isHeadSigning(village: VillageConfig): boolean {
 }
 
 /** Who signs: "Kepala Desa Hanura", or "a.n. Kepala Desa Hanura" + "Sekretaris Desa". */
-function signerLines(village: VillageConfig): string[] {
+export function signerLines(village: VillageConfig): string[] {
   const office = `${kepalaDesa(village)} ${village.name}`;
   return isHeadSigning(village) ? [office] : [`a.n. ${office}`, village.head_title.trim()];
 }
 
 /** "Kepala Desa Hanura, Kecamatan Teluk Pandan, Kabupaten Pesawaran" (or the a.n. form). */
-function signerOpening(village: VillageConfig): string {
+export function signerOpening(village: VillageConfig): string {
   const office = `${kepalaDesa(village)} ${village.name}`;
   const who = isHeadSigning(village) ? office : `${village.head_title.trim()}, atas nama ${office}`;
   const kab = village.kabupaten.trim();
@@ -176,16 +179,17 @@ export function composeLetter(ctx: LetterContext): PrintDocument {
   feed(4);
   sign(village.head_name.trim() === '' ? '(.............................)' : village.head_name, true);
 
-  if (type.policy === 'final') {
-    if (ctx.token) {
-      feed();
-      blocks.push({
-        kind: 'qr',
-        data: ctx.token,
-        caption: a(`Pindai kode QR ini di ${values.kantor_desa} untuk memeriksa keaslian surat.`),
-      });
-    }
-  } else {
+  if (ctx.token) {
+    feed();
+    blocks.push({
+      kind: 'qr',
+      data: qrContent(ctx.token, ctx.verifyUrl ?? null),
+      caption: a(
+        qrCaption(values.kantor_desa, `${sebutan} ${village.name}`, kepalaDesa(village), ctx.verifyUrl),
+      ),
+    });
+  }
+  if (type.policy === 'pengantar') {
     feed();
     blocks.push(...pengantarNotice(a(values.kantor_desa.toUpperCase()), columns));
   }
@@ -193,6 +197,31 @@ export function composeLetter(ctx: LetterContext): PrintDocument {
   feed(2);
   blocks.push({ kind: 'cut' });
   return { title: a(type.title), columns, blocks };
+}
+
+/** What the QR holds: the token in the URL's fragment, so that it never reaches a web server. */
+export function qrContent(token: string, verifyUrl: string | null): string {
+  return verifyUrl ? `${verifyUrl.replace(/#.*$/, '')}#${token}` : token;
+}
+
+/**
+ * The text under the QR: how to check the letter, and what the QR is. The kiosk's Ed25519 key is
+ * a machine seal, not a certified electronic signature (UU ITE art. 11, PP 71/2019): the letter
+ * must never read as if the Kepala Desa had signed it electronically.
+ */
+export function qrCaption(
+  kantor: string,
+  desa: string,
+  kepala: string,
+  verifyUrl: string | null | undefined,
+): string {
+  const how = verifyUrl
+    ? 'Cek keaslian surat: pindai kode QR ini dengan kamera ponsel.'
+    : `Cek keaslian surat: pindai kode QR ini di ${kantor}.`;
+  return (
+    `${how} Kode QR ini segel elektronik anjungan ${desa}: bukti surat dicetak di anjungan ini ` +
+    `dan tidak diubah. Segel ini bukan tanda tangan ${kepala}.`
+  );
 }
 
 /** A number longer than a line (dotted Permendagri 83/2022 codes on 58 mm) breaks after a "/". */

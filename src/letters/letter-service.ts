@@ -3,7 +3,8 @@
  *
  *   clock trusted? → printer ready? → register.reserve (fsynced, status printing; refused when
  *   dated before the newest entry: the clock went back since the guard's last look)
- *     → compose + sign → printer.print → register.markPrinted | markFailed → bus event
+ *     → sign (AJ2 token) + keep the content (letters/<id>.json) + compose → printer.print
+ *     → register.markPrinted | markFailed → bus event
  *
  * Everything before `reserve` refuses without touching the register; everything after it ends
  * the entry `printed` or `failed` (a power cut in between leaves it `printing`, which the next
@@ -20,8 +21,12 @@ import type { DeviceKeys } from '../store/keys.ts';
 import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
 import { composeLetter } from './compose-letter.ts';
+import { composeReceipt } from './compose-receipt.ts';
+import { archiveLetter } from './letter-archive.ts';
+import type { PaperSize } from './letter-pdf.ts';
 import type { LetterType } from './letter-type.ts';
 import { type LetterRegister, localDay, type RegisterEntry } from './register.ts';
+import { addDays } from './text-layout.ts';
 import { signToken } from './verification-token.ts';
 
 export interface LetterServiceDeps {
@@ -30,6 +35,8 @@ export interface LetterServiceDeps {
   register: LetterRegister;
   types: ReadonlyMap<string, LetterType>;
   printer: Printer;
+  /** Optional slip printer beside an A4 letter printer; its faults never fail a letter. */
+  receiptPrinter?: Printer | null;
   keys: DeviceKeys;
   bus: KioskBus;
   clockTrusted: () => boolean;
@@ -91,17 +98,35 @@ export class LetterService {
       return { kind: 'failed', number: null, reason: 'clock_untrusted' };
     }
     const log = logger.child({ number: entry.number, letter_type: type.id, nik: maskNik(resident.nik) });
+    let token = '';
     try {
-      const token = signToken(
+      token = signToken(
         {
-          n: entry.number,
-          t: type.id,
-          d: localDay(issuedAt),
-          v: config.village.code,
-          r: req.resident_ref,
+          number: entry.number,
+          type: type.id,
+          policy: type.policy,
+          issued: localDay(issuedAt),
+          valid_until: type.validity_days > 0 ? localDay(addDays(issuedAt, type.validity_days)) : null,
+          village: config.village.code,
+          device: config.device.id,
+          key_id: this.deps.keys.keyId,
+          resident_ref: req.resident_ref,
         },
         this.deps.keys.signingKey,
       );
+      const issued = {
+        id: entry.id,
+        number: entry.number,
+        type,
+        village: config.village,
+        resident,
+        purpose: req.purpose,
+        issued_at: entry.issued_at,
+        token,
+        verify_url: config.letters.verify_url,
+      };
+      // Kept before printing: `letters pdf` reproduces exactly this letter, whatever changes later.
+      await archiveLetter(config.data_dir, issued, this.deps.logo);
       const document = composeLetter({
         village: config.village,
         resident,
@@ -110,10 +135,17 @@ export class LetterService {
         purpose: req.purpose,
         issuedAt,
         token,
+        verifyUrl: config.letters.verify_url,
         columns: printer.paperMm === 80 ? 48 : 32,
         logo: this.deps.logo,
       });
-      await printer.print({ id: entry.id, document, onProgress });
+      // Loaded only when a page printer asks: a thermal kiosk never pays for pdfkit.
+      const pdf = async (paper: PaperSize) =>
+        (await import('./letter-pdf.ts')).renderLetterPdf(
+          { v: 1, ...issued, logo: null },
+          { paper, logo: this.deps.logo },
+        );
+      await printer.print({ id: entry.id, document, onProgress, pdf });
     } catch (err) {
       const reason = isKioskError(err) ? err.code : 'print_error';
       log.error({ reason, err: errorMessage(err) }, 'letter failed while printing');
@@ -123,6 +155,7 @@ export class LetterService {
     }
     await register.markPrinted(entry.id, this.deps.now());
     log.info({ policy: type.policy }, 'letter printed');
+    await this.#printReceipt(entry.id, type, entry.number, issuedAt, token, log);
     bus.emitEvent({
       type: 'letter_issued',
       number: entry.number,
@@ -131,5 +164,40 @@ export class LetterService {
       resident_ref: req.resident_ref,
     });
     return { kind: 'printed', number: entry.number };
+  }
+
+  /**
+   * The resident's slip on the receipt printer. Its faults are logged and the slip skipped: the
+   * letter is printed and registered already (the printer's status tells the district why).
+   */
+  async #printReceipt(
+    id: string,
+    type: LetterType,
+    number: string,
+    issuedAt: Date,
+    token: string,
+    log: Logger,
+  ): Promise<void> {
+    const receipt = this.deps.receiptPrinter;
+    if (!receipt) return;
+    const status = await receipt.probe();
+    if (!canPrint(status)) {
+      log.warn({ receipt_printer: status }, 'receipt slip skipped: the receipt printer cannot print');
+      return;
+    }
+    try {
+      const document = composeReceipt({
+        village: this.deps.config.village,
+        type,
+        number,
+        issuedAt,
+        token,
+        verifyUrl: this.deps.config.letters.verify_url,
+        columns: receipt.paperMm === 80 ? 48 : 32,
+      });
+      await receipt.print({ id: `${id}-receipt`, document });
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, 'receipt slip failed; the letter itself is printed');
+    }
   }
 }

@@ -33,6 +33,21 @@ export interface RegisterEntry {
   status: RegisterStatus;
   reason: string | null;
   updated_at: string;
+  /** Set by a revocation line (`anjungan letters revoke`): when the village withdrew it. */
+  revoked_at?: string;
+  revoke_reason?: string;
+}
+
+/** A revocation line: the letter's own line is never rewritten (append-only). */
+export interface RevokeRecord {
+  op: 'revoke';
+  id: string;
+  number: string;
+  /** The office's words (kept on the kiosk only). */
+  reason: string;
+  /** The reason code sent to the district (no personal data). */
+  code: string;
+  revoked_at: string;
 }
 
 export interface StatusRecord {
@@ -171,6 +186,19 @@ export class RegisterIndex {
     }
     if (e.status !== 'failed') this.#count(e, 1, t);
     if (e.status === 'printed') this.#countReceived(e, 1, t);
+  }
+
+  /**
+   * Marks an entry withdrawn. A summary index (the daemon) keeps no entry list and needs none:
+   * a revocation changes no number and no daily count.
+   */
+  revoke(r: RevokeRecord): void {
+    // An unknown id is not damage worth refusing the register for: it withdraws nothing.
+    const e = this.full ? this.#byId.get(r.id) : this.get(r.id);
+    if (e === undefined) return;
+    if (e.revoked_at !== undefined) return; // a second revocation of the same letter changes nothing
+    e.revoked_at = r.revoked_at;
+    e.revoke_reason = r.reason;
   }
 
   /** Applies a status change to a known entry; returns it. */

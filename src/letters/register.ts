@@ -4,6 +4,8 @@
  *
  *   {"id":"20241015-000042","number":"S-11/001/1809102004/X/2024",…,"status":"printing",…}   reserve
  *   {"op":"status","id":"20241015-000042","status":"printed","reason":null,"updated_at":"…"} change
+ *   {"op":"revoke","id":"20241015-000042","number":"…","reason":"…","code":"…","revoked_at":"…"}
+ *                                                            the village withdrew it (letters revoke)
  *
  * A number is reserved (and the line fsynced) BEFORE the print starts, so a power cut mid-print
  * leaves an entry `printing`, which the next start marks `interrupted`: the number is neither
@@ -33,10 +35,11 @@ import {
   type RegisterEntry,
   RegisterIndex,
   type RegisterStatus,
+  type RevokeRecord,
   type StatusRecord,
 } from './register-index.ts';
 
-export type { RegisterEntry, RegisterStatus } from './register-index.ts';
+export type { RegisterEntry, RegisterStatus, RevokeRecord } from './register-index.ts';
 export { localDay, localIso } from './register-index.ts';
 
 export interface RegisterOptions {
@@ -181,6 +184,33 @@ export class LetterRegister {
   /** Records that printing failed; the number stays used (never given again). */
   markFailed(id: string, reason: string, at: Date): Promise<RegisterEntry> {
     return this.#changeStatus(id, 'failed', reason, at);
+  }
+
+  /**
+   * Appends a revocation line for a letter (found by the caller in a full listing: the daemon's
+   * summary index has no entry list). The letter's own line stays as it was.
+   */
+  async revoke(req: { id: string; number: string; reason: string; code: string; at: Date }): Promise<void> {
+    const log = this.#writable();
+    if (!this.#index.hasNumber(req.number))
+      throw new KioskError('letter_not_found', `no letter numbered ${req.number}`);
+    const record: RevokeRecord = {
+      op: 'revoke',
+      id: req.id,
+      number: req.number,
+      reason: req.reason,
+      code: req.code,
+      revoked_at: localIso(req.at),
+    };
+    this.#inflight++;
+    try {
+      await log.append(record);
+      this.#index.revoke(record);
+      this.#appliedBytes = log.size;
+    } finally {
+      this.#inflight--;
+    }
+    this.#maybeCheckpoint();
   }
 
   /**
@@ -433,6 +463,10 @@ function applyRecord(index: RegisterIndex, record: unknown): void {
     index.setStatus(checkStatus(r));
     return;
   }
+  if (r.op === 'revoke') {
+    index.revoke(checkRevoke(r));
+    return;
+  }
   const e = checkEntry(r);
   const t = Date.parse(e.issued_at);
   if (Number.isNaN(t)) throw new Error('issued_at is not a time');
@@ -474,4 +508,11 @@ function checkStatus(r: Record<string, unknown>): StatusRecord {
     reason: typeof r.reason === 'string' ? r.reason : null,
     updated_at: r.updated_at,
   };
+}
+
+function checkRevoke(r: Record<string, unknown>): RevokeRecord {
+  for (const k of ['id', 'number', 'reason', 'code', 'revoked_at'] as const) {
+    if (typeof r[k] !== 'string') throw new Error(`revocation without ${k}`);
+  }
+  return r as unknown as RevokeRecord;
 }

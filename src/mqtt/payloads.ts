@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent, KioskStatus } from '../events.ts';
 
 export const PAYLOAD_VERSION = 1;
-/** The retained `state` is at v2: it adds the village's public names (docs/mqtt.md). */
+/** The retained `state` is at v2 (new fields, see docs/mqtt.md); readers accept v1 and v2. */
 export const STATE_VERSION = 2;
 
 export type Availability = 'online' | 'offline';

@@ -93,11 +93,13 @@ export const printerCheck: SelftestCheck = {
     const cfg = ctx.config.hardware.printer;
     if (cfg.driver === 'sim') return simulated('hardware.printer.driver');
     try {
-      const { createEscposPrinter } = await import('../hardware/printer.escpos.ts');
-      const printer = await createEscposPrinter(cfg, {
-        nativeQr: ctx.config.letters.native_qr,
-        logger: ctx.logger,
-      });
+      const printer =
+        cfg.driver === 'cups'
+          ? new (await import('../hardware/printer.cups.ts')).CupsPrinter(cfg, ctx.logger)
+          : await (await import('../hardware/printer.escpos.ts')).createEscposPrinter(cfg, {
+              nativeQr: ctx.config.letters.native_qr,
+              logger: ctx.logger,
+            });
       const status = await printer.probe(); // no start(): no status poll to stop
       const detail = `${status.replace(/_/g, ' ')} (${printer.describe()})`;
       if (!canPrint(status)) return fail(detail, PRINTER_ADVICE[status]);

@@ -199,3 +199,18 @@ export async function fileVersion(file: string): Promise<string | null> {
     return null;
   }
 }
+
+/** Writes a JSON file whole or not at all (temp file, fsync, rename, fsync the directory). */
+export async function writeJsonDurably(file: string, value: unknown, mode = 0o644): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fh = await fs.open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(tmp, file);
+  await fsyncDir(path.dirname(file));
+}

@@ -8,6 +8,7 @@
  * already printed: back the keys directory up.
  */
 import {
+  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
@@ -26,6 +27,8 @@ export interface DeviceKeys {
   signingKey: KeyObject;
   publicKey: KeyObject;
   publicKeyPem: string;
+  /** Short id of the signing key, carried in letter tokens and the district's key list. */
+  keyId: string;
 }
 
 /** Where the key files live for this config. */
@@ -99,7 +102,20 @@ export async function loadOrCreateKeys(config: Config, opts: { create?: boolean 
   if ((await readIfExists(paths.publicKeyFile)) !== publicKeyPem) {
     await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
   }
-  return { uidKey, signingKey, publicKey, publicKeyPem };
+  return { uidKey, signingKey, publicKey, publicKeyPem, keyId: keyIdOf(publicKey) };
+}
+
+/** The 32 raw bytes of an Ed25519 public key (the last 32 bytes of its SPKI DER form). */
+export function rawPublicKey(publicKey: KeyObject): Buffer {
+  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+}
+
+/**
+ * A key's short id: the first 6 bytes of SHA-256 of its raw bytes, hex. It names the key in
+ * letter tokens and the district's key list; 48 bits keep a district's few thousand keys apart.
+ */
+export function keyIdOf(publicKey: KeyObject): string {
+  return createHash('sha256').update(rawPublicKey(publicKey)).digest('hex').slice(0, 12);
 }
 
 /** The stored form of a card UID: HMAC-SHA256 (hex) of the UID bytes under the device key. */

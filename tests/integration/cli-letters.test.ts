@@ -22,6 +22,7 @@ import {
   unprivilegedUnavailable,
   VILLAGE_FLAGS,
 } from '../support/cli-process.ts';
+import { sampleClaims } from '../support/letter-fixtures.ts';
 
 const DEWI = '1809105702900005';
 const SUPARMAN = '1809100506720001';
@@ -205,7 +206,12 @@ test('verify: a genuine token prints what it certifies; a tampered one exits 1 s
   const k = await seededKiosk();
   const e = k.entries[0]!;
   const token = signToken(
-    { n: e.number, t: 'domisili', d: '2026-10-15', v: '1809102004', r: e.resident_ref },
+    sampleClaims({
+      number: e.number,
+      issued: '2026-10-15',
+      valid_until: '2026-11-14',
+      resident_ref: e.resident_ref,
+    }),
     k.keys.signingKey,
   );
   const good = await runCli(['verify', token, '--config', k.config]);
@@ -215,10 +221,27 @@ test('verify: a genuine token prints what it certifies; a tampered one exits 1 s
   assert.match(good.stdout, /date +2026-10-15/);
   assert.match(good.stdout, /village +1809102004 \(DESA Hanura\)/);
   assert.match(good.stdout, /type +domisili \(SURAT KETERANGAN DOMISILI\)/);
+  assert.match(good.stdout, /token +AJ2/);
+  assert.match(good.stdout, /valid until +2026-11-14/);
+  assert.match(good.stdout, /kiosk +kiosk-01/);
+  // The verification page's address around the token (what a phone's camera reads) works too.
+  const url = await runCli(['verify', `https://verifikasi.example.go.id/v/#${token}`, '--config', k.config]);
+  assert.is(url.code, 0, url.stdout);
+  assert.ok(url.stdout.includes(e.number));
 
   const [ver, , sig] = token.split('.');
   const forged = Buffer.from(
-    JSON.stringify(['470/999/1809102004/X/2026', 'domisili', '2026-10-15', '1809102004', e.resident_ref]),
+    JSON.stringify([
+      '470/999/1809102004/X/2026',
+      'domisili',
+      'f',
+      '2026-10-15',
+      '2026-11-14',
+      '1809102004',
+      'kiosk-01',
+      '0123456789ab',
+      e.resident_ref,
+    ]),
   ).toString('base64url');
   const bad = await runCli(['verify', `${ver}.${forged}.${sig}`, '--config', k.config]);
   assert.is(bad.code, 1);

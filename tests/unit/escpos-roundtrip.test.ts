@@ -15,16 +15,14 @@ import { composeLetter, type LetterContext } from '../../src/letters/compose-let
 import { loadLetterTypes } from '../../src/letters/letter-types.ts';
 import type { PrintDocument } from '../../src/letters/print-document.ts';
 import { renderDocumentText } from '../../src/letters/text-layout.ts';
-import { signToken } from '../../src/letters/verification-token.ts';
+import { signToken, verifyToken } from '../../src/letters/verification-token.ts';
 import type { Resident } from '../../src/store/resident.ts';
-import { sampleResident } from '../support/letter-fixtures.ts';
+import { sampleClaims, sampleResident } from '../support/letter-fixtures.ts';
+import { decodeQrRaster } from '../support/qr-decode.ts';
 
 const keys = generateKeyPairSync('ed25519');
 const NUMBER = '470/001/1809102004/XI/2026';
-const token = signToken(
-  { n: NUMBER, t: 'domisili', d: '2026-11-23', v: '1809102004', r: 'r_0123456789abcdef0123' },
-  keys.privateKey,
-);
+const token = signToken(sampleClaims({ number: NUMBER }), keys.privateKey);
 const resident: Resident = sampleResident();
 const types = loadLetterTypes({});
 
@@ -123,7 +121,7 @@ for (const paperMm of [58, 80] as const) {
     const job = decodeEscpos(await encodeEscpos(letter(columns), { paperMm, nativeQr: true }));
     assert.equal(job.qr, [token]);
     assert.is(job.images.length, 0);
-    assert.ok(job.lines.some((l) => l.text.includes('Pindai kode QR')));
+    assert.match(job.lines.map((l) => l.text.trim()).join(' '), /pindai kode QR ini/);
   });
 }
 
@@ -189,5 +187,31 @@ test('paperAdvances counts every line and the image, in byte order', async () =>
   assert.ok(lines > text, `${lines} lines of paper for ${text} text lines plus the QR and the cut feed`);
   assert.ok(steps.every((s, k) => k === 0 || s.end > (steps[k - 1]?.end ?? 0)));
 });
+
+for (const paperMm of [58, 80] as const) {
+  for (const typeId of ['domisili', 'sktm'] as const) {
+    test(`${paperMm} mm ${typeId}: the printed QR decodes to <verify_url>#<AJ2 token> that verifies`, async () => {
+      const type = types.find((t) => t.id === typeId);
+      if (!type) throw new Error(`${typeId} missing`);
+      // A long dotted Permendagri 83/2022 number: the largest symbol a real letter makes.
+      const number = '400.12.2.2/001/1809102004/XII/2026';
+      const aj2 = signToken(sampleClaims({ number, type: typeId, policy: type.policy }), keys.privateKey);
+      const url = 'https://anjungan.pesawarankab.go.id/v/';
+      const doc = letter(paperMm === 58 ? 32 : 48, { type, number, token: aj2, verifyUrl: url });
+      const job = decodeEscpos(await encodeEscpos(doc, { paperMm, nativeQr: false }));
+      const image = job.images.at(-1) as DecodedImage;
+      const scanned = decodeQrRaster(image);
+      assert.is(scanned, `${url}#${aj2}`);
+      assert.equal(verifyToken(scanned ?? '', keys.publicKey), {
+        ok: true,
+        claims: { version: 'AJ2', ...sampleClaims({ number, type: typeId, policy: type.policy }) },
+      });
+      // Module size: at least 4 dots (0.5 mm at 203 dpi), what a phone reads off a faded slip.
+      const modules = QRCode.create(scanned ?? '', { errorCorrectionLevel: 'M' }).modules.size;
+      assert.ok(modules <= 73, `QR version ${(modules - 17) / 4}`);
+      assert.ok(image.width / (modules + 4) >= 4, `${image.width} dots for ${modules} modules`);
+    });
+  }
+}
 
 test.run();

@@ -106,15 +106,25 @@ test('final letters carry the token as a QR with a caption saying how to verify'
   const qr = doc.blocks.filter((b) => b.kind === 'qr');
   assert.is(qr.length, 1);
   assert.is(qr[0]?.kind === 'qr' && qr[0].data, 'AJ1.claims.signature');
-  assert.match(qr[0]?.kind === 'qr' ? (qr[0].caption ?? '') : '', /Pindai kode QR .* keaslian surat/);
+  const caption = qr[0]?.kind === 'qr' ? (qr[0].caption ?? '') : '';
+  assert.match(caption, /Cek keaslian surat: pindai kode QR ini di Kantor Desa Hanura\./);
+  assert.match(caption, /segel elektronik anjungan Desa Hanura/);
+  assert.match(caption, /bukan tanda tangan Kepala Desa\./);
   assert.not.ok(joined(ctx()).includes('BELUM BERLAKU'));
 });
 
-test('pengantar letters: numbered, boxed "not valid until signed" notice, no QR', () => {
+test('with letters.verify_url the QR holds <verify_url>#<token> and says to scan with a phone', () => {
+  const doc = composeLetter(ctx({ verifyUrl: 'https://anjungan.pesawarankab.go.id/v/' }));
+  const qr = doc.blocks.find((b) => b.kind === 'qr');
+  assert.is(qr?.kind === 'qr' && qr.data, 'https://anjungan.pesawarankab.go.id/v/#AJ1.claims.signature');
+  assert.match(qr?.kind === 'qr' ? (qr.caption ?? '') : '', /pindai kode QR ini dengan kamera ponsel/);
+});
+
+test('pengantar letters: numbered, QR, boxed "not valid until signed" notice', () => {
   for (const columns of [32, 48] as const) {
     const c = ctx({ columns, type: typeOf('sktm'), number: '460/007/1809102004/XI/2026' });
     const doc = composeLetter(c);
-    assert.not.ok(doc.blocks.some((b) => b.kind === 'qr'));
+    assert.is(doc.blocks.filter((b) => b.kind === 'qr').length, 1, 'a pengantar carries the QR too');
     const lines = text(c);
     const flat = lines.join(' ').replace(/[|\s]+/g, ' ');
     assert.ok(flat.includes('460/007/1809102004/XI/2026'));
