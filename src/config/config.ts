@@ -96,7 +96,11 @@ export interface Config {
       width: number;
       height: number;
       orientation: 'landscape' | 'portrait';
+      /** Pixels per inch of the panel, for finger-sized touch targets; null: known panels' value by size. */
+      dpi: number | null;
     };
+    /** Touch panel (see docs/technician.md); 'none': buttons only. */
+    touch: TouchConfig;
     printer: {
       driver: Driver<'escpos'>;
       /** /dev/usb/lp0 or tcp://host:port. */
@@ -138,6 +142,24 @@ export interface Config {
     embedded_port: number;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export interface TouchConfig {
+  driver: 'none' | 'sim' | 'evdev';
+  /** Input device path (/dev/input/eventN or a by-path link); null: found by `name`. */
+  device: string | null;
+  /** Device name substring as in /proc/bus/input/devices ("FT5406", "Goodix", "ILITEK"). */
+  name: string | null;
+  /** Raw axis range; null: the named panel's known range, else the display's size. */
+  min_x: number | null;
+  max_x: number | null;
+  min_y: number | null;
+  max_y: number | null;
+  /** The panel's X axis runs along the display's Y axis (panel mounted rotated). */
+  swap_xy: boolean;
+  /** Mirror the axes (after the swap). */
+  invert_x: boolean;
+  invert_y: boolean;
 }
 
 /** The loaded config plus where it came from. */
