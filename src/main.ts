@@ -14,6 +14,7 @@ import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
 import { useShippedFonts } from './display/fonts.ts';
+import type { ScreenModel, TouchOptions } from './display/screen-model.ts';
 import { screenFor } from './display/screens.ts';
 import { isKioskError } from './errors.ts';
 import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from './events.ts';
@@ -24,6 +25,8 @@ import { outOfServiceReasons } from './flows/kiosk-flow.ts';
 import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
+import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
+import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
@@ -36,6 +39,7 @@ import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { wireTouch } from './touch-input.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -180,13 +184,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       bus.emit('status', status);
     }
   };
+  const touchLayout = touchOptions(config, simulator, adapters.touch !== null);
+  let shown: ScreenModel | null = null;
   const draw = (state: KioskState) => {
     const model = screenFor(state, {
       village: config.village,
       now: now(),
       network,
       paperMm: printer.paperMm,
+      touch: touchLayout,
     });
+    shown = model;
     display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));
   };
 
@@ -247,6 +255,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   ]);
   await reader.start();
   await buttons.start();
+  const unwireTouch = adapters.touch
+    ? wireTouch({
+        touch: adapters.touch,
+        runner,
+        currentModel: () => shown,
+        canvas: logicalCanvas(config.hardware.display),
+        clock,
+        logger,
+      })
+    : undefined;
+  await adapters.touch?.start();
   await printer.probe();
   runner.start();
   // Adapters report presence/status while starting, before the runner listened: take them now.
@@ -289,7 +308,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       runner.stop();
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
+      unwireTouch?.();
       await Promise.allSettled([
+        adapters.touch?.stop(),
         reader.stop(),
         buttons.stop(),
         printer.stop(),
@@ -361,6 +382,14 @@ async function openResidents(
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
     return { store: new UnavailableResidents(uidKey), dataOk: false, version };
   }
+}
+
+/** Finger-sized layouts when a touch panel is configured; keys drawn where buttons exist. */
+function touchOptions(config: Config, simulator: boolean, touch: boolean): TouchOptions | undefined {
+  if (!touch) return undefined;
+  const { display, buttons } = config.hardware;
+  const dpi = panelDpi(display.width, display.height, display.dpi);
+  return { target_px: mmToPx(MIN_TARGET_MM, dpi), buttons: simulator || buttons.driver === 'gpio' };
 }
 
 function demoCardLines(simulator: boolean): string[] {

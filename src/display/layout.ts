@@ -20,6 +20,7 @@ import {
   text,
   wrapText,
 } from './layout-text.ts';
+import { layoutTouchScreen } from './layout-touch.ts';
 import type { ScreenModel } from './screen-model.ts';
 import { MORE_ABOVE, MORE_BELOW } from './text-id.ts';
 
@@ -37,24 +38,13 @@ export function scaleFor(width: number, height: number): number {
 
 /** Lays out one screen. Pure: the same model and canvas always give the same layout. */
 export function layoutScreen(model: ScreenModel, canvas: Canvas): Layout {
+  // A touch panel gets finger-sized targets; the hit regions come from that same layout.
+  if (model.touch) return layoutTouchScreen(model, canvas, model.touch);
   const { width: W, height: H } = canvas;
-  const s = scaleFor(W, H);
-  const margin = Math.round(12 * s);
-  const statusH = Math.round(30 * s);
+  const head = headerItems(model, canvas);
+  const { s, margin, statusH, bandH } = head;
   const hintH = Math.round(46 * s);
-  const items: Item[] = [];
-  items.push(...statusBarItems(model.status, { width: W, top: 0, height: statusH, scale: s, margin }));
-
-  const title = fitLines(model.title, W - 2 * margin, Math.round(26 * s), Math.round(18 * s), 2, true);
-  const titleLH = Math.round(title.size * 1.2);
-  const pad = Math.round(7 * s);
-  const bandH = title.lines.length * titleLH + 2 * pad;
-  items.push({ kind: 'rect', x: 0, y: statusH, w: W, h: bandH, fill: COLOURS.tone[model.tone] });
-  title.lines.forEach((line, i) => {
-    const y = centredBaseline(statusH + pad + i * titleLH, titleLH, title.size);
-    items.push(text(line, margin, y, title.size, { bold: true, fill: '#ffffff' }));
-  });
-
+  const items: Item[] = [...head.items];
   const gap = Math.round(8 * s);
   const body: Band = {
     width: W,
@@ -74,12 +64,34 @@ export function layoutScreen(model: ScreenModel, canvas: Canvas): Layout {
   return { width: W, height: H, background: COLOURS.background, items, bands };
 }
 
+/** The status bar and the title band every screen starts with, and the measures below them. */
+export function headerItems(model: ScreenModel, canvas: Canvas) {
+  const { width: W, height: H } = canvas;
+  const s = scaleFor(W, H);
+  const margin = Math.round(12 * s);
+  const statusH = Math.round(30 * s);
+  const items: Item[] = [];
+  items.push(...statusBarItems(model.status, { width: W, top: 0, height: statusH, scale: s, margin }));
+
+  const title = fitLines(model.title, W - 2 * margin, Math.round(26 * s), Math.round(18 * s), 2, true);
+  const titleLH = Math.round(title.size * 1.2);
+  const pad = Math.round(7 * s);
+  const bandH = title.lines.length * titleLH + 2 * pad;
+  items.push({ kind: 'rect', x: 0, y: statusH, w: W, h: bandH, fill: COLOURS.tone[model.tone] });
+  title.lines.forEach((line, i) => {
+    const y = centredBaseline(statusH + pad + i * titleLH, titleLH, title.size);
+    items.push(text(line, margin, y, title.size, { bold: true, fill: '#ffffff' }));
+  });
+  return { items, s, margin, statusH, bandH };
+}
+
 interface BodyPlan {
   fits: boolean;
   items: Item[];
 }
 
-function bodyItems(model: ScreenModel, b: Band): Item[] {
+/** The body (lines, menu window, progress) at the largest size that fits the band. */
+export function bodyItems(model: ScreenModel, b: Band): Item[] {
   const maxF = Math.round(23 * b.scale);
   const minF = Math.max(12, Math.round(15 * b.scale));
   for (let f = maxF; f > minF; f--) {

@@ -21,6 +21,17 @@ export interface ScreenModel {
   /** Shown in the hint bar instead of button hints when no button acts (idle, reading, printing). */
   footer?: string;
   status: StatusBar;
+  /** *Batal* (end the session) on a touch panel, on every step of a session; absent elsewhere. */
+  cancel?: string;
+  /** Set when the kiosk has a touch panel: the screen is laid out with finger-sized targets. */
+  touch?: TouchOptions;
+}
+
+export interface TouchOptions {
+  /** Smallest target height in pixels (9 mm on this panel). */
+  target_px: number;
+  /** Physical buttons exist too: their keys are drawn on the targets they share an action with. */
+  buttons: boolean;
 }
 
 export interface StatusBar {

@@ -4,8 +4,9 @@
  * already-masked summary (and cut to 4 digits again here, in case a caller passed more).
  */
 import type { VillageConfig } from '../config/config.ts';
+import { CANCELLABLE } from '../flows/kiosk-flow.ts';
 import type { KioskState, LetterOffer, ResidentSummary, Screen, Session } from '../flows/kiosk-state.ts';
-import type { ScreenModel, StatusBar } from './screen-model.ts';
+import type { ScreenModel, StatusBar, TouchOptions } from './screen-model.ts';
 import {
   CARD_ERROR,
   DAYS,
@@ -30,6 +31,8 @@ export interface ScreenContext {
   paperMm?: number;
   /** IANA zone for the clock ("Asia/Jakarta"); default: the system's local zone. */
   timeZone?: string;
+  /** The kiosk has a touch panel: lay screens out for fingers (see layout-touch.ts). */
+  touch?: TouchOptions;
 }
 
 type Body = Pick<ScreenModel, 'tone' | 'title' | 'lines' | 'menu' | 'progress' | 'hints' | 'footer'>;
@@ -37,7 +40,13 @@ type Body = Pick<ScreenModel, 'tone' | 'title' | 'lines' | 'menu' | 'progress' |
 /** Builds the model of the current screen. Every Screen variant has one. */
 export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
   const body = bodyFor(state.screen, ctx, state.health.clock_trusted);
-  return { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+  const model: ScreenModel = { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+  if (ctx.touch) {
+    model.touch = ctx.touch;
+    // *Batal* on every step of a session, unless going back already is cancelling (greeting).
+    if (CANCELLABLE.has(state.screen.name) && model.hints.back !== HINT.cancel) model.cancel = HINT.cancel;
+  }
+  return model;
 }
 
 function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Body {

@@ -47,6 +47,8 @@ export interface RunnerDeps {
   onReport(event: Extract<Effect, { type: 'report' }>['event']): void;
 }
 
+const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
+
 type ReadFailure = Extract<KioskEvent, { type: 'card_read_failed' }>['reason'];
 
 export class FlowRunner {
@@ -137,7 +139,8 @@ export class FlowRunner {
     const { state, effects } = step(previous, event, this.#deps.settings.flow);
     this.#state = state;
     const screenChanged = state.screen !== previous.screen;
-    if (screenChanged || event.type === 'button') this.#arm();
+    // Any input from the resident (a button or a touch) restarts the inactivity timer.
+    if (screenChanged || RESIDENT_INPUT.has(event.type)) this.#arm();
     if (screenChanged || state.health !== previous.health) {
       if (screenChanged && state.screen.name !== previous.screen.name) {
         this.#deps.logger.debug(

@@ -158,6 +158,13 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
     case 'button':
       return press(state, event.button);
 
+    case 'select':
+    case 'scroll':
+      return touchMenu(state, event);
+
+    case 'cancel':
+      return CANCELLABLE.has(screen.name) ? go(state, { name: 'idle' }) : ignore(state);
+
     case 'timeout':
       if (screen.name === 'idle' || screen.name === 'printing' || screen.name === 'out_of_service') {
         return ignore(state);
@@ -287,6 +294,40 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
     case 'out_of_service':
       return ignore(state);
   }
+}
+
+/** Screens where *Batal* ends the session (every step of it, and its messages). */
+export const CANCELLABLE = new Set<Screen['name']>([
+  'reading',
+  'greeting',
+  'choose_letter',
+  'choose_purpose',
+  'confirm',
+  'limit_reached',
+  'record_incomplete',
+  'printer_not_ready',
+]);
+
+/**
+ * A tapped menu item is chosen at once (as if the selection were moved there and OK pressed);
+ * a drag moves the selection by whole rows, clamped like the ▲▼ buttons.
+ */
+function touchMenu(state: KioskState, event: Extract<KioskEvent, { type: 'select' | 'scroll' }>): StepResult {
+  const { screen } = state;
+  if (screen.name !== 'choose_letter' && screen.name !== 'choose_purpose') return ignore(state);
+  const { session } = screen;
+  const field = screen.name === 'choose_letter' ? 'letter_index' : 'purpose_index';
+  const length =
+    screen.name === 'choose_letter'
+      ? session.offers.length
+      : (session.offers[session.letter_index]?.purposes.length ?? 0);
+  if (event.type === 'select') {
+    if (!Number.isInteger(event.index) || event.index < 0 || event.index >= length) return ignore(state);
+    return press({ ...state, screen: { ...screen, session: { ...session, [field]: event.index } } }, 'ok');
+  }
+  const index = Math.min(length - 1, Math.max(0, session[field] + Math.trunc(event.rows)));
+  if (length === 0 || index === session[field]) return ignore(state);
+  return go(state, { name: screen.name, session: { ...session, [field]: index } });
 }
 
 /** Applies health to the screen: out of service when something is wrong, idle when all clear. */

@@ -107,6 +107,12 @@ export type KioskEvent =
   | { type: 'card_read_failed'; at: number; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
   | { type: 'card_removed'; at: number }
   | { type: 'button'; at: number; button: ButtonName }
+  /** Touch: item `index` of the menu on screen was tapped (choose it and go on, as OK would). */
+  | { type: 'select'; at: number; index: number }
+  /** Touch: the menu was dragged by `rows` items (positive: further down the list). */
+  | { type: 'scroll'; at: number; rows: number }
+  /** Touch: *Batal*, end the session. */
+  | { type: 'cancel'; at: number }
   /** The inactivity timer of the current screen ran out (the runner owns the timer). */
   | { type: 'timeout'; at: number }
   | { type: 'health'; at: number; health: Partial<Health> }

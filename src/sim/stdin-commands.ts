@@ -26,6 +26,7 @@ export const SIM_HELP = [
   'printer <ready|paper-near-end|paper-out|cover-open|offline>',
   'paper <lines>                 load a new roll with that many lines',
   'reader <plug|unplug>          plug or unplug the card reader',
+  'touch <x> <y>                 touch the screen at logical pixels (touch layouts)',
   'cards                         list the demo cards',
   'quit                          stop the kiosk',
 ];
@@ -102,6 +103,17 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
         return 'sim: error: paper <lines> takes a positive whole number';
       sim.printer.loadPaper(lines);
       return `sim: paper loaded${lines ? ` (${lines} lines)` : ''}`;
+    }
+    case 'touch': {
+      if (!sim.touch) return unavailable('touch panel');
+      const [x, y] = [Number(arg), Number(extra[0])];
+      if (arg === '' || extra[0] === undefined) return 'sim: error: use touch <x> <y> (logical pixels)';
+      try {
+        sim.touch.tap({ x, y });
+      } catch (err) {
+        return `sim: error: ${errorMessage(err)} (touch <x> <y>)`;
+      }
+      return `sim: touched ${x} ${y}`;
     }
     case 'cards':
       return ctx

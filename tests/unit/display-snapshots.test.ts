@@ -18,6 +18,7 @@ import { screenFor } from '../../src/display/screens.ts';
 import type { KioskState } from '../../src/flows/kiosk-state.ts';
 import { allScreens, context } from '../support/display-fixtures.ts';
 import { longCases, longVillage } from '../support/display-long-fixtures.ts';
+import { TOUCH_SIZES, touchShots } from '../support/touch-fixtures.ts';
 
 const DIR = fileURLToPath(new URL('../snapshots/', import.meta.url));
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -40,7 +41,7 @@ function firstOfEachScreen(): Shot[] {
 }
 
 const every = allScreens().map((s) => ({ ...s, ctx: context() }));
-const SETS: { width: number; height: number; shots: Shot[] }[] = [
+const SETS: { width: number; height: number; shots: Shot[]; dir?: string }[] = [
   { width: 480, height: 320, shots: every },
   { width: 320, height: 240, shots: firstOfEachScreen() },
   { width: 800, height: 480, shots: firstOfEachScreen() },
@@ -58,6 +59,12 @@ const SETS: { width: number; height: number; shots: Shot[] }[] = [
   },
 ];
 
+// Touch layouts (issue 12): finger-sized targets at every panel size and orientation.
+for (const [width, height] of TOUCH_SIZES) {
+  const shots = touchShots(width, height).map((s) => ({ ...s, ctx: context({ touch: s.touch }) }));
+  SETS.push({ width, height, shots, dir: `touch-${width}x${height}` });
+}
+
 async function rgba(png: Buffer) {
   const sharp = await loadSharp();
   return sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -65,8 +72,8 @@ async function rgba(png: Buffer) {
 
 for (const set of SETS) {
   const size = `${set.width}x${set.height}`;
-  test(`snapshots at ${size}: ${set.shots.map((s) => s.name).join(', ')}`, async () => {
-    const dir = join(DIR, `display-${size}`);
+  test(`snapshots at ${size}${set.dir ? ` (${set.dir})` : ''}: ${set.shots.map((s) => s.name).join(', ')}`, async () => {
+    const dir = join(DIR, set.dir ?? `display-${size}`);
     mkdirSync(dir, { recursive: true });
     const renderer = new ScreenRenderer(set.width, set.height);
     const failures: string[] = [];
