@@ -32,7 +32,7 @@ import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister } from './letters/register.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
-import { attachSimCommands } from './sim/stdin-commands.ts';
+import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
@@ -41,6 +41,8 @@ import { type ResidentLookup, UnavailableResidents } from './store/resident-look
 import { ResidentStore } from './store/resident-store.ts';
 import { wireTouch } from './touch-input.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
+import type { WebOptions } from './web/web-options.ts';
+import { mirrorForWeb, startWeb } from './web/wire-web.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface DaemonOptions {
@@ -56,6 +58,8 @@ export interface DaemonOptions {
   defaultConfigPath?: string;
   /** Called when the daemon wants to end (the `quit` command). */
   onQuit?: () => void;
+  /** The web simulator (`run --web`); simulator mode only. */
+  web?: WebOptions | null;
 }
 
 export interface Daemon {
@@ -129,7 +133,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     logger.warn('no residents loaded: import them with `anjungan residents import <file>`');
 
   const adapters = await createAdapters(config, { logger, screenOut: stdout });
-  const { reader, buttons, printer, display, indicator } = adapters;
+  const { reader, buttons, printer, indicator } = adapters;
+  const display = mirrorForWeb(adapters.display, options.web, { simulator, config, logger });
   const now = () => new Date(clock.now());
 
   const clockGuard = new ClockGuard({
@@ -289,6 +294,24 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     draw(runner.state);
   });
   await reporting.start();
+  const simCommands: SimCommandContext = {
+    sim: adapters.sim,
+    cards: () => demoCardLines(simulator),
+    quit: () => (options.onQuit ? options.onQuit() : void stop()),
+  };
+  const web = options.web
+    ? await startWeb({
+        display,
+        web: options.web,
+        config,
+        commands: simCommands,
+        bus,
+        mqttUrl: () => reporting.brokerUrl,
+        paperMm: config.hardware.printer.paper_mm,
+        logger,
+        stdout,
+      })
+    : null;
   bus.emitEvent({ type: 'started' });
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });
@@ -301,6 +324,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     stopping ??= (async () => {
       logger.info('stopping: finishing any letter in progress');
       detachStdin?.();
+      await web?.stop();
       clockGuard.stop();
       clearInterval(clockTick);
       await store.stop();
@@ -327,11 +351,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   let detachStdin: (() => void) | undefined;
   const anySim = Object.values(adapters.sim).some(Boolean);
   if (anySim && options.stdin !== null) {
-    detachStdin = attachSimCommands(options.stdin ?? process.stdin, stdout, {
-      sim: adapters.sim,
-      cards: () => demoCardLines(simulator),
-      quit: () => (options.onQuit ? options.onQuit() : void stop()),
-    });
+    detachStdin = attachSimCommands(options.stdin ?? process.stdin, stdout, simCommands);
   }
   logger.info(
     {

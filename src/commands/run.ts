@@ -1,29 +1,36 @@
 import { parseArgs } from 'node:util';
 import { KioskError } from '../errors.ts';
 import { startDaemon } from '../main.ts';
+import { splitWebFlag, type WebOptions, webOptions } from '../web/web-options.ts';
 import type { Command } from './command.ts';
 
 const run: Command = {
   name: 'run',
   summary: 'run the kiosk daemon (default)',
-  help: `Usage: anjungan run [--config FILE]
+  help: `Usage: anjungan run [--config FILE] [--web [PORT]] [--web-host HOST]
 
 Runs the kiosk: card reader, buttons, display, printer and district reporting.
 
 Options:
   --config FILE   config file (default /etc/anjungan/config.json, or $ANJUNGAN_CONFIG)
+  --web [PORT]    simulator mode only: serve the kiosk in a browser on 127.0.0.1:PORT
+                  (default 8080; 0: off); the page's address is printed at start
+  --web-host HOST listen on HOST instead of loopback (e.g. 0.0.0.0 to show it on a LAN)
 
 With no config file the kiosk runs the demo village in simulator mode (data under ./var).
 Whenever a port is simulated, commands are read from standard input; type 'help'.
 Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked).`,
   async run(argv, io) {
-    let values: { config?: string | undefined };
+    let values: { config?: string | undefined; 'web-host'?: string | undefined };
+    let web: WebOptions | null;
     try {
+      const split = splitWebFlag(argv);
       ({ values } = parseArgs({
-        args: argv,
-        options: { config: { type: 'string', short: 'c' } },
+        args: split.rest,
+        options: { config: { type: 'string', short: 'c' }, 'web-host': { type: 'string' } },
         strict: true,
       }));
+      web = webOptions(split.port, values['web-host']);
     } catch (err) {
       throw new KioskError('usage', `${(err as Error).message} (see anjungan run --help)`);
     }
@@ -44,6 +51,7 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
       stdin: io.stdin,
       stdout: io.stdout,
       onQuit: () => quit(),
+      web,
     });
     notifier.ready();
     notifier.startWatchdog(() => daemon.healthy());
