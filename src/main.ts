@@ -198,6 +198,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       network,
       paperMm: printer.paperMm,
       touch: touchLayout,
+      readerHint: config.hardware.reader.location_hint ?? null,
     });
     shown = model;
     display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));

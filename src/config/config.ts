@@ -80,6 +80,8 @@ export interface Config {
       hid_device: string | null;
       /** Keyboard-mode reader types the UID bytes in reverse order. */
       hid_reverse: boolean;
+      /** Where the reader sits, said on the idle screen ("di sebelah kanan layar"); null: a generic phrase. */
+      location_hint?: string | null;
     };
     buttons: {
       driver: Driver<'gpio'>;

@@ -32,7 +32,7 @@ export function defaultConfig(): Config {
       native_qr: false,
     },
     hardware: {
-      reader: { driver: 'sim', name: null, hid_device: null, hid_reverse: false },
+      reader: { driver: 'sim', name: null, hid_device: null, hid_reverse: false, location_hint: null },
       buttons: {
         driver: 'sim',
         pins: { up: 17, down: 27, ok: 22, back: 23 },

@@ -63,6 +63,7 @@ export const configSchema = obj({
       name: nullableStr,
       hid_device: nullableStr,
       hid_reverse: { type: 'boolean' },
+      location_hint: nullableStr,
     }),
     buttons: obj({
       driver: { enum: ['sim', 'gpio'] },

@@ -15,7 +15,7 @@
 import { textWidth } from './fonts.ts';
 import type { Canvas } from './layout.ts';
 import { bodyItems, headerItems } from './layout.ts';
-import { hintBarItems } from './layout-bars.ts';
+import { hintBarHeight, hintBarItems } from './layout-bars.ts';
 import {
   COLOURS,
   centredBaseline,
@@ -26,7 +26,6 @@ import {
   text,
   wrapText,
 } from './layout-text.ts';
-import { textFloorPx } from './legibility.ts';
 import type { ScreenModel, TouchOptions } from './screen-model.ts';
 import { BUTTON_KEYS } from './text-id.ts';
 import type { TouchAction, TouchTarget } from './touch-targets.ts';
@@ -72,9 +71,12 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   const T = opts.target_px;
   const pad = Math.round(6 * s);
   const buttons = actionButtons(model, opts);
-  const floor = textFloorPx(W, H);
+  const { floor } = head;
   const rows = barRows(buttons, { W, margin, s, floor, T });
-  const barH = buttons.length > 0 ? rows.length * (T + pad) + pad : Math.round(46 * s);
+  const barH =
+    buttons.length > 0
+      ? rows.length * (T + pad) + pad
+      : hintBarHeight(model, { width: W, scale: s, margin, floor });
   const barTop = H - barH;
   if (buttons.length > 0) {
     items.push(
@@ -85,12 +87,12 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
       const y = barTop + pad + r * (T + pad);
       items.push(...actionRow(row, { W, y, h: T, margin, s, floor }, targets));
     });
-  } else items.push(...hintBarItems(model, { width: W, top: barTop, height: barH, scale: s, margin }));
+  } else items.push(...hintBarItems(model, { width: W, top: barTop, height: barH, scale: s, margin, floor }));
 
   const gap = Math.round(8 * s);
   const bodyTop = statusH + bandH + gap;
   const bodyH = barTop - gap - bodyTop;
-  const band = { width: W, top: bodyTop, height: bodyH, scale: s, margin };
+  const band = { width: W, top: bodyTop, height: bodyH, scale: s, margin, floor };
   if (!model.menu) {
     items.push(...bodyItems(model, band));
   } else {

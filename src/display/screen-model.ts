@@ -12,6 +12,11 @@ export interface ScreenModel {
   title: string;
   /** Body lines, large type. Wrapping/shrinking is the renderer's job. */
   lines: string[];
+  /**
+   * Lines from this index on repeat what the hint bar already says ("Tekan OK untuk mencetak"):
+   * on a panel too small for every line at the legible floor they are left out, not shrunk.
+   */
+  optional_from?: number;
   /** A list with the selection visible (letter menu, purpose menu). */
   menu?: { items: string[]; selected: number };
   /** 0..1 for a progress bar (printing). */
@@ -34,11 +39,15 @@ export interface TouchOptions {
   buttons: boolean;
 }
 
+export type StatusLevel = 'ok' | 'warn' | 'bad';
+
 export interface StatusBar {
   village: string;
   /** "Printer siap", "Kertas hampir habis", … */
   printer: string;
   printer_ok: boolean;
+  /** The printer dot: ok, a warning (paper near its end) or a fault; default from printer_ok. */
+  printer_level?: StatusLevel;
   /** "Online" / "Offline" (MQTT). */
   network: string;
   network_ok: boolean;

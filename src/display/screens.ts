@@ -31,11 +31,16 @@ export interface ScreenContext {
   paperMm?: number;
   /** IANA zone for the clock ("Asia/Jakarta"); default: the system's local zone. */
   timeZone?: string;
+  /** Where the card reader is, said on idle (`hardware.reader.location_hint`). */
+  readerHint?: string | null;
   /** The kiosk has a touch panel: lay screens out for fingers (see layout-touch.ts). */
   touch?: TouchOptions;
 }
 
-type Body = Pick<ScreenModel, 'tone' | 'title' | 'lines' | 'menu' | 'progress' | 'hints' | 'footer'>;
+type Body = Pick<
+  ScreenModel,
+  'tone' | 'title' | 'lines' | 'optional_from' | 'menu' | 'progress' | 'hints' | 'footer'
+>;
 
 /** Builds the model of the current screen. Every Screen variant has one. */
 export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
@@ -52,15 +57,11 @@ export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
 function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Body {
   switch (screen.name) {
     case 'idle': {
-      const lines: string[] = [TEXT.tapCard, TEXT.tapWhere];
+      // The call to action is the title: the largest text on the screen, then where to tap.
+      const lines: string[] = [ctx.readerHint || TEXT.tapWhere];
+      lines.push(TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name));
       if (clockTrusted) lines.push(longDate(ctx.now, ctx.timeZone));
-      return {
-        tone: 'normal',
-        title: TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name),
-        lines,
-        hints: {},
-        footer: FOOTER.idle,
-      };
+      return { tone: 'normal', title: TEXT.tapCard, lines, hints: {}, footer: FOOTER.idle };
     }
     case 'reading':
       return {
@@ -75,6 +76,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'normal',
         title: TEXT.greetingTitle,
         lines: [r.nama, ...identityLines(r), TEXT.greetingAsk],
+        optional_from: 1 + identityLines(r).length,
         hints: { ok: HINT.next, back: HINT.cancel },
       };
     }
@@ -120,6 +122,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'normal',
         title: TEXT.confirmTitle,
         lines: [...lines, TEXT.confirmAsk],
+        optional_from: lines.length,
         hints: { ok: HINT.print, back: HINT.back },
       };
     }
@@ -137,6 +140,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'success',
         title: TEXT.doneTitle,
         lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), POLICY[screen.policy].done, TEXT.thanks],
+        optional_from: 3,
         hints: { ok: HINT.finish },
       };
     case 'unknown_card':
@@ -190,17 +194,15 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
       return { tone: 'error', title: TEXT.failedTitle, lines, hints: { ok: HINT.close } };
     }
     case 'out_of_service': {
-      const first = screen.reasons[0];
-      const reason =
-        first === undefined
-          ? OUT_OF_SERVICE.remote
-          : first === 'remote' && screen.remote_reason
-            ? screen.remote_reason
-            : OUT_OF_SERVICE[first];
+      // Every reason, not just the first: the technician who comes fixes all of them at once.
+      const reasons = screen.reasons.map((r) =>
+        r === 'remote' && screen.remote_reason ? screen.remote_reason : OUT_OF_SERVICE[r],
+      );
+      if (reasons.length === 0) reasons.push(OUT_OF_SERVICE.remote);
       return {
         tone: 'error',
         title: TEXT.outOfServiceTitle,
-        lines: [reason, TEXT.outOfServiceAdvice],
+        lines: [...reasons, TEXT.outOfServiceAdvice],
         hints: {},
         footer: FOOTER.outOfService,
       };
@@ -234,6 +236,9 @@ function statusBar(state: KioskState, ctx: ScreenContext): StatusBar {
     village: `${VILLAGE_KIND[ctx.village.kind]} ${ctx.village.name}`,
     printer: PRINTER_STATUS[state.health.printer],
     printer_ok: state.health.printer === 'ready',
+    // Paper near its end still prints: a warning, not the red of a fault.
+    printer_level:
+      state.health.printer === 'ready' ? 'ok' : state.health.printer === 'paper_near_end' ? 'warn' : 'bad',
     network: ctx.network === 'none' ? '' : NETWORK[ctx.network],
     network_ok: ctx.network !== 'offline',
     time: state.health.clock_trusted ? clockTime(ctx.now, ctx.timeZone) : NO_TIME,

@@ -25,7 +25,8 @@ export const HINT = {
 
 /** Shown in the hint bar when no button acts on a screen. */
 export const FOOTER = {
-  idle: 'Tombol: ▲▼ pilih · OK lanjut · ◀ kembali',
+  /** Idle lists no buttons: none of them does anything until a card is tapped. */
+  idle: '',
   wait: 'Mohon tunggu…',
   printing: 'Jangan tinggalkan anjungan',
   outOfService: 'Layanan surat tetap ada di kantor desa',
@@ -34,6 +35,7 @@ export const FOOTER = {
 export const TEXT = {
   kioskOf: (villageKind: string, village: string) => `Anjungan ${villageKind} ${village}`,
   tapCard: 'Tempelkan e-KTP Anda',
+  /** Where the reader is, unless `hardware.reader.location_hint` says it better. */
   tapWhere: 'pada pembaca kartu',
 
   readingTitle: 'Membaca kartu…',
@@ -137,14 +139,14 @@ export const PRINTER_STATUS: Record<PrinterStatus, string> = {
   ready: 'Printer siap',
   paper_near_end: 'Kertas hampir habis',
   paper_out: 'Kertas habis',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   offline: 'Printer mati',
 };
 
 /** Why the kiosk cannot serve. `remote` is replaced by the district's own words when given. */
 export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
   paper_out: 'Kertas habis',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   printer_offline: 'Printer mati',
   reader_missing: 'Pembaca kartu tidak terhubung',
   clock_untrusted: 'Jam belum disetel',
@@ -155,13 +157,14 @@ export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
 /** Known technical print failure reasons (error codes) in plain words; others are not shown. */
 export const PRINT_FAILURE: Record<string, string> = {
   paper_out: 'Kertas habis saat mencetak',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   printer_offline: 'Printer mati',
   print_connection_lost: 'Printer terputus saat mencetak',
   print_timeout: 'Printer tidak menjawab',
 };
 
-export const NETWORK = { online: 'Online', offline: 'Offline' } as const;
+/** The district link in the status bar (with a dot: green connected, red not). */
+export const NETWORK = { online: 'Terhubung', offline: 'Tidak terhubung' } as const;
 
 /** Shown instead of the time while the clock is not trusted. */
 export const NO_TIME = '--:--';
