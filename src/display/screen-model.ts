@@ -48,7 +48,7 @@ export interface StatusBar {
   printer_ok: boolean;
   /** The printer dot: ok, a warning (paper near its end) or a fault; default from printer_ok. */
   printer_level?: StatusLevel;
-  /** "Online" / "Offline" (MQTT). */
+  /** "Terhubung" / "Tidak terhubung" (the district link, MQTT). */
   network: string;
   network_ok: boolean;
   /** HH:MM local time, or "--:--" while the clock is untrusted. */
