@@ -20,6 +20,8 @@ export type DomainEvent =
   /** A register entry left `printing` by a crash or power cut, found at start. */
   | { type: 'letter_interrupted'; number: string; letter_type: string }
   | { type: 'card_unknown' }
+  /** So many unknown cards within a minute that reading paused (a count, never UIDs). */
+  | { type: 'card_burst'; count: number }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }
   | { type: 'printer_offline' }

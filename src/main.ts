@@ -212,7 +212,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       buttons,
       printer,
       indicator,
-      settings: { flow: config.flow, timeouts: config.timeouts },
+      settings: {
+        flow: {
+          ...config.flow,
+          unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
+          unknown_card_pause_s: config.limits.unknown_card_pause_s,
+        },
+        timeouts: config.timeouts,
+      },
       resolveCard: (uid) => resolveCard(uid, { store, register, types, config, now: now() }),
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
@@ -227,6 +234,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       onReport: (event) => {
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
       },
+      onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
     },
     {
       printer: printer.status,

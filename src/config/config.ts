@@ -48,6 +48,10 @@ export interface Config {
   limits: {
     /** Letters of one type per resident per day, unless the type says otherwise. */
     daily_per_type: number;
+    /** This many unknown cards within a minute pause card reading (0: never). */
+    unknown_cards_per_minute: number;
+    /** How long reading pauses after such a burst. */
+    unknown_card_pause_s: number;
   };
   flow: {
     /** Taps of the same card within this window count as one. */

@@ -23,7 +23,7 @@ export function defaultConfig(): Config {
     device: { id: 'kiosk-01', uid_key_file: null, signing_key_file: null },
     data_dir: '/var/lib/anjungan',
     timeouts: { inactivity_s: 30, done_s: 15, message_s: 10 },
-    limits: { daily_per_type: 2 },
+    limits: { daily_per_type: 2, unknown_cards_per_minute: 5, unknown_card_pause_s: 60 },
     flow: { repeat_tap_ms: 1000 },
     clock: { require_sync: false, check_interval_s: 10 },
     letters: {

@@ -46,7 +46,11 @@ export const configSchema = obj({
   }),
   data_dir: { type: 'string', minLength: 1 },
   timeouts: obj({ inactivity_s: posInt, done_s: posInt, message_s: posInt }),
-  limits: obj({ daily_per_type: { type: 'integer', minimum: 0 } }),
+  limits: obj({
+    daily_per_type: { type: 'integer', minimum: 0 },
+    unknown_cards_per_minute: { type: 'integer', minimum: 0 },
+    unknown_card_pause_s: posInt,
+  }),
   flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 } }),
   clock: obj({ require_sync: { type: 'boolean' }, check_interval_s: posInt }),
   letters: obj({

@@ -150,6 +150,14 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         lines: [...TEXT.unknownLines],
         hints: { ok: HINT.close },
       };
+    case 'card_pause':
+      return {
+        tone: 'warning',
+        title: TEXT.pauseTitle,
+        lines: TEXT.pauseLines(TEXT.duration(screen.pause_ms)),
+        hints: {},
+        footer: FOOTER.wait,
+      };
     case 'card_error': {
       const text = CARD_ERROR[screen.reason];
       return { tone: 'warning', title: text.title, lines: [...text.lines], hints: { ok: HINT.close } };

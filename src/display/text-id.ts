@@ -75,6 +75,16 @@ export const TEXT = {
     'Datanglah ke kantor desa dengan e-KTP dan Kartu Keluarga untuk mendaftar.',
   ],
 
+  pauseTitle: 'Pembaca kartu berhenti sebentar',
+  pauseLines: (wait: string) => [
+    'Terlalu banyak kartu yang belum terdaftar.',
+    `Silakan coba lagi dalam ${wait}.`,
+    'Kartu yang belum terdaftar didaftarkan di kantor desa.',
+  ],
+  /** "1 menit", "30 detik". */
+  duration: (ms: number) =>
+    ms >= 60_000 ? `${Math.round(ms / 60_000)} menit` : `${Math.ceil(ms / 1000)} detik`,
+
   inactiveTitle: 'Belum dapat melayani',
   inactiveStatus: (status: string) => `Status penduduk: ${status}`,
   inactiveLine: 'Silakan datang ke kantor desa.',

@@ -45,6 +45,8 @@ export interface RunnerDeps {
   /** Called whenever the screen or the health changes. */
   onState(state: KioskState, previous: KioskState): void;
   onReport(event: Extract<Effect, { type: 'report' }>['event']): void;
+  /** A burst of unknown cards paused reading (the count only: no UIDs). */
+  onCardBurst?(count: number): void;
 }
 
 const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
@@ -166,6 +168,9 @@ export class FlowRunner {
           return;
         case 'report':
           this.#deps.onReport(effect.event);
+          return;
+        case 'report_burst':
+          this.#deps.onCardBurst?.(effect.count);
           return;
         case 'issue_letter':
           this.#track(this.#issue(effect));

@@ -77,6 +77,8 @@ export function timeoutFor(screen: Screen, timeouts: Config['timeouts']): number
       return null;
     case 'done':
       return timeouts.done_s * 1000;
+    case 'card_pause':
+      return screen.pause_ms;
     case 'greeting':
     case 'choose_letter':
     case 'choose_purpose':
@@ -101,7 +103,8 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       return screen.name === 'idle' ? go(state, { name: 'reading' }) : ignore(state);
 
     case 'card_read': {
-      if (screen.name === 'printing' || screen.name === 'out_of_service') return ignore(state);
+      if (screen.name === 'printing' || screen.name === 'out_of_service' || screen.name === 'card_pause')
+        return ignore(state);
       const last_tap = { card_key: event.card_key, at: event.at };
       const last = state.last_tap;
       // `reading` always takes the read it is waiting for, or it would hang until its timeout.
@@ -115,9 +118,7 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       }
       const tapped = { ...state, last_tap };
       const { lookup } = event;
-      if (lookup.kind === 'unknown') {
-        return go(tapped, { name: 'unknown_card' }, report('card_unknown'), signal('error'));
-      }
+      if (lookup.kind === 'unknown') return unknownCard(tapped, event.at, settings);
       if (lookup.kind === 'inactive') {
         const next: Screen = { name: 'resident_inactive', resident: lookup.resident, status: lookup.status };
         return go(tapped, next, signal('error'));
@@ -292,8 +293,40 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
     case 'idle':
     case 'printing':
     case 'out_of_service':
+    // The pause cannot be skipped: whoever tries cards would just press OK.
+    case 'card_pause':
       return ignore(state);
   }
+}
+
+/**
+ * An unknown card: the usual message, unless it is the Nth within a minute (N =
+ * unknown_cards_per_minute): then reading pauses, as OpenSID's kiosk does after failed tries.
+ * The card's owner is never locked out: nothing is kept about the cards, only when they came.
+ */
+function unknownCard(state: KioskState, at: number, settings: FlowSettings): StepResult {
+  const limit = settings.unknown_cards_per_minute ?? 5;
+  const recent = [...(state.unknown_taps ?? []).filter((t) => at - t < 60_000), at];
+  if (limit > 0 && recent.length >= limit) {
+    const pause: Screen = {
+      name: 'card_pause',
+      pause_ms: (settings.unknown_card_pause_s ?? 60) * 1000,
+      count: recent.length,
+    };
+    return go(
+      { ...state, unknown_taps: [] },
+      pause,
+      report('card_unknown'),
+      { type: 'report_burst', count: recent.length },
+      signal('error'),
+    );
+  }
+  return go(
+    { ...state, unknown_taps: recent },
+    { name: 'unknown_card' },
+    report('card_unknown'),
+    signal('error'),
+  );
 }
 
 /** Screens where *Batal* ends the session (every step of it, and its messages). */

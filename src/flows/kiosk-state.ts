@@ -84,6 +84,8 @@ export type Screen =
   | { name: 'printing'; session: Session; progress: number }
   | { name: 'done'; session: Session; number: string; policy: LetterPolicy }
   | { name: 'unknown_card' }
+  /** Too many unknown cards in a minute: reading pauses for `pause_ms` (someone trying cards). */
+  | { name: 'card_pause'; pause_ms: number; count: number }
   | { name: 'card_error'; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
   | { name: 'resident_inactive'; resident: ResidentSummary; status: string }
   | { name: 'limit_reached'; session: Session }
@@ -99,6 +101,8 @@ export interface KioskState {
   health: Health;
   /** Last tap, to fold repeated taps of the same card within `repeat_tap_ms` into one. */
   last_tap: { card_key: string; at: number } | null;
+  /** When the unknown cards of the last minute were tapped (for the burst pause). */
+  unknown_taps?: number[];
 }
 
 export type KioskEvent =
@@ -128,7 +132,9 @@ export type Effect =
   | { type: 'issue_letter'; resident_ref: string; letter_type: string; purpose: string }
   | { type: 'signal'; kind: 'ok' | 'error' | 'attention' }
   /** A domain event the reporter should know about (no personal data in it). */
-  | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' };
+  | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' }
+  /** A burst of unknown cards paused reading: how many (no UIDs). */
+  | { type: 'report_burst'; count: number };
 
 export interface StepResult {
   state: KioskState;
@@ -138,4 +144,8 @@ export interface StepResult {
 export interface FlowSettings {
   /** Same card again within this window is the same tap (default 1000 ms). */
   repeat_tap_ms: number;
+  /** This many unknown cards within a minute pause reading (limits.unknown_cards_per_minute, default 5). */
+  unknown_cards_per_minute?: number;
+  /** How long reading pauses then (limits.unknown_card_pause_s, default 60). */
+  unknown_card_pause_s?: number;
 }

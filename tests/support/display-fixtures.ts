@@ -129,6 +129,7 @@ export function allScreens(): { name: string; state: KioskState }[] {
       state: state({ name: 'done', session: s, number: 'S-11/001/1809102004/X/2024', policy: 'final' }),
     },
     { name: 'unknown_card', state: state({ name: 'unknown_card' }) },
+    { name: 'card_pause', state: state({ name: 'card_pause', pause_ms: 60_000, count: 5 }) },
     { name: 'card_error-removed', state: state({ name: 'card_error', reason: 'card_removed' }) },
     { name: 'card_error-unreadable', state: state({ name: 'card_error', reason: 'card_error' }) },
     { name: 'card_error-random_uid', state: state({ name: 'card_error', reason: 'card_random_uid' }) },

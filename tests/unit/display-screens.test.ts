@@ -32,6 +32,7 @@ const EVERY_SCREEN: Record<ScreenName, true> = {
   printer_not_ready: true,
   print_failed: true,
   out_of_service: true,
+  card_pause: true,
 };
 
 const models = allScreens().map((s) => ({ name: s.name, model: screenFor(s.state, context()) }));
