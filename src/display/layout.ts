@@ -10,6 +10,7 @@
  */
 import { textWidth } from './fonts.ts';
 import { type Band, hintBarHeight, hintBarItems, statusBarHeight, statusBarItems } from './layout-bars.ts';
+import { layoutCalibration } from './layout-calibration.ts';
 import {
   COLOURS,
   centredBaseline,
@@ -40,6 +41,7 @@ export function scaleFor(width: number, height: number): number {
 /** Lays out one screen. Pure: the same model and canvas always give the same layout. */
 export function layoutScreen(model: ScreenModel, canvas: Canvas): Layout {
   // A touch panel gets finger-sized targets; the hit regions come from that same layout.
+  if (model.crosshair) return layoutCalibration(model, canvas, model.crosshair);
   if (model.touch) return layoutTouchScreen(model, canvas, model.touch);
   const { width: W, height: H } = canvas;
   const head = headerItems(model, canvas);

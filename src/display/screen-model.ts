@@ -30,6 +30,8 @@ export interface ScreenModel {
   cancel?: string;
   /** Set when the kiosk has a touch panel: the screen is laid out with finger-sized targets. */
   touch?: TouchOptions;
+  /** Touch calibration: a crosshair to touch at this logical point (nothing else to touch). */
+  crosshair?: { x: number; y: number };
 }
 
 export interface TouchOptions {

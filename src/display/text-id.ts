@@ -179,6 +179,12 @@ export const NETWORK = { online: 'Terhubung', offline: 'Tidak terhubung' } as co
 /** Shown instead of the time while the clock is not trusted. */
 export const NO_TIME = '--:--';
 
+/** The touch calibration screen (a technician's task, in the kiosk's language all the same). */
+export const CALIBRATE = {
+  title: 'Sentuh tepat di tengah tanda +',
+  step: (n: number, of: number) => `Kalibrasi layar sentuh ${n} dari ${of}`,
+} as const;
+
 export const VILLAGE_KIND = { desa: 'Desa', kelurahan: 'Kelurahan' } as const;
 
 export const DAYS = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'] as const;

@@ -99,6 +99,11 @@ export interface EvdevTouchOptions extends InputDeviceOptions {
   dpi: number;
   /** Where device names are listed (tests point it elsewhere). */
   procDevices?: string;
+  /**
+   * Calibration: taps carry the panel's raw values (no axis mapping), and any press released
+   * within 5 s counts, wherever the finger slid.
+   */
+  raw?: boolean;
   devDir?: string;
 }
 
@@ -118,7 +123,9 @@ export class EvdevTouch extends EventEmitter<TouchEvents> implements Touch {
     const log = logger.child({ port: 'touch', driver: 'evdev' });
     const size = opts.eventSize ?? inputEventSize();
     this.#parser = new InputEventParser(size);
-    const limits = { slopPx: mmToPx(TAP_SLOP_MM, opts.dpi), tapMs: 1000 };
+    const limits = opts.raw
+      ? { slopPx: Number.POSITIVE_INFINITY, tapMs: 5000 }
+      : { slopPx: mmToPx(TAP_SLOP_MM, opts.dpi), tapMs: 1000 };
     this.#gestures = new GestureRecognizer(limits);
     this.#map = axisMapFor(cfg, null, opts.width, opts.height);
     let deviceName: string | null = null;
@@ -170,7 +177,7 @@ export class EvdevTouch extends EventEmitter<TouchEvents> implements Touch {
 
   #feed(chunk: Buffer): void {
     for (const frame of this.#tracker.push(this.#parser.push(chunk))) {
-      const point = mapPoint(frame, this.#map);
+      const point = this.opts.raw ? { x: frame.x, y: frame.y } : mapPoint(frame, this.#map);
       for (const g of this.#gestures.push({ ...frame, point })) {
         if (g.kind === 'tap') this.emit('tap', g.point);
         else this.emit('drag', g.drag);
