@@ -38,8 +38,28 @@ export function scaleFor(width: number, height: number): number {
   return Math.min(Math.min(width, height) / 320, (Math.max(width, height) / 480) * 1.15);
 }
 
-/** Lays out one screen. Pure: the same model and canvas always give the same layout. */
+/** Layouts already made, per model object and canvas: the frame's render and a touch's hit test share one. */
+const laidOut = new WeakMap<ScreenModel, Map<string, Layout>>();
+
+/**
+ * Lays out one screen. Pure: the same model and canvas always give the same layout, so it is
+ * made once per model object (models are not changed once built) and shared.
+ */
 export function layoutScreen(model: ScreenModel, canvas: Canvas): Layout {
+  const key = `${canvas.width}x${canvas.height}`;
+  let byCanvas = laidOut.get(model);
+  const cached = byCanvas?.get(key);
+  if (cached) return cached;
+  const layout = computeLayout(model, canvas);
+  if (!byCanvas) {
+    byCanvas = new Map();
+    laidOut.set(model, byCanvas);
+  }
+  byCanvas.set(key, layout);
+  return layout;
+}
+
+function computeLayout(model: ScreenModel, canvas: Canvas): Layout {
   // A touch panel gets finger-sized targets; the hit regions come from that same layout.
   if (model.crosshair) return layoutCalibration(model, canvas, model.crosshair);
   if (model.touch) return layoutTouchScreen(model, canvas, model.touch);
