@@ -24,6 +24,15 @@ export interface VillageConfig {
   head_title: string;
   /** Optional PNG logo printed on the kop surat. */
   logo_file: string | null;
+  /** The village's news, shown in turn under the idle screen's call to action. */
+  announcements?: Announcement[];
+}
+
+export interface Announcement {
+  /** A short text in the village's words (at most 160 characters). */
+  text: string;
+  /** Last day it is shown (YYYY-MM-DD, the kiosk's local date); null or absent: until removed. */
+  until?: string | null;
 }
 
 export interface Config {

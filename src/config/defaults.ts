@@ -19,6 +19,7 @@ export function defaultConfig(): Config {
       head_name: 'SUPRIYANTO',
       head_title: 'Kepala Desa',
       logo_file: null,
+      announcements: [],
     },
     device: { id: 'kiosk-01', uid_key_file: null, signing_key_file: null },
     data_dir: '/var/lib/anjungan',

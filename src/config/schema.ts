@@ -38,6 +38,17 @@ export const configSchema = obj({
     head_name: str,
     head_title: str,
     logo_file: nullableStr,
+    announcements: {
+      type: 'array',
+      maxItems: 20,
+      items: obj(
+        {
+          text: { type: 'string', minLength: 1, maxLength: 160 },
+          until: { type: ['string', 'null'], pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+        },
+        ['text'],
+      ),
+    },
   }),
   device: obj({
     id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },

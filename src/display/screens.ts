@@ -61,7 +61,11 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
       const lines: string[] = [ctx.readerHint || TEXT.tapWhere];
       lines.push(TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name));
       if (clockTrusted) lines.push(longDate(ctx.now, ctx.timeZone));
-      return { tone: 'normal', title: TEXT.tapCard, lines, hints: {}, footer: FOOTER.idle };
+      // The village's news comes last and goes first when room is short: never over the call to action.
+      const news = clockTrusted ? currentAnnouncement(ctx) : null;
+      const optional_from = lines.length;
+      if (news) lines.push(TEXT.announcement(news));
+      return { tone: 'normal', title: TEXT.tapCard, lines, optional_from, hints: {}, footer: FOOTER.idle };
     }
     case 'reading':
       return {
@@ -216,6 +220,18 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
       };
     }
   }
+}
+
+/** How long each announcement stays before the next one (the idle screen is redrawn every 20 s). */
+const ANNOUNCEMENT_MS = 20_000;
+
+/** The announcement shown now: those not past their `until` day, in turn. */
+function currentAnnouncement(ctx: ScreenContext): string | null {
+  const w = wallClock(ctx.now, ctx.timeZone);
+  const today = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const live = (ctx.village.announcements ?? []).filter((a) => !a.until || a.until >= today);
+  if (live.length === 0) return null;
+  return live[Math.floor(ctx.now.getTime() / ANNOUNCEMENT_MS) % live.length]?.text ?? null;
 }
 
 /** "NIK ****1234" and the address line; never more than the last 4 digits. */

@@ -35,6 +35,7 @@ export const FOOTER = {
 export const TEXT = {
   kioskOf: (villageKind: string, village: string) => `Anjungan ${villageKind} ${village}`,
   tapCard: 'Tempelkan e-KTP Anda',
+  announcement: (text: string) => `Pengumuman: ${text}`,
   /** Where the reader is, unless `hardware.reader.location_hint` says it better. */
   tapWhere: 'pada pembaca kartu',
 
