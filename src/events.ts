@@ -8,7 +8,7 @@
  *                       └→ letter service → register → printer
  */
 import { EventEmitter } from 'node:events';
-import type { OutOfServiceReason, ScreenName } from './flows/kiosk-state.ts';
+import type { OutOfServiceReason, RatingChoice, ScreenName } from './flows/kiosk-state.ts';
 import type { PrinterStatus } from './hardware/printer.ts';
 import type { LetterPolicy } from './letters/letter-type.ts';
 
@@ -22,6 +22,8 @@ export type DomainEvent =
   | { type: 'card_unknown' }
   /** So many unknown cards within a minute that reading paused (a count, never UIDs). */
   | { type: 'card_burst'; count: number }
+  /** A resident's rating of the service after a letter (flow.rating): never who gave it. */
+  | { type: 'rating'; choice: RatingChoice; letter_type: string }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }
   | { type: 'printer_offline' }

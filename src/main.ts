@@ -217,6 +217,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
           ...config.flow,
           unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
           unknown_card_pause_s: config.limits.unknown_card_pause_s,
+          rating: config.flow.rating,
         },
         timeouts: config.timeouts,
       },
@@ -235,6 +236,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
       },
       onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
+      onRating: (choice, letter_type) => bus.emitEvent({ type: 'rating', choice, letter_type }),
     },
     {
       printer: printer.status,

@@ -65,6 +65,8 @@ export interface Config {
   flow: {
     /** Taps of the same card within this window count as one. */
     repeat_tap_ms: number;
+    /** Ask for a rating (Puas / Cukup / Kurang) on the done screen; skippable. */
+    rating: boolean;
   };
   clock: {
     /** Also require the system to report its clock synchronised (timedatectl / adjtimex). */

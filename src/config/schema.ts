@@ -62,7 +62,7 @@ export const configSchema = obj({
     unknown_cards_per_minute: { type: 'integer', minimum: 0 },
     unknown_card_pause_s: posInt,
   }),
-  flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 } }),
+  flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 }, rating: { type: 'boolean' } }),
   clock: obj({ require_sync: { type: 'boolean' }, check_interval_s: posInt }),
   letters: obj({
     numbering: obj({

@@ -93,8 +93,15 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   const bodyTop = statusH + bandH + gap;
   const bodyH = barTop - gap - bodyTop;
   const band = { width: W, top: bodyTop, height: bodyH, scale: s, margin, floor };
+  // The rating's answers (done screen) are few and short: side by side; every other menu is a list.
+  const choices = model.id === 'done' && model.menu ? choiceRow(model.menu, W, margin, s, floor) : null;
   if (!model.menu) {
     items.push(...bodyItems(model, band));
+  } else if (choices) {
+    // A few short answers (the rating): side by side, one large target each, under the lines.
+    const rowTop = barTop - gap - T;
+    items.push(...bodyItems({ ...model, menu: undefined }, { ...band, height: rowTop - gap - bodyTop }));
+    items.push(...choices(rowTop, T, targets));
   } else {
     const f = Math.max(floor, Math.round(22 * s));
     const lh = Math.round(f * 1.3);
@@ -196,6 +203,48 @@ function actionRow(
     x += w + gap;
   });
   return items;
+}
+
+/** Up to three answers that each fit a third of the width at the floor: a row of big targets. */
+function choiceRow(
+  menu: NonNullable<ScreenModel['menu']>,
+  W: number,
+  margin: number,
+  s: number,
+  floor: number,
+): ((top: number, h: number, targets: TouchTarget[]) => Item[]) | null {
+  const n = menu.items.length;
+  const gap = Math.round(10 * s);
+  const w = Math.floor((W - 2 * margin - gap * (n - 1)) / Math.max(1, n));
+  const size = Math.max(floor, Math.round(22 * s));
+  if (n === 0 || n > 3 || menu.items.some((label) => textWidth(label, size, true) > w - 2 * padXOf(s)))
+    return null;
+  return (top, h, targets) => {
+    const items: Item[] = [];
+    menu.items.forEach((label, i) => {
+      const x = margin + i * (w + gap);
+      const selected = i === menu.selected;
+      items.push({
+        kind: 'rect',
+        x,
+        y: top,
+        w,
+        h,
+        fill: selected ? COLOURS.selected : '#eef1f5',
+        rx: Math.round(8 * s),
+        stroke: selected ? undefined : COLOURS.rule,
+      });
+      items.push(
+        text(label, x + Math.round(w / 2), centredBaseline(top, h, size), size, {
+          bold: true,
+          fill: selected ? COLOURS.selectedText : COLOURS.text,
+          anchor: 'middle',
+        }),
+      );
+      targets.push({ x, y: top, w, h, action: { kind: 'select', index: i } });
+    });
+    return items;
+  };
 }
 
 /** Tappable rows around the selection, ▲▼ arrows on the right, the whole list a drag region. */

@@ -19,6 +19,7 @@ import {
   POLICY,
   PRINT_FAILURE,
   PRINTER_STATUS,
+  RATING_LABELS,
   TEXT,
   VILLAGE_KIND,
 } from './text-id.ts';
@@ -140,6 +141,16 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         footer: FOOTER.printing,
       };
     case 'done':
+      if (screen.rating !== undefined) {
+        // The question after the letter: three answers, skippable, a new card starts a new session.
+        return {
+          tone: 'success',
+          title: TEXT.doneTitle,
+          lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), TEXT.ratingAsk],
+          menu: { items: [...RATING_LABELS], selected: clampIndex(screen.rating, RATING_LABELS.length) },
+          hints: { up: HINT.choose, down: HINT.choose, ok: HINT.send, back: HINT.skip },
+        };
+      }
       return {
         tone: 'success',
         title: TEXT.doneTitle,

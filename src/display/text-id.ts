@@ -21,7 +21,12 @@ export const HINT = {
   close: 'Tutup',
   otherLetter: 'Surat lain',
   retry: 'Coba lagi',
+  send: 'Kirim',
+  skip: 'Lewati',
 } as const;
+
+/** The rating's answers, in the order of RATING_CHOICES. */
+export const RATING_LABELS = ['Puas', 'Cukup', 'Kurang'] as const;
 
 /** Shown in the hint bar when no button acts on a screen. */
 export const FOOTER = {
@@ -69,6 +74,7 @@ export const TEXT = {
   takeLetter: 'Silakan ambil surat Anda',
   numberLine: (n: string) => `Nomor: ${n}`,
   thanks: 'Terima kasih',
+  ratingAsk: 'Bagaimana layanan anjungan hari ini?',
 
   unknownTitle: 'Kartu belum terdaftar',
   unknownLines: [

@@ -20,7 +20,15 @@ import type { Printer, PrinterStatus } from '../hardware/printer.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
 import { initialState, step, timeoutFor } from './kiosk-flow.ts';
-import type { CardLookup, Effect, FlowSettings, Health, KioskEvent, KioskState } from './kiosk-state.ts';
+import type {
+  CardLookup,
+  Effect,
+  FlowSettings,
+  Health,
+  KioskEvent,
+  KioskState,
+  RatingChoice,
+} from './kiosk-state.ts';
 
 /** How a letter request ended, as the letter service reports it. */
 export type IssueOutcome =
@@ -47,6 +55,8 @@ export interface RunnerDeps {
   onReport(event: Extract<Effect, { type: 'report' }>['event']): void;
   /** A burst of unknown cards paused reading (the count only: no UIDs). */
   onCardBurst?(count: number): void;
+  /** The resident's rating after a letter (the answer and letter type only). */
+  onRating?(choice: RatingChoice, letter_type: string): void;
 }
 
 const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
@@ -171,6 +181,9 @@ export class FlowRunner {
           return;
         case 'report_burst':
           this.#deps.onCardBurst?.(effect.count);
+          return;
+        case 'report_rating':
+          this.#deps.onRating?.(effect.choice, effect.letter_type);
           return;
         case 'issue_letter':
           this.#track(this.#issue(effect));

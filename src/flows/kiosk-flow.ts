@@ -33,6 +33,7 @@ import type {
   Session,
   StepResult,
 } from './kiosk-state.ts';
+import { RATING_CHOICES } from './kiosk-state.ts';
 
 /** Health when nothing is known to be wrong. */
 export const HEALTHY: Health = {
@@ -188,7 +189,10 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
     case 'print_succeeded': {
       if (screen.name !== 'printing') return ignore(state);
       const policy = screen.session.offers[screen.session.letter_index]?.policy ?? 'pengantar';
-      return go(state, { name: 'done', session: screen.session, number: event.number, policy }, signal('ok'));
+      const done: Screen = { name: 'done', session: screen.session, number: event.number, policy };
+      // The rating starts on the middle answer: no answer is suggested.
+      if (settings.rating) done.rating = 1;
+      return go(state, done, signal('ok'));
     }
 
     case 'print_failed':
@@ -283,6 +287,10 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
       return go(state, { name: 'confirm', session: screen.session });
 
     case 'done':
+      if (screen.rating !== undefined) return rateByButton(state, screen, button);
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'idle' });
+
     case 'print_failed':
     case 'unknown_card':
     case 'card_error':
@@ -329,6 +337,28 @@ function unknownCard(state: KioskState, at: number, settings: FlowSettings): Ste
   );
 }
 
+type DoneScreen = Extract<Screen, { name: 'done' }>;
+
+/** ▲▼ move over the answers, OK sends the highlighted one, ◀ skips: nobody has to answer. */
+function rateByButton(
+  state: KioskState,
+  screen: DoneScreen,
+  button: 'up' | 'down' | 'ok' | 'back',
+): StepResult {
+  const current = screen.rating ?? 1;
+  if (button === 'back') return go(state, { name: 'idle' });
+  if (button === 'ok') return rate(state, screen, current);
+  const rating = move(current, button, RATING_CHOICES.length);
+  return rating === current ? ignore(state) : go(state, { ...screen, rating });
+}
+
+function rate(state: KioskState, screen: DoneScreen, index: number): StepResult {
+  const choice = RATING_CHOICES[index];
+  const letter_type = screen.session.offers[screen.session.letter_index]?.type_id;
+  if (!choice || !letter_type) return go(state, { name: 'idle' });
+  return go(state, { name: 'idle' }, { type: 'report_rating', choice, letter_type });
+}
+
 /** Screens where *Batal* ends the session (every step of it, and its messages). */
 export const CANCELLABLE = new Set<Screen['name']>([
   'reading',
@@ -347,6 +377,12 @@ export const CANCELLABLE = new Set<Screen['name']>([
  */
 function touchMenu(state: KioskState, event: Extract<KioskEvent, { type: 'select' | 'scroll' }>): StepResult {
   const { screen } = state;
+  if (screen.name === 'done' && screen.rating !== undefined) {
+    const i = event.type === 'select' ? event.index : screen.rating + Math.trunc(event.rows);
+    if (event.type === 'select') return RATING_CHOICES[i] ? rate(state, screen, i) : ignore(state);
+    const rating = Math.min(RATING_CHOICES.length - 1, Math.max(0, i));
+    return rating === screen.rating ? ignore(state) : go(state, { ...screen, rating });
+  }
   if (screen.name !== 'choose_letter' && screen.name !== 'choose_purpose') return ignore(state);
   const { session } = screen;
   const field = screen.name === 'choose_letter' ? 'letter_index' : 'purpose_index';

@@ -82,7 +82,8 @@ export type Screen =
   | { name: 'choose_purpose'; session: Session }
   | { name: 'confirm'; session: Session }
   | { name: 'printing'; session: Session; progress: number }
-  | { name: 'done'; session: Session; number: string; policy: LetterPolicy }
+  /** `rating`: the highlighted answer (0 Puas, 1 Cukup, 2 Kurang) when flow.rating asks for one. */
+  | { name: 'done'; session: Session; number: string; policy: LetterPolicy; rating?: number }
   | { name: 'unknown_card' }
   /** Too many unknown cards in a minute: reading pauses for `pause_ms` (someone trying cards). */
   | { name: 'card_pause'; pause_ms: number; count: number }
@@ -134,7 +135,13 @@ export type Effect =
   /** A domain event the reporter should know about (no personal data in it). */
   | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' }
   /** A burst of unknown cards paused reading: how many (no UIDs). */
-  | { type: 'report_burst'; count: number };
+  | { type: 'report_burst'; count: number }
+  /** The resident rated the service after their letter (flow.rating): the answer and letter type only. */
+  | { type: 'report_rating'; choice: RatingChoice; letter_type: string };
+
+/** The answers of the rating after a letter, in the order shown (Puas / Cukup / Kurang). */
+export const RATING_CHOICES = ['puas', 'cukup', 'kurang'] as const;
+export type RatingChoice = (typeof RATING_CHOICES)[number];
 
 export interface StepResult {
   state: KioskState;
@@ -148,4 +155,6 @@ export interface FlowSettings {
   unknown_cards_per_minute?: number;
   /** How long reading pauses then (limits.unknown_card_pause_s, default 60). */
   unknown_card_pause_s?: number;
+  /** Ask for a rating on the done screen (flow.rating, default off). */
+  rating?: boolean;
 }

@@ -128,6 +128,16 @@ export function allScreens(): { name: string; state: KioskState }[] {
       name: 'done-final',
       state: state({ name: 'done', session: s, number: 'S-11/001/1809102004/X/2024', policy: 'final' }),
     },
+    {
+      name: 'done-rating',
+      state: state({
+        name: 'done',
+        session: s,
+        number: 'S-11/001/1809102004/X/2024',
+        policy: 'final',
+        rating: 1,
+      }),
+    },
     { name: 'unknown_card', state: state({ name: 'unknown_card' }) },
     { name: 'card_pause', state: state({ name: 'card_pause', pause_ms: 60_000, count: 5 }) },
     { name: 'card_error-removed', state: state({ name: 'card_error', reason: 'card_removed' }) },

@@ -24,6 +24,7 @@ const TOUCH_SCREENS = [
   'confirm',
   'printing',
   'done',
+  'done-rating',
   'unknown_card',
   'limit_reached',
   'printer_not_ready',

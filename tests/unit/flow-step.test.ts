@@ -439,6 +439,7 @@ function effectTokens(effects: Effect[]): string[] {
     if (e.type === 'signal') return e.kind;
     if (e.type === 'report') return `report:${e.event}`;
     if (e.type === 'report_burst') return `burst:${e.count}`;
+    if (e.type === 'report_rating') return `rating:${e.choice}`;
     return `issue:${e.letter_type}/${e.purpose}`;
   });
 }
