@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSpeech } from './audio/wire-audio.ts';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -190,6 +191,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     }
   };
   const touchLayout = touchOptions(config, simulator, adapters.touch !== null);
+  const speech = createSpeech(config, logger);
   let shown: ScreenModel | null = null;
   const draw = (state: KioskState) => {
     const model = screenFor(state, {
@@ -201,6 +203,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       readerHint: config.hardware.reader.location_hint ?? null,
     });
     shown = model;
+    speech?.shown(state, model);
     display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));
   };
 
@@ -237,6 +240,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       },
       onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
       onRating: (choice, letter_type) => bus.emitEvent({ type: 'rating', choice, letter_type }),
+      onRepeat: () => speech?.repeat(),
     },
     {
       printer: printer.status,
@@ -344,6 +348,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
       unwireTouch?.();
+      speech?.stop();
       await Promise.allSettled([
         adapters.touch?.stop(),
         reader.stop(),

@@ -158,6 +158,16 @@ export interface Config {
     /** Port of the embedded broker in simulator mode (0: any free port). */
     embedded_port: number;
   };
+  /** Spoken guidance (see docs/technician.md): off unless "alsa". */
+  audio: {
+    driver: 'none' | 'alsa';
+    /** ALSA device for aplay ("default", "plughw:1,0"); null: the default. */
+    device: string | null;
+    /** 0–100. */
+    volume: number;
+    /** A village's own recordings, `<prompt id>.wav`; missing ones are spoken by espeak-ng. */
+    prompts_dir: string | null;
+  };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
 }
 

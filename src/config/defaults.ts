@@ -84,6 +84,7 @@ export function defaultConfig(): Config {
       outbox: { max_messages: 50000, drain_rate: 50 },
       embedded_port: 0,
     },
+    audio: { driver: 'none', device: null, volume: 80, prompts_dir: null },
     log: { level: 'info' },
   };
 }

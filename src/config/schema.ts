@@ -140,5 +140,11 @@ export const configSchema = obj({
     outbox: obj({ max_messages: { type: 'integer', minimum: 100 }, drain_rate: posInt }),
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },
   }),
+  audio: obj({
+    driver: { enum: ['none', 'alsa'] },
+    device: nullableStr,
+    volume: { type: 'integer', minimum: 0, maximum: 100 },
+    prompts_dir: nullableStr,
+  }),
   log: obj({ level: { enum: ['trace', 'debug', 'info', 'warn', 'error'] } }),
 });

@@ -57,6 +57,8 @@ export interface RunnerDeps {
   onCardBurst?(count: number): void;
   /** The resident's rating after a letter (the answer and letter type only). */
   onRating?(choice: RatingChoice, letter_type: string): void;
+  /** A long press of OK: say the screen's prompt again. */
+  onRepeat?(): void;
 }
 
 const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
@@ -249,7 +251,8 @@ export class FlowRunner {
 
   #onLongPress(button: ButtonName): void {
     // Reserved: a long press of back will open the technician menu (not built yet).
-    if (button === 'back')
+    if (button === 'ok') this.#deps.onRepeat?.();
+    else if (button === 'back')
       this.#deps.logger.info('long press of back: technician menu is reserved, nothing to do');
     else this.#deps.logger.debug({ button }, 'long press ignored');
   }
