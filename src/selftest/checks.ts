@@ -36,8 +36,12 @@ export interface SelftestCheck {
  * the compiled build resolves them too) because they load the MQTT client.
  */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const [mqtt, clock] = await Promise.all([import('./check-mqtt.ts'), import('./check-clock.ts')]);
-  return [...DEVICE_CHECKS, ...modChecks(mqtt), ...modChecks(clock)];
+  const [mqtt, clock, touchAudio] = await Promise.all([
+    import('./check-mqtt.ts'),
+    import('./check-clock.ts'),
+    import('./check-touch-audio.ts'),
+  ]);
+  return [...DEVICE_CHECKS, ...modChecks(touchAudio), ...modChecks(mqtt), ...modChecks(clock)];
 }
 
 function modChecks(mod: { default?: SelftestCheck; checks?: SelftestCheck[] }): SelftestCheck[] {

@@ -15,21 +15,8 @@ import { PROMPT_TEXT, type Prompt, promptFor } from '../../src/audio/prompts.ts'
 import { Speaker } from '../../src/audio/speaker.ts';
 import { screenFor } from '../../src/display/screens.ts';
 import { silentLogger } from '../../src/log.ts';
+import { alsaFileSink, audioToolsAvailable } from '../support/alsa-sink.ts';
 import { allScreens, context, FULL_NIK } from '../support/display-fixtures.ts';
-
-function available(): boolean {
-  for (const bin of ['espeak-ng', 'aplay']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${bin}`]);
-    } catch {
-      const message = `${bin} is not installed (apt-get install espeak-ng alsa-utils)`;
-      if (process.env.CI === 'true') throw new Error(`${message} and CI=true`);
-      console.warn(`SKIP: ${message}`);
-      return false;
-    }
-  }
-  return true;
-}
 
 /** Duration (s) and peak amplitude of a 16-bit PCM WAV. */
 function wavInfo(file: string): { seconds: number; peak: number } {
@@ -73,7 +60,7 @@ test('every screen but "reading" has words to say; the greeting says the first n
 });
 
 test('espeak-ng renders every fixed prompt once: a WAV between 0.5 and 10 s that is not silent', async () => {
-  if (!available()) return;
+  if (!audioToolsAvailable()) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-audio-'));
   const speaker = new Speaker({
     device: null,
@@ -93,13 +80,8 @@ test('espeak-ng renders every fixed prompt once: a WAV between 0.5 and 10 s that
 });
 
 test('plays through ALSA (a file sink); a village recording wins; no device → one warning, then silence', async () => {
-  if (!available()) return;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-alsa-'));
-  const sink = path.join(home, 'out.raw');
-  fs.writeFileSync(
-    path.join(home, '.asoundrc'),
-    `pcm.sink {\n  type file\n  slave.pcm "null"\n  file "${sink}"\n  format "raw"\n}\n`,
-  );
+  if (!audioToolsAvailable()) return;
+  const { home, file: sink, env, cleanup } = alsaFileSink();
   const promptsDir = path.join(home, 'prompts');
   fs.mkdirSync(promptsDir);
   execFileSync('espeak-ng', ['-v', 'id', '-w', path.join(promptsDir, 'done.wav'), 'Surat sudah jadi']);
@@ -108,7 +90,7 @@ test('plays through ALSA (a file sink); a village recording wins; no device → 
     promptsDir,
     cacheDir: path.join(home, 'cache'),
     logger: silentLogger(),
-    env: { ...process.env, HOME: home },
+    env,
   };
   try {
     const speaker = new Speaker({ ...options, device: 'sink' });
@@ -125,7 +107,7 @@ test('plays through ALSA (a file sink); a village recording wins; no device → 
     assert.match(await failed, /no_such_card|Unknown PCM/);
     assert.ok(mute.silent, 'silent after the first failure: no retry per screen');
   } finally {
-    fs.rmSync(home, { recursive: true, force: true });
+    cleanup();
   }
 });
 
