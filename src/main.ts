@@ -201,6 +201,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       paperMm: printer.paperMm,
       touch: touchLayout,
       readerHint: config.hardware.reader.location_hint ?? null,
+      speech: speech !== null,
     });
     shown = model;
     speech?.shown(state, model);
@@ -283,6 +284,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         canvas: logicalCanvas(config.hardware.display),
         clock,
         logger,
+        onRepeat: () => speech?.repeat(),
       })
     : undefined;
   await adapters.touch?.start();

@@ -24,6 +24,8 @@ export interface TouchInputDeps {
   canvas: Canvas;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
+  /** *Ulangi*: say the screen's prompt again (spoken guidance). */
+  onRepeat?: () => void;
 }
 
 /** Turns a tapped target into the flow event it stands for. */
@@ -36,6 +38,7 @@ export function eventForAction(action: TouchAction, at: number): KioskEvent | nu
     case 'cancel':
       return { type: 'cancel', at };
     case 'list':
+    case 'repeat':
       return null;
   }
 }
@@ -52,6 +55,7 @@ export function wireTouch(deps: TouchInputDeps): () => void {
   const onTap = (p: TouchPoint) => {
     const action = tapTarget(targets(), p);
     logger.debug({ x: p.x, y: p.y, action: action?.kind ?? null }, 'touch');
+    if (action?.kind === 'repeat') deps.onRepeat?.();
     const event = action && eventForAction(action, clock.now());
     if (event) runner.dispatch(event);
   };

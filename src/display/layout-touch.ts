@@ -43,6 +43,10 @@ interface ActionButton {
 function actionButtons(model: ScreenModel, opts: TouchOptions): ActionButton[] {
   const out: ActionButton[] = [];
   const key = (k: keyof typeof BUTTON_KEYS) => (opts.buttons ? BUTTON_KEYS[k] : null);
+  if (model.repeat !== undefined) {
+    const action: TouchAction = { kind: 'repeat' };
+    out.push({ label: model.repeat, key: null, action, fill: COLOURS.tone.normal, primary: false });
+  }
   if (model.cancel !== undefined)
     out.push({
       label: model.cancel,
@@ -70,13 +74,19 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   const targets: TouchTarget[] = [];
   const T = opts.target_px;
   const pad = Math.round(6 * s);
-  const buttons = actionButtons(model, opts);
   const { floor } = head;
-  const rows = barRows(buttons, { W, margin, s, floor, T });
+  const barHeight = (rows: ActionButton[][]) => rows.length * (T + pad) + pad;
+  let buttons = actionButtons(model, opts);
+  let rows = barRows(buttons, { W, margin, s, floor, T });
+  // A 2.8" panel has no room for a second row of targets above a list: Ulangi gives way (a long
+  // press of OK still repeats), so that at least one item of the list is a whole target.
+  const bodyRoom = (rs: ActionButton[][]) => H - barHeight(rs) - (statusH + bandH) - Math.round(16 * s);
+  if (model.repeat !== undefined && rows.length > 1 && bodyRoom(rows) < (model.menu ? 2 * T : 2 * floor)) {
+    buttons = buttons.filter((b) => b.action.kind !== 'repeat');
+    rows = barRows(buttons, { W, margin, s, floor, T });
+  }
   const barH =
-    buttons.length > 0
-      ? rows.length * (T + pad) + pad
-      : hintBarHeight(model, { width: W, scale: s, margin, floor });
+    buttons.length > 0 ? barHeight(rows) : hintBarHeight(model, { width: W, scale: s, margin, floor });
   const barTop = H - barH;
   if (buttons.length > 0) {
     items.push(
@@ -136,12 +146,25 @@ function needOf(btn: ActionButton, floor: number, s: number, h: number): number 
   return Math.max(h, textWidth(btn.label, floor, true) + 2 * padXOf(s));
 }
 
-/** One row when the words fit at the floor size; else the way forward gets a row of its own. */
+/**
+ * One row when the words fit at the floor size; else the secondary targets fill rows as they
+ * fit and the way forward gets a row of its own.
+ */
 function barRows(buttons: ActionButton[], m: BarMetrics): ActionButton[][] {
-  const room = m.W - 2 * m.margin - gapOf(m.s) * (buttons.length - 1);
-  const total = buttons.reduce((sum, b) => sum + needOf(b, m.floor, m.s, m.T), 0);
-  if (total <= room || buttons.length < 2) return [buttons];
-  return [buttons.filter((b) => !b.primary), buttons.filter((b) => b.primary)].filter((r) => r.length > 0);
+  const room = m.W - 2 * m.margin;
+  const gap = gapOf(m.s);
+  const width = (row: ActionButton[]) =>
+    row.reduce((sum, b) => sum + needOf(b, m.floor, m.s, m.T), 0) + gap * Math.max(0, row.length - 1);
+  if (width(buttons) <= room || buttons.length < 2) return [buttons];
+  const rows: ActionButton[][] = [];
+  for (const b of buttons.filter((x) => !x.primary)) {
+    const last = rows.at(-1);
+    if (last && width([...last, b]) <= room) last.push(b);
+    else rows.push([b]);
+  }
+  const primary = buttons.filter((b) => b.primary);
+  if (primary.length > 0) rows.push(primary);
+  return rows;
 }
 
 function actionRow(

@@ -28,6 +28,8 @@ export interface ScreenModel {
   status: StatusBar;
   /** *Batal* (end the session) on a touch panel, on every step of a session; absent elsewhere. */
   cancel?: string;
+  /** *Ulangi* (say it again) on a touch panel when spoken prompts are on. */
+  repeat?: string;
   /** Set when the kiosk has a touch panel: the screen is laid out with finger-sized targets. */
   touch?: TouchOptions;
   /** Touch calibration: a crosshair to touch at this logical point (nothing else to touch). */

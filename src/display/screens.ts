@@ -34,6 +34,8 @@ export interface ScreenContext {
   timeZone?: string;
   /** Where the card reader is, said on idle (`hardware.reader.location_hint`). */
   readerHint?: string | null;
+  /** Spoken prompts are on: a touch panel offers *Ulangi* where something is said. */
+  speech?: boolean;
   /** The kiosk has a touch panel: lay screens out for fingers (see layout-touch.ts). */
   touch?: TouchOptions;
 }
@@ -51,6 +53,8 @@ export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
     model.touch = ctx.touch;
     // *Batal* on every step of a session, unless going back already is cancelling (greeting).
     if (CANCELLABLE.has(state.screen.name) && model.hints.back !== HINT.cancel) model.cancel = HINT.cancel;
+    // Where a resident acts (some button does something), they may want the words again.
+    if (ctx.speech && Object.keys(model.hints).length > 0) model.repeat = HINT.repeat;
   }
   return model;
 }

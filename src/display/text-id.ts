@@ -22,6 +22,7 @@ export const HINT = {
   otherLetter: 'Surat lain',
   retry: 'Coba lagi',
   send: 'Kirim',
+  repeat: 'Ulangi',
   skip: 'Lewati',
 } as const;
 

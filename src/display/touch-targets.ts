@@ -13,6 +13,8 @@ export type TouchAction =
   | { kind: 'select'; index: number }
   /** *Batal*: end the session. */
   | { kind: 'cancel' }
+  /** *Ulangi*: say the screen's spoken prompt again. */
+  | { kind: 'repeat' }
   /** A list that scrolls by drag, one item per `row_px` dragged. */
   | { kind: 'list'; row_px: number };
 

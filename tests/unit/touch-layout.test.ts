@@ -18,17 +18,23 @@ import { TOUCH_SIZES, touchOptions, touchShots } from '../support/touch-fixtures
 
 const settings = { repeat_tap_ms: 1000 };
 
-function model(s: KioskState, width: number, height: number): ScreenModel {
-  return screenFor(s, context({ touch: touchOptions(width, height) }));
+function model(s: KioskState, width: number, height: number, speech = false): ScreenModel {
+  return screenFor(s, context({ touch: touchOptions(width, height), speech }));
 }
 
 const centre = (t: TouchTarget) => ({ x: t.x + Math.floor(t.w / 2), y: t.y + Math.floor(t.h / 2) });
 
 test('every target is at least 9 mm on its panel, on the canvas, and tappable targets never overlap', () => {
   for (const [w, h] of TOUCH_SIZES) {
-    for (const shot of touchShots(w, h)) {
-      const layout = layoutScreen(model(shot.state, w, h), { width: w, height: h });
-      const where = `${shot.name} at ${w}x${h}`;
+    for (const [shot, speech] of touchShots(w, h).flatMap(
+      (x) =>
+        [
+          [x, false],
+          [x, true],
+        ] as const,
+    )) {
+      const layout = layoutScreen(model(shot.state, w, h, speech), { width: w, height: h });
+      const where = `${shot.name} at ${w}x${h}${speech ? ' with Ulangi' : ''}`;
       const taps = (layout.targets ?? []).filter((t) => t.action.kind !== 'list');
       for (const t of taps) {
         assert.ok(
@@ -145,6 +151,40 @@ test('touch input: taps hit the drawn targets, drags over the list scroll by row
   current = model(state({ name: 'idle' }), w, h);
   touch.tap({ x: 240, y: 160 });
   assert.is(events.length, 3, 'idle has nothing to touch');
+  off();
+  await touch.stop();
+});
+
+test('Ulangi (spoken prompts on): a target that says the prompt again and changes nothing in the flow', async () => {
+  const [w, h] = [800, 480];
+  const touch = new SimTouch(w, h);
+  const events: KioskEvent[] = [];
+  let repeats = 0;
+  const current = model(state({ name: 'confirm', session: session() }), w, h, true);
+  const off = wireTouch({
+    touch,
+    runner: { dispatch: (e) => events.push(e) },
+    currentModel: () => current,
+    canvas: { width: w, height: h },
+    clock: { now: () => 1 },
+    logger: silentLogger(),
+    onRepeat: () => repeats++,
+  });
+  await touch.start();
+  const ulangi = layoutScreen(current, { width: w, height: h }).targets?.find(
+    (t) => t.action.kind === 'repeat',
+  );
+  if (!ulangi) throw new Error('no Ulangi target');
+  touch.tap(centre(ulangi));
+  assert.is(repeats, 1);
+  assert.equal(events, []);
+  assert.not.ok(
+    layoutScreen(model(state({ name: 'confirm', session: session() }), w, h, false), {
+      width: w,
+      height: h,
+    }).targets?.some((t) => t.action.kind === 'repeat'),
+    'no Ulangi without spoken prompts',
+  );
   off();
   await touch.stop();
 });
