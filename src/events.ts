@@ -22,6 +22,8 @@ export type DomainEvent =
   | { type: 'card_unknown' }
   /** So many unknown cards within a minute that reading paused (a count, never UIDs). */
   | { type: 'card_burst'; count: number }
+  /** Three wrong dates of birth before a letter: the session ended (nothing personal in it). */
+  | { type: 'birth_date_mismatch' }
   /** A resident's rating of the service after a letter (flow.rating): never who gave it. */
   | { type: 'rating'; choice: RatingChoice; letter_type: string }
   | { type: 'paper_out' }

@@ -222,6 +222,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
           unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
           unknown_card_pause_s: config.limits.unknown_card_pause_s,
           rating: config.flow.rating,
+          birth_date_check: adapters.touch !== null,
         },
         timeouts: config.timeouts,
       },
@@ -238,6 +239,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       },
       onReport: (event) => {
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
+        if (event === 'birth_date_mismatch') bus.emitEvent({ type: 'birth_date_mismatch' });
       },
       onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
       onRating: (choice, letter_type) => bus.emitEvent({ type: 'rating', choice, letter_type }),

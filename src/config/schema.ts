@@ -24,6 +24,7 @@ const letterTypeOverride = obj({
   required_fields: { type: 'array', items: str },
   daily_limit: { type: 'integer', minimum: 0 },
   enabled: { type: 'boolean' },
+  confirm: { enum: ['none', 'birth_date'] },
 });
 
 export const configSchema = obj({

@@ -4,6 +4,7 @@
  * already-masked summary (and cut to 4 digits again here, in case a caller passed more).
  */
 import type { VillageConfig } from '../config/config.ts';
+import { BIRTH_DATE_TRIES, pickerLength, pickerValue } from '../flows/birth-date.ts';
 import { CANCELLABLE } from '../flows/kiosk-flow.ts';
 import type { KioskState, LetterOffer, ResidentSummary, Screen, Session } from '../flows/kiosk-state.ts';
 import type { ScreenModel, StatusBar, TouchOptions } from './screen-model.ts';
@@ -167,6 +168,28 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'warning',
         title: TEXT.unknownTitle,
         lines: [...TEXT.unknownLines],
+        hints: { ok: HINT.close },
+      };
+    case 'birth_date': {
+      const items = Array.from({ length: pickerLength(screen.part) }, (_, i) => {
+        const value = pickerValue(screen, i);
+        return screen.part === 'month' ? (MONTHS[value - 1] ?? '') : String(value);
+      });
+      const lines: string[] = [TEXT.birthDatePart[screen.part]];
+      if (screen.tries > 0) lines.push(TEXT.birthDateRetry(BIRTH_DATE_TRIES - screen.tries));
+      return {
+        tone: screen.tries > 0 ? 'warning' : 'normal',
+        title: TEXT.birthDateTitle,
+        lines,
+        menu: { items, selected: clampIndex(screen.selected, items.length) },
+        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.back },
+      };
+    }
+    case 'birth_date_mismatch':
+      return {
+        tone: 'error',
+        title: TEXT.mismatchTitle,
+        lines: [...TEXT.mismatchLines],
         hints: { ok: HINT.close },
       };
     case 'card_pause':

@@ -83,6 +83,12 @@ export const TEXT = {
     'Datanglah ke kantor desa dengan e-KTP dan Kartu Keluarga untuk mendaftar.',
   ],
 
+  birthDateTitle: 'Tanggal lahir Anda',
+  birthDatePart: { day: 'Pilih tanggal lahir', month: 'Pilih bulan lahir', year: 'Pilih tahun lahir' },
+  birthDateRetry: (left: number) => `Belum cocok. Sisa ${left} kali lagi.`,
+  mismatchTitle: 'Tanggal lahir tidak cocok',
+  mismatchLines: ['Surat tidak dicetak.', 'Silakan datang ke kantor desa dengan e-KTP Anda.'],
+
   pauseTitle: 'Pembaca kartu berhenti sebentar',
   pauseLines: (wait: string) => [
     'Terlalu banyak kartu yang belum terdaftar.',

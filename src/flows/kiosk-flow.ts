@@ -22,6 +22,7 @@
  *   identifies nobody, so there is no reason to throw the resident's choices away.
  */
 import type { Config } from '../config/config.ts';
+import { birthDateInput, startBirthDate } from './birth-date.ts';
 import type {
   Effect,
   FlowSettings,
@@ -84,6 +85,7 @@ export function timeoutFor(screen: Screen, timeouts: Config['timeouts']): number
     case 'choose_letter':
     case 'choose_purpose':
     case 'confirm':
+    case 'birth_date':
       return timeouts.inactivity_s * 1000;
     default:
       // reading and the message screens: short, they only say something
@@ -158,7 +160,7 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       return screen.name === 'reading' ? go(state, { name: 'idle' }) : ignore(state);
 
     case 'button':
-      return press(state, event.button);
+      return press(state, event.button, settings, event.at);
 
     case 'select':
     case 'scroll':
@@ -216,9 +218,30 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
   }
 }
 
-function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepResult {
+function press(
+  state: KioskState,
+  button: 'up' | 'down' | 'ok' | 'back',
+  settings: FlowSettings = { repeat_tap_ms: 0 },
+  at = 0,
+): StepResult {
   const { screen } = state;
   switch (screen.name) {
+    case 'birth_date':
+      return birthDateInput(
+        state,
+        screen,
+        button === 'ok'
+          ? { kind: 'pick' }
+          : button === 'back'
+            ? { kind: 'back' }
+            : { kind: 'move', delta: button === 'down' ? 1 : -1 },
+        issueLetter,
+      );
+
+    case 'birth_date_mismatch':
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'idle' });
+
     case 'reading':
     case 'greeting':
       if (button === 'back') return go(state, { name: 'idle' });
@@ -266,15 +289,11 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
       if (button === 'back') return go(state, { name: 'choose_purpose', session });
       if (button !== 'ok') return ignore(state);
       const offer = session.offers[session.letter_index];
-      const purpose = offer?.purposes[session.purpose_index];
-      if (!offer || purpose === undefined) return ignore(state);
-      const issue: Effect = {
-        type: 'issue_letter',
-        resident_ref: session.resident.ref,
-        letter_type: offer.type_id,
-        purpose,
-      };
-      return go(state, { name: 'printing', session, progress: 0 }, issue);
+      // On touch panels a letter type may ask for the date of birth first (only if it is known).
+      if (offer?.confirm === 'birth_date' && settings.birth_date_check && session.resident.birth_date) {
+        return go(state, startBirthDate(session, at));
+      }
+      return issueLetter(state, session);
     }
 
     case 'limit_reached':
@@ -337,6 +356,20 @@ function unknownCard(state: KioskState, at: number, settings: FlowSettings): Ste
   );
 }
 
+/** Reserve a number and print: the letter and purpose chosen in the session. */
+function issueLetter(state: KioskState, session: Session): StepResult {
+  const offer = session.offers[session.letter_index];
+  const purpose = offer?.purposes[session.purpose_index];
+  if (!offer || purpose === undefined) return ignore(state);
+  const issue: Effect = {
+    type: 'issue_letter',
+    resident_ref: session.resident.ref,
+    letter_type: offer.type_id,
+    purpose,
+  };
+  return go(state, { name: 'printing', session, progress: 0 }, issue);
+}
+
 type DoneScreen = Extract<Screen, { name: 'done' }>;
 
 /** ▲▼ move over the answers, OK sends the highlighted one, ◀ skips: nobody has to answer. */
@@ -369,6 +402,7 @@ export const CANCELLABLE = new Set<Screen['name']>([
   'limit_reached',
   'record_incomplete',
   'printer_not_ready',
+  'birth_date',
 ]);
 
 /**
@@ -377,6 +411,13 @@ export const CANCELLABLE = new Set<Screen['name']>([
  */
 function touchMenu(state: KioskState, event: Extract<KioskEvent, { type: 'select' | 'scroll' }>): StepResult {
   const { screen } = state;
+  if (screen.name === 'birth_date') {
+    const input =
+      event.type === 'select'
+        ? { kind: 'pick' as const, index: event.index }
+        : { kind: 'move' as const, delta: event.rows };
+    return birthDateInput(state, screen, input, issueLetter);
+  }
   if (screen.name === 'done' && screen.rating !== undefined) {
     const i = event.type === 'select' ? event.index : screen.rating + Math.trunc(event.rows);
     if (event.type === 'select') return RATING_CHOICES[i] ? rate(state, screen, i) : ignore(state);

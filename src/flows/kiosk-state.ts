@@ -32,6 +32,8 @@ export interface ResidentSummary {
   dusun: string;
   rt: string;
   rw: string;
+  /** YYYY-MM-DD, for the birth-date check only: never shown, never reported. */
+  birth_date?: string;
 }
 
 /** One letter the resident may ask for, with everything the flow needs to decide purely. */
@@ -45,6 +47,8 @@ export interface LetterOffer {
   missing_fields: string[];
   issued_today: number;
   daily_limit: number;
+  /** The second check before printing (letters.types.<id>.confirm); absent: none. */
+  confirm?: 'none' | 'birth_date';
 }
 
 /** What a tap resolved to, looked up by the runner before the event reaches the flow. */
@@ -93,7 +97,23 @@ export type Screen =
   | { name: 'record_incomplete'; session: Session; missing: string[] }
   | { name: 'printer_not_ready'; session: Session; printer: PrinterStatus }
   | { name: 'print_failed'; session: Session; number: string | null; reason: string }
-  | { name: 'out_of_service'; reasons: OutOfServiceReason[]; remote_reason: string | null };
+  | { name: 'out_of_service'; reasons: OutOfServiceReason[]; remote_reason: string | null }
+  /**
+   * The resident picks their date of birth, part by part, before a letter whose type asks for it.
+   * `selected` is the highlighted item of the current part's list; `year_max` the newest year listed.
+   */
+  | {
+      name: 'birth_date';
+      session: Session;
+      part: 'day' | 'month' | 'year';
+      day: number | null;
+      month: number | null;
+      selected: number;
+      year_max: number;
+      tries: number;
+    }
+  /** Three wrong dates: the session ends (the card is not locked). */
+  | { name: 'birth_date_mismatch' };
 
 export type ScreenName = Screen['name'];
 
@@ -133,7 +153,10 @@ export type Effect =
   | { type: 'issue_letter'; resident_ref: string; letter_type: string; purpose: string }
   | { type: 'signal'; kind: 'ok' | 'error' | 'attention' }
   /** A domain event the reporter should know about (no personal data in it). */
-  | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' }
+  | {
+      type: 'report';
+      event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' | 'birth_date_mismatch';
+    }
   /** A burst of unknown cards paused reading: how many (no UIDs). */
   | { type: 'report_burst'; count: number }
   /** The resident rated the service after their letter (flow.rating): the answer and letter type only. */
@@ -157,4 +180,6 @@ export interface FlowSettings {
   unknown_card_pause_s?: number;
   /** Ask for a rating on the done screen (flow.rating, default off). */
   rating?: boolean;
+  /** Letters with confirm "birth_date" ask for it (only where a touch panel makes the pickers usable). */
+  birth_date_check?: boolean;
 }

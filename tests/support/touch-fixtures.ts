@@ -25,6 +25,7 @@ const TOUCH_SCREENS = [
   'printing',
   'done',
   'done-rating',
+  'birth_date',
   'unknown_card',
   'limit_reached',
   'printer_not_ready',

@@ -33,6 +33,8 @@ const EVERY_SCREEN: Record<ScreenName, true> = {
   print_failed: true,
   out_of_service: true,
   card_pause: true,
+  birth_date: true,
+  birth_date_mismatch: true,
 };
 
 const models = allScreens().map((s) => ({ name: s.name, model: screenFor(s.state, context()) }));

@@ -600,6 +600,8 @@ test('timeoutFor: sessions wait inactivity_s, done done_s, messages message_s, i
     printer_not_ready: t.message_s * 1000,
     print_failed: t.message_s * 1000,
     card_pause: 60_000,
+    birth_date: t.inactivity_s * 1000,
+    birth_date_mismatch: t.message_s * 1000,
   };
   for (const state of Object.values(STATES)) {
     assert.is(timeoutFor(state.screen, t), expected[state.screen.name], state.screen.name);
