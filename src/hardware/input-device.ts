@@ -11,7 +11,7 @@
  * stop() until someone touched the device.
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
+import fs, { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -144,6 +144,9 @@ export class InputDevice extends EventEmitter<InputDeviceEvents> {
       return;
     }
     this.#warned = false;
+    // Open again: nothing to wait for in the directory any more.
+    this.#watcher?.close();
+    this.#watcher = null;
     this.log.info({ device: path }, `${this.label} opened`);
     this.emit('open', path);
     const fd = this.#fd;
@@ -221,7 +224,10 @@ export class InputDevice extends EventEmitter<InputDeviceEvents> {
     this.log.warn({ err: errorMessage(err) }, `${this.label} lost`);
     this.#close();
     this.emit('lost');
-    if (this.#path) this.#watch(dirname(this.#path));
+    // An unplugged device's node disappears from /dev/input: watch for it to come back. (A node
+    // that is still there, e.g. a FIFO whose writer left, is simply retried: re-watching the same
+    // directory on every retry starves other fs.watch users in the process.)
+    if (this.#path && !existsSync(this.#path)) this.#watch(dirname(this.#path));
     this.#schedule(this.opts.reopenMs ?? 2000, () => void this.#open());
   }
 
