@@ -30,7 +30,7 @@ import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
 import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
-import { LetterRegister } from './letters/register.ts';
+import { LetterRegister, localDay } from './letters/register.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
@@ -38,6 +38,7 @@ import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
+import { RatingsLog } from './store/ratings.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
 import { wireTouch } from './touch-input.ts';
@@ -123,6 +124,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     logger,
   });
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
+  // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
+  const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;
   const bus = new KioskBus();
   for (const entry of register.interrupted) {
     logger.warn(
@@ -242,7 +245,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         if (event === 'birth_date_mismatch') bus.emitEvent({ type: 'birth_date_mismatch' });
       },
       onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
-      onRating: (choice, letter_type) => bus.emitEvent({ type: 'rating', choice, letter_type }),
+      onRating: (choice, letter_type) => {
+        bus.emitEvent({ type: 'rating', choice, letter_type });
+        ratings
+          ?.append({ day: localDay(now()), choice, letter_type })
+          .catch((err: unknown) => logger.error({ err }, 'rating not recorded'));
+      },
       onRepeat: () => speech?.repeat(),
     },
     {
@@ -363,6 +371,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       ]);
       // Every register line is already fsynced; closing releases the file.
       await register.close();
+      await ratings?.close();
       logger.info('stopped');
     })();
     return stopping;
