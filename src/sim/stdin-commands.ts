@@ -16,6 +16,7 @@ import { BUTTON_NAMES, type ButtonName } from '../hardware/buttons.ts';
 import type { Adapters } from '../hardware/create-adapters.ts';
 import type { SimPrinterState } from '../hardware/printer.sim.ts';
 import { parseHexUid } from '../import/card-uid.ts';
+import { TOUCH_COMMAND } from './touch-command.ts';
 
 export const SIM_HELP = [
   'tap <UID hex>                 tap a card (e.g. tap 04A1B2C3)',
@@ -26,7 +27,7 @@ export const SIM_HELP = [
   'printer <ready|paper-near-end|paper-out|cover-open|offline>',
   'paper <lines>                 load a new roll with that many lines',
   'reader <plug|unplug>          plug or unplug the card reader',
-  'touch <x> <y>                 touch the screen at logical pixels (touch layouts)',
+  `${TOUCH_COMMAND.usage.padEnd(30)}${TOUCH_COMMAND.summary}`,
   'cards                         list the demo cards',
   'quit                          stop the kiosk',
 ];
@@ -104,17 +105,8 @@ export function runSimCommand(line: string, ctx: SimCommandContext): string {
       sim.printer.loadPaper(lines);
       return `sim: paper loaded${lines ? ` (${lines} lines)` : ''}`;
     }
-    case 'touch': {
-      if (!sim.touch) return unavailable('touch panel');
-      const [x, y] = [Number(arg), Number(extra[0])];
-      if (arg === '' || extra[0] === undefined) return 'sim: error: use touch <x> <y> (logical pixels)';
-      try {
-        sim.touch.tap({ x, y });
-      } catch (err) {
-        return `sim: error: ${errorMessage(err)} (touch <x> <y>)`;
-      }
-      return `sim: touched ${x} ${y}`;
-    }
+    case 'touch':
+      return `sim: ${TOUCH_COMMAND.run([arg, ...extra], ctx)}`;
     case 'cards':
       return ctx
         .cards()
