@@ -75,11 +75,15 @@ fetch('/api/cards')
   });
 
 const events = new EventSource('/events');
+let shownSeq = 0;
 events.addEventListener('frame', (ev) => {
   const f = JSON.parse(ev.data);
-  targets = f.targets;
   const img = new Image();
   img.onload = () => {
+    // Frames load in parallel: an older one finishing late must not replace a newer one.
+    if (f.seq < shownSeq) return;
+    shownSeq = f.seq;
+    targets = f.targets;
     screen.src = img.src;
     screen.dataset.seq = String(f.seq);
     screen.dataset.screen = f.screen;
