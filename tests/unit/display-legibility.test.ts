@@ -10,6 +10,7 @@ import { type Item, type Layout, layoutScreen, type TextItem } from '../../src/d
 import { contrastRatio, MIN_CONTRAST, STATUS_FLOOR_PX, textFloorPx } from '../../src/display/legibility.ts';
 import { screenFor } from '../../src/display/screens.ts';
 import { TEXT } from '../../src/display/text-id.ts';
+import { context, state } from '../support/display-fixtures.ts';
 import { snapshotSets } from '../support/snapshot-sets.ts';
 
 const layouts = snapshotSets().flatMap((set) =>
@@ -70,6 +71,18 @@ test("the idle screen's call to action is its largest text", () => {
     const largest = Math.max(...all.map((t) => t.size));
     assert.is(cta?.size, largest, `${where}: call to action ${cta?.size} px, largest ${largest} px`);
   }
+});
+
+test('states are told apart without colour: every printer state and the network link have their own words', () => {
+  const statuses = (['ready', 'paper_near_end', 'paper_out', 'cover_open', 'offline'] as const).map(
+    (printer) => screenFor(state({ name: 'idle' }, { printer }), context()).status,
+  );
+  const printerWords = statuses.map((st) => st.printer);
+  assert.is(new Set(printerWords).size, printerWords.length, printerWords.join(' / '));
+  const online = screenFor(state({ name: 'idle' }), context({ network: 'online' })).status.network;
+  const offline = screenFor(state({ name: 'idle' }), context({ network: 'offline' })).status.network;
+  assert.is.not(online, offline);
+  assert.equal([online, offline], ['Terhubung', 'Tidak terhubung']);
 });
 
 test.run();
