@@ -18,16 +18,18 @@ export interface Band {
   margin: number;
   /** The smallest resident-facing text size on this panel (legibility.ts). */
   floor: number;
+  /** A panel too short to give the status bar two rows (320×240): the village's name gives way. */
+  compact?: boolean;
 }
 
 /** How tall the status bar must be: one row, or two (village above) when one does not fit at 14 px. */
 export function statusBarHeight(st: StatusBar, b: Omit<Band, 'height' | 'top'>): number {
-  const plan = planStatus(st, b.width - 2 * b.margin, b.scale);
+  const plan = planStatus(st, b.width - 2 * b.margin, b.scale, b.compact ?? false);
   const rowH = Math.max(Math.round(30 * b.scale), Math.round(plan.f * 1.9));
   return plan.twoRows ? Math.round(rowH * 1.6) : rowH;
 }
 
-function planStatus(st: StatusBar, room: number, scale: number) {
+function planStatus(st: StatusBar, room: number, scale: number, compact: boolean) {
   const maxF = Math.max(STATUS_FLOOR_PX, Math.round(16 * scale));
   const rightWidth = (size: number, printer = st.printer) => {
     const dot = Math.round(size * 0.95);
@@ -38,38 +40,46 @@ function planStatus(st: StatusBar, room: number, scale: number) {
   };
   for (let f = maxF; f >= STATUS_FLOOR_PX; f--) {
     if (rightWidth(f) + f + textWidth(st.village, f, true) <= room)
-      return { f, twoRows: false, printerRoom: room };
+      return { f, twoRows: false, printerRoom: room, village: true };
   }
-  // The village's name is never cut to "Desa…": it gets a row of its own above the statuses.
+  // On a 320×240 panel the body needs the height more than the status bar needs the village
+  // (the idle screen names it): one row without it.
   let f = maxF;
-  while (f > STATUS_FLOOR_PX && rightWidth(f) > room) f--;
-  // Still too wide at the floor (a long printer word beside "Tidak terhubung" on 320 px): the
-  // printer's word is shortened, its dot still tells.
-  const printerRoom = Math.max(0, room - rightWidth(f, ''));
-  return { f, twoRows: true, printerRoom };
+  if (compact) {
+    while (f > STATUS_FLOOR_PX && rightWidth(f) > room) f--;
+    return { f, twoRows: false, printerRoom: Math.max(0, room - rightWidth(f, '')), village: false };
+  }
+  // Elsewhere the village's name is never cut to "Desa…": it gets a row of its own above the
+  // statuses, with the time beside it.
+  const second = (size: number, printer = st.printer) =>
+    rightWidth(size, printer) - textWidth(st.time, size, true) - Math.round(size * 0.9);
+  while (f > STATUS_FLOOR_PX && second(f) > room) f--;
+  // Still too wide at the floor: the printer's word is shortened, its dot still tells.
+  return { f, twoRows: true, printerRoom: Math.max(0, room - second(f, '')), village: true };
 }
 
 /** Status bar: village left; printer, network (each with a state dot) and time right. */
 export function statusBarItems(st: StatusBar, b: Band): Item[] {
   const items: Item[] = [{ kind: 'rect', x: 0, y: b.top, w: b.width, h: b.height, fill: COLOURS.statusBg }];
   const room = b.width - 2 * b.margin;
-  const { f, twoRows, printerRoom } = planStatus(st, room, b.scale);
+  const { f, twoRows, printerRoom, village } = planStatus(st, room, b.scale, b.compact ?? false);
   const rowH = twoRows ? b.height / 2 : b.height;
   const y = centredBaseline(b.top + (twoRows ? rowH * 0.85 : 0), twoRows ? rowH * 1.1 : rowH, f);
+  const vy = twoRows ? centredBaseline(b.top + rowH * 0.05, rowH * 0.9, f) : y;
   const printer = ellipsize(st.printer, printerRoom, f, false);
   const dotR = Math.max(3, Math.round(f * 0.3));
   const dotW = Math.round(f * 0.95);
   const gap = Math.round(f * 0.9);
   let x = b.width - b.margin;
-  const segment = (label: string, level: StatusLevel | null, bold: boolean) => {
-    const t = text(label, x, y, f, { bold, fill: COLOURS.statusText, anchor: 'end' });
+  const segment = (label: string, level: StatusLevel | null, bold: boolean, row = y) => {
+    const t = text(label, x, row, f, { bold, fill: COLOURS.statusText, anchor: 'end' });
     items.push(t);
     x -= t.width;
     if (level !== null) {
       items.push({
         kind: 'circle',
         cx: x - dotW + dotR,
-        cy: y - Math.round(f * 0.36),
+        cy: row - Math.round(f * 0.36),
         r: dotR,
         fill: level === 'ok' ? COLOURS.ok : level === 'warn' ? COLOURS.warn : COLOURS.bad,
       });
@@ -77,11 +87,13 @@ export function statusBarItems(st: StatusBar, b: Band): Item[] {
     }
     x -= gap;
   };
-  segment(st.time, null, true);
+  segment(st.time, null, true, vy);
+  const timeEnd = x;
+  if (twoRows) x = b.width - b.margin;
   if (st.network) segment(st.network, st.network_ok ? 'ok' : 'bad', false);
   segment(printer, st.printer_level ?? (st.printer_ok ? 'ok' : 'bad'), false);
-  const vy = twoRows ? centredBaseline(b.top + rowH * 0.05, rowH * 0.9, f) : y;
-  const villageRoom = twoRows ? room : x - b.margin;
+  const villageRoom = (twoRows ? timeEnd : x) - b.margin;
+  if (!village) return items;
   items.push(
     text(ellipsize(st.village, villageRoom, f, true), b.margin, vy, f, {
       bold: true,

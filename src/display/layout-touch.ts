@@ -115,7 +115,10 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   } else {
     const f = Math.max(floor, Math.round(22 * s));
     const lh = Math.round(f * 1.3);
-    const linesH = model.lines.length * lh;
+    // Headings wrap rather than being cut: as many lines as they need at the list's size.
+    const wrapped = model.lines.reduce((n, l, i) => n + wrapText(l, W - 2 * margin, f, i === 0).length, 0);
+    // …but the list keeps room for at least one whole target.
+    const linesH = Math.max(0, Math.min(wrapped * lh, barTop - gap - bodyTop - gap - T));
     if (linesH > 0) items.push(...bodyItems({ ...model, menu: undefined }, { ...band, height: linesH }));
     const listTop = bodyTop + linesH + (linesH > 0 ? gap : 0);
     const list = { top: listTop, h: barTop - gap - listTop, W, margin, s, T, f, floor };

@@ -96,9 +96,12 @@ export function headerItems(model: ScreenModel, canvas: Canvas) {
   const s = scaleFor(W, H);
   const margin = Math.round(12 * s);
   const floor = textFloorPx(W, H);
-  const statusH = statusBarHeight(model.status, { width: W, scale: s, margin, floor });
+  const compact = H < 300;
+  const statusH = statusBarHeight(model.status, { width: W, scale: s, margin, floor, compact });
   const items: Item[] = [];
-  items.push(...statusBarItems(model.status, { width: W, top: 0, height: statusH, scale: s, margin, floor }));
+  items.push(
+    ...statusBarItems(model.status, { width: W, top: 0, height: statusH, scale: s, margin, floor, compact }),
+  );
 
   const titleMin = Math.max(floor, Math.round(18 * s));
   const title = fitLines(

@@ -152,6 +152,8 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
           tone: 'success',
           title: TEXT.doneTitle,
           lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), TEXT.ratingAsk],
+          // On a small panel the answers speak for themselves: the question goes first.
+          optional_from: 2,
           menu: { items: [...RATING_LABELS], selected: clampIndex(screen.rating, RATING_LABELS.length) },
           hints: { up: HINT.choose, down: HINT.choose, ok: HINT.send, back: HINT.skip },
         };
