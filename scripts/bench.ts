@@ -40,6 +40,10 @@ const SECTIONS: Record<string, { goal: string; run: () => Promise<Figures> }> = 
     goal: 'A4 letter PDF render well under a second, also on a Pi-class budget (scripts/bench-pdf.ts under pi-budget)',
     run: async () => (await import('./bench-pdf.ts')).benchPdf(),
   },
+  touch: {
+    goal: 'tap → greeting frame written and touch → frame written at 800×480: p50 ≤ 50 ms, p99 ≤ 150 ms on the Pi-class budget',
+    run: async () => (await import('./bench-touch.ts')).benchTouch(),
+  },
   fleet: {
     goal: '2,435 kiosks: time until all seen online, K killed seen offline, msg/s, monitor memory',
     run: async () => (await import('./bench-fleet.ts')).benchFleet({}),

@@ -29,9 +29,10 @@ SELFTEST_CMD=""
 NEEDS_RESTART=0
 SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APT_PACKAGES=(pcscd libpcsclite1 libpcsclite-dev pcsc-tools python3 fontconfig fonts-dejavu-core
-  build-essential rsync ca-certificates curl gnupg)
-# The groups the service needs (SupplementaryGroups= in the unit): gpio video lp dialout input.
-DEVICE_GROUPS=(gpio video lp dialout input)
+  build-essential rsync ca-certificates curl gnupg espeak-ng alsa-utils)
+# The groups the service needs (SupplementaryGroups= in the unit): gpio video lp dialout input
+# audio (spoken prompts through ALSA).
+DEVICE_GROUPS=(gpio video lp dialout input audio)
 CHANGES=0
 
 usage() {

@@ -36,5 +36,13 @@ export function resolveCard(uid: Buffer, deps: LookupDeps): { card_key: string; 
 }
 
 function summarize(r: Resident, ref: string): ResidentSummary {
-  return { ref, nama: r.nama, nik_masked: maskNik(r.nik), dusun: r.dusun, rt: r.rt, rw: r.rw };
+  return {
+    ref,
+    nama: r.nama,
+    nik_masked: maskNik(r.nik),
+    dusun: r.dusun,
+    rt: r.rt,
+    rw: r.rw,
+    birth_date: r.tanggal_lahir,
+  };
 }

@@ -8,7 +8,7 @@
  *                       └→ letter service → register → printer
  */
 import { EventEmitter } from 'node:events';
-import type { OutOfServiceReason, ScreenName } from './flows/kiosk-state.ts';
+import type { OutOfServiceReason, RatingChoice, ScreenName } from './flows/kiosk-state.ts';
 import type { PrinterStatus } from './hardware/printer.ts';
 import type { LetterPolicy } from './letters/letter-type.ts';
 
@@ -24,6 +24,12 @@ export type DomainEvent =
   /** A technician lifted the district's out-of-service on site (`anjungan resume`). */
   | { type: 'resumed_on_site'; remote_reason: string }
   | { type: 'card_unknown' }
+  /** So many unknown cards within a minute that reading paused (a count, never UIDs). */
+  | { type: 'card_burst'; count: number }
+  /** Three wrong dates of birth before a letter: the session ended (nothing personal in it). */
+  | { type: 'birth_date_mismatch' }
+  /** A resident's rating of the service after a letter (flow.rating): never who gave it. */
+  | { type: 'rating'; choice: RatingChoice; letter_type: string }
   | { type: 'paper_out' }
   | { type: 'paper_near_end' }
   | { type: 'printer_offline' }

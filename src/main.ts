@@ -10,10 +10,12 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSpeech } from './audio/wire-audio.ts';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
 import { useShippedFonts } from './display/fonts.ts';
+import type { ScreenModel, TouchOptions } from './display/screen-model.ts';
 import { screenFor } from './display/screens.ts';
 import { isKioskError } from './errors.ts';
 import { type DomainEvent, KioskBus, type KioskControls, type KioskStatus } from './events.ts';
@@ -25,23 +27,29 @@ import type { Health, KioskState } from './flows/kiosk-state.ts';
 import { type Adapters, createAdapters } from './hardware/create-adapters.ts';
 import type { FramebufferPaths } from './hardware/display.framebuffer.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
+import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
+import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
-import { LetterRegister } from './letters/register.ts';
+import { LetterRegister, localDay } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { SimOutput } from './sim/sim-output.ts';
-import { attachSimCommands } from './sim/stdin-commands.ts';
+import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
 import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
+import { RatingsLog } from './store/ratings.ts';
 import { RemoteHold } from './store/remote-hold.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { wireTouch } from './touch-input.ts';
 import { wireHealthFile } from './update/wire-health.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
+import type { WebOptions } from './web/web-options.ts';
+import { mirrorForWeb, startWeb } from './web/wire-web.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export interface DaemonOptions {
@@ -66,6 +74,8 @@ export interface DaemonOptions {
   stopAtEndOfInput?: boolean;
   /** Where the framebuffer display looks for /sys and /dev (benchmarks write frames to a file). */
   framebufferPaths?: FramebufferPaths;
+  /** The web simulator (`run --web`); simulator mode only. */
+  web?: WebOptions | null;
 }
 
 export interface Daemon {
@@ -135,6 +145,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     logger,
   });
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
+  // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
+  const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;
   const bus = new KioskBus();
   for (const entry of register.interrupted) {
     logger.warn(
@@ -152,7 +164,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     screenOut: simOut,
     framebufferPaths: options.framebufferPaths,
   });
-  const { reader, buttons, printer, receiptPrinter, display, indicator } = adapters;
+  const { reader, buttons, printer, receiptPrinter, indicator } = adapters;
+  const display = mirrorForWeb(adapters.display, options.web, { simulator, config, logger });
   const now = () => new Date(clock.now());
 
   const clockGuard = new ClockGuard({
@@ -210,13 +223,21 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       bus.emit('status', status);
     }
   };
+  const touchLayout = touchOptions(config, simulator, adapters.touch !== null);
+  const speech = createSpeech(config, logger);
+  let shown: ScreenModel | null = null;
   const draw = (state: KioskState) => {
     const model = screenFor(state, {
       village: config.village,
       now: now(),
       network,
       paperMm: printer.paperMm,
+      touch: touchLayout,
+      readerHint: config.hardware.reader.location_hint ?? null,
+      speech: speech !== null,
     });
+    shown = model;
+    speech?.shown(state, model);
     display.show(model).catch((err: unknown) => logger.error({ err }, 'display failed to show a screen'));
   };
 
@@ -228,7 +249,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       buttons,
       printer,
       indicator,
-      settings: { flow: config.flow, timeouts: config.timeouts },
+      settings: {
+        flow: {
+          ...config.flow,
+          unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
+          unknown_card_pause_s: config.limits.unknown_card_pause_s,
+          rating: config.flow.rating,
+          birth_date_check: adapters.touch !== null,
+        },
+        timeouts: config.timeouts,
+      },
       resolveCard: (uid) => resolveCard(uid, { store, register, types, config, now: now() }),
       issueLetter: (req, onProgress) => letters.issue(req, onProgress),
       onState: (state, previous) => {
@@ -242,7 +272,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       },
       onReport: (event) => {
         if (event === 'card_unknown') bus.emitEvent({ type: 'card_unknown' });
+        if (event === 'birth_date_mismatch') bus.emitEvent({ type: 'birth_date_mismatch' });
       },
+      onCardBurst: (count) => bus.emitEvent({ type: 'card_burst', count }),
+      onRating: (choice, letter_type) => {
+        bus.emitEvent({ type: 'rating', choice, letter_type });
+        ratings
+          ?.append({ day: localDay(now()), choice, letter_type })
+          .catch((err: unknown) => logger.error({ err }, 'rating not recorded'));
+      },
+      onRepeat: () => speech?.repeat(),
     },
     {
       printer: printer.status,
@@ -287,6 +326,18 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   ]);
   await reader.start();
   await buttons.start();
+  const unwireTouch = adapters.touch
+    ? wireTouch({
+        touch: adapters.touch,
+        runner,
+        currentModel: () => shown,
+        canvas: logicalCanvas(config.hardware.display),
+        clock,
+        logger,
+        onRepeat: () => speech?.repeat(),
+      })
+    : undefined;
+  await adapters.touch?.start();
   await printer.probe();
   runner.start();
   // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
@@ -314,6 +365,24 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // Never throws: a broker or TLS problem turns reporting off, never the kiosk.
   await reporting.start();
   const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
+  const simCommands: SimCommandContext = {
+    sim: adapters.sim,
+    cards: () => demoCardLines(simulator),
+    quit: () => (options.onQuit ? options.onQuit() : void stop()),
+  };
+  const web = options.web
+    ? await startWeb({
+        display,
+        web: options.web,
+        config,
+        commands: simCommands,
+        bus,
+        mqttUrl: () => reporting.brokerUrl,
+        paperMm: config.hardware.printer.paper_mm,
+        logger,
+        stdout,
+      })
+    : null;
   bus.emitEvent({ type: 'started' });
   remoteHold.start();
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
@@ -330,6 +399,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     stopping ??= (async () => {
       logger.info('stopping: finishing any letter in progress');
       detachStdin?.();
+      await web?.stop();
       clockGuard.stop();
       remoteHold.stop();
       clearInterval(clockTick);
@@ -340,7 +410,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       healthFile?.close();
       bus.emitEvent({ type: 'stopping' });
       await reporting.stop();
+      unwireTouch?.();
+      speech?.stop();
       await Promise.allSettled([
+        adapters.touch?.stop(),
         reader.stop(),
         buttons.stop(),
         printer.stop(),
@@ -350,6 +423,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       ]);
       // Every register line is already fsynced; closing releases the file.
       await register.close();
+      await ratings?.close();
       logger.info('stopped');
     })();
     return stopping;
@@ -358,16 +432,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   let detachStdin: (() => void) | undefined;
   const anySim = Object.values(adapters.sim).some(Boolean);
   if (anySim && options.stdin !== null) {
-    detachStdin = attachSimCommands(
-      options.stdin ?? process.stdin,
-      simOut,
-      {
-        sim: adapters.sim,
-        cards: () => demoCardLines(simulator),
-        quit: () => (options.onQuit ? options.onQuit() : void stop()),
-      },
-      { stopAtEndOfInput: options.stopAtEndOfInput ?? simulator },
-    );
+    detachStdin = attachSimCommands(options.stdin ?? process.stdin, simOut, simCommands, {
+      stopAtEndOfInput: options.stopAtEndOfInput ?? (simulator && !options.web),
+    });
   }
   logger.info(
     {
@@ -419,6 +486,14 @@ async function openResidents(
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
     return { store: new UnavailableResidents(uidKey), dataOk: false, version };
   }
+}
+
+/** Finger-sized layouts when a touch panel is configured; keys drawn where buttons exist. */
+function touchOptions(config: Config, simulator: boolean, touch: boolean): TouchOptions | undefined {
+  if (!touch) return undefined;
+  const { display, buttons } = config.hardware;
+  const dpi = panelDpi(display.width, display.height, display.dpi);
+  return { target_px: mmToPx(MIN_TARGET_MM, dpi), buttons: simulator || buttons.driver === 'gpio' };
 }
 
 function demoCardLines(simulator: boolean): string[] {

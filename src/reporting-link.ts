@@ -34,6 +34,12 @@ export class ReportingLink extends EventEmitter<{ connection: ['online' | 'offli
     super();
   }
 
+  /** The broker the kiosk reports to (the embedded one in simulator mode), or null. */
+  get brokerUrl(): string | null {
+    const url = this.broker?.url ?? this.opts.config.mqtt.url;
+    return Array.isArray(url) ? (url[0] ?? null) : url;
+  }
+
   /** Never throws: a reporting problem turns reporting off (logged), never the kiosk. */
   async start(): Promise<void> {
     try {

@@ -19,6 +19,14 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'the letter register: list, show, export a month as CSV, revoke, pdf',
     load: async () => (await import('./letters.ts')).default,
   },
+  ratings: {
+    summary: "residents' ratings after their letters, per day and month (CSV)",
+    load: async () => (await import('./ratings.ts')).default,
+  },
+  touch: {
+    summary: 'touch panel: calibrate (crosshairs in the corners → hardware.touch axis settings)',
+    load: async () => (await import('./touch.ts')).default,
+  },
   'print-test': {
     summary: "print a test page with the printer's status",
     load: async () => (await import('./print-test.ts')).default,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { KioskError } from '../errors.ts';
 import { startDaemon } from '../main.ts';
+import { splitWebFlag, type WebOptions, webOptions } from '../web/web-options.ts';
 import type { Command } from './command.ts';
 
 /** How long a start-up interrupted by SIGTERM may take to notice before the process just exits. */
@@ -11,7 +12,7 @@ const EXIT_AFTER_FAILED_START_MS = 500;
 const run: Command = {
   name: 'run',
   summary: 'run the kiosk daemon (default)',
-  help: `Usage: anjungan run [--config FILE | --sim]
+  help: `Usage: anjungan run [--config FILE | --sim] [--web [PORT]] [--web-host HOST]
 
 Runs the kiosk: card reader, buttons, display, printer and district reporting.
 
@@ -19,6 +20,10 @@ Options:
   --config FILE   config file (default /etc/anjungan/config.json, or $ANJUNGAN_CONFIG)
   --sim           simulator mode: the demo village on embedded defaults, whatever config file
                   exists (ANJUNGAN_* variables still apply, e.g. ANJUNGAN_DATA_DIR)
+  --web [PORT]    simulator mode only: serve the kiosk in a browser on 127.0.0.1:PORT
+                  (default 8080; 0: off); the page's address is printed at start; with --web
+                  the end of standard input does not stop the kiosk
+  --web-host HOST listen on HOST instead of loopback (e.g. 0.0.0.0 to show it on a LAN)
 
 With no config file the kiosk runs the demo village in simulator mode (data under ./var).
 Whenever a port is simulated, commands are read from standard input; type 'help'. In simulator
@@ -26,13 +31,20 @@ mode the end of standard input stops the kiosk as 'quit' does, so a piped script
   printf 'tap 04A1B2C3D4E5F6\npress ok\n' | anjungan run --sim
 Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked).`,
   async run(argv, io) {
-    let values: { config?: string | undefined; sim?: boolean | undefined };
+    let values: { config?: string | undefined; sim?: boolean | undefined; 'web-host'?: string | undefined };
+    let web: WebOptions | null;
     try {
+      const split = splitWebFlag(argv);
       ({ values } = parseArgs({
-        args: argv,
-        options: { config: { type: 'string', short: 'c' }, sim: { type: 'boolean' } },
+        args: split.rest,
+        options: {
+          config: { type: 'string', short: 'c' },
+          sim: { type: 'boolean' },
+          'web-host': { type: 'string' },
+        },
         strict: true,
       }));
+      web = webOptions(split.port, values['web-host']);
     } catch (err) {
       throw new KioskError('usage', `${(err as Error).message} (see anjungan run --help)`);
     }
@@ -68,6 +80,9 @@ Stops cleanly on SIGTERM / SIGINT (a letter being printed is finished or marked)
         stdin: io.stdin,
         stdout: io.stdout,
         onQuit: () => quit(),
+        web,
+        // CONTRACTS: the end of standard input stops the simulator only when --web is off.
+        ...(web ? { stopAtEndOfInput: false } : {}),
       });
     } catch (err) {
       // A failed start leaves no daemon to stop: the handlers would only swallow SIGTERM, and what

@@ -24,6 +24,15 @@ export interface VillageConfig {
   head_title: string;
   /** Optional PNG logo printed on the kop surat. */
   logo_file: string | null;
+  /** The village's news, shown in turn under the idle screen's call to action. */
+  announcements?: Announcement[];
+}
+
+export interface Announcement {
+  /** A short text in the village's words (at most 160 characters). */
+  text: string;
+  /** Last day it is shown (YYYY-MM-DD, the kiosk's local date); null or absent: until removed. */
+  until?: string | null;
 }
 
 export interface Config {
@@ -48,10 +57,16 @@ export interface Config {
   limits: {
     /** Letters of one type per resident per day, unless the type says otherwise. */
     daily_per_type: number;
+    /** This many unknown cards within a minute pause card reading (0: never). */
+    unknown_cards_per_minute: number;
+    /** How long reading pauses after such a burst. */
+    unknown_card_pause_s: number;
   };
   flow: {
     /** Taps of the same card within this window count as one. */
     repeat_tap_ms: number;
+    /** Ask for a rating (Puas / Cukup / Kurang) on the done screen; skippable. */
+    rating: boolean;
   };
   clock: {
     /** Also require the system to report its clock synchronised (timedatectl / adjtimex). */
@@ -84,6 +99,8 @@ export interface Config {
       hid_device: string | null;
       /** Keyboard-mode reader types the UID bytes in reverse order. */
       hid_reverse: boolean;
+      /** Where the reader sits, said on the idle screen ("di sebelah kanan layar"); null: a generic phrase. */
+      location_hint?: string | null;
     };
     buttons: {
       driver: Driver<'gpio'>;
@@ -100,7 +117,11 @@ export interface Config {
       width: number;
       height: number;
       orientation: 'landscape' | 'portrait';
+      /** Pixels per inch of the panel, for finger-sized touch targets; null: known panels' value by size. */
+      dpi: number | null;
     };
+    /** Touch panel (see docs/technician.md); 'none': buttons only. */
+    touch: TouchConfig;
     printer: {
       driver: Driver<'escpos' | 'cups'>;
       /** /dev/usb/lp0 or tcp://host:port. */
@@ -158,6 +179,16 @@ export interface Config {
     /** Port of the embedded broker in simulator mode (0: any free port). */
     embedded_port: number;
   };
+  /** Spoken guidance (see docs/technician.md): off unless "alsa". */
+  audio: {
+    driver: 'none' | 'alsa';
+    /** ALSA device for aplay ("default", "plughw:1,0"); null: the default. */
+    device: string | null;
+    /** 0–100. */
+    volume: number;
+    /** A village's own recordings, `<prompt id>.wav`; missing ones are spoken by espeak-ng. */
+    prompts_dir: string | null;
+  };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' };
   update: {
     /** Where releases, release keys and the health file live ('/'; tests use a temporary root). */
@@ -165,6 +196,24 @@ export interface Config {
     /** A new release must be healthy within this many seconds of the switch, or it is rolled back. */
     health_window_s: number;
   };
+}
+
+export interface TouchConfig {
+  driver: 'none' | 'sim' | 'evdev';
+  /** Input device path (/dev/input/eventN or a by-path link); null: found by `name`. */
+  device: string | null;
+  /** Device name substring as in /proc/bus/input/devices ("FT5406", "Goodix", "ILITEK"). */
+  name: string | null;
+  /** Raw axis range; null: the named panel's known range, else the display's size. */
+  min_x: number | null;
+  max_x: number | null;
+  min_y: number | null;
+  max_y: number | null;
+  /** The panel's X axis runs along the display's Y axis (panel mounted rotated). */
+  swap_xy: boolean;
+  /** Mirror the axes (after the swap). */
+  invert_x: boolean;
+  invert_y: boolean;
 }
 
 /** The loaded config plus where it came from. */

@@ -49,7 +49,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
   }
   const simulator = source === null;
   const base = defaultConfig() as unknown as JsonObject;
-  if (simulator) base.data_dir = './var';
+  if (simulator) {
+    base.data_dir = './var';
+    // The demo kiosk has a (simulated) touch panel as well as buttons: `touch X Y`, the web page.
+    ((base.hardware as JsonObject).touch as JsonObject).driver = 'sim';
+  }
   const merged = deepMerge(base, fromFile);
   applyEnv(merged, env, warnings);
   if (!validate(merged)) {

@@ -24,6 +24,7 @@ const letterTypeOverride = obj({
   required_fields: { type: 'array', items: str },
   daily_limit: { type: 'integer', minimum: 0 },
   enabled: { type: 'boolean' },
+  confirm: { enum: ['none', 'birth_date'] },
 });
 
 export const configSchema = obj({
@@ -42,6 +43,17 @@ export const configSchema = obj({
     head_name: str,
     head_title: str,
     logo_file: nullableStr,
+    announcements: {
+      type: 'array',
+      maxItems: 20,
+      items: obj(
+        {
+          text: { type: 'string', minLength: 1, maxLength: 160 },
+          until: { type: ['string', 'null'], pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+        },
+        ['text'],
+      ),
+    },
   }),
   device: obj({
     id: {
@@ -54,8 +66,12 @@ export const configSchema = obj({
   }),
   data_dir: { type: 'string', minLength: 1 },
   timeouts: obj({ inactivity_s: posInt, done_s: posInt, message_s: posInt }),
-  limits: obj({ daily_per_type: { type: 'integer', minimum: 0 } }),
-  flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 } }),
+  limits: obj({
+    daily_per_type: { type: 'integer', minimum: 0 },
+    unknown_cards_per_minute: { type: 'integer', minimum: 0 },
+    unknown_card_pause_s: posInt,
+  }),
+  flow: obj({ repeat_tap_ms: { type: 'integer', minimum: 0 }, rating: { type: 'boolean' } }),
   clock: obj({
     require_sync: { type: 'boolean' },
     check_interval_s: posInt,
@@ -81,6 +97,7 @@ export const configSchema = obj({
       name: nullableStr,
       hid_device: nullableStr,
       hid_reverse: { type: 'boolean' },
+      location_hint: nullableStr,
     }),
     buttons: obj({
       driver: { enum: ['sim', 'gpio'] },
@@ -95,6 +112,19 @@ export const configSchema = obj({
       width: { type: 'integer', minimum: 160, maximum: 4096 },
       height: { type: 'integer', minimum: 120, maximum: 4096 },
       orientation: { enum: ['landscape', 'portrait'] },
+      dpi: { type: ['number', 'null'], minimum: 50, maximum: 600 },
+    }),
+    touch: obj({
+      driver: { enum: ['none', 'sim', 'evdev'] },
+      device: nullableStr,
+      name: nullableStr,
+      min_x: { type: ['integer', 'null'] },
+      max_x: { type: ['integer', 'null'] },
+      min_y: { type: ['integer', 'null'] },
+      max_y: { type: ['integer', 'null'] },
+      swap_xy: { type: 'boolean' },
+      invert_x: { type: 'boolean' },
+      invert_y: { type: 'boolean' },
     }),
     printer: obj({
       driver: { enum: ['sim', 'escpos', 'cups'] },
@@ -148,6 +178,12 @@ export const configSchema = obj({
     command_max_age_s: posInt,
     outbox: obj({ max_messages: { type: 'integer', minimum: 100 }, drain_rate: posInt }),
     embedded_port: { type: 'integer', minimum: 0, maximum: 65535 },
+  }),
+  audio: obj({
+    driver: { enum: ['none', 'alsa'] },
+    device: nullableStr,
+    volume: { type: 'integer', minimum: 0, maximum: 100 },
+    prompts_dir: nullableStr,
   }),
   log: obj({ level: { enum: ['trace', 'debug', 'info', 'warn', 'error'] } }),
   update: obj({

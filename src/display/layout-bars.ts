@@ -5,7 +5,8 @@
 import { textWidth } from './fonts.ts';
 import { type HintChip, hintChips } from './hints.ts';
 import { COLOURS, centredBaseline, ellipsize, fitLines, type Item, text } from './layout-text.ts';
-import type { ScreenModel, StatusBar } from './screen-model.ts';
+import { STATUS_FLOOR_PX } from './legibility.ts';
+import type { ScreenModel, StatusBar, StatusLevel } from './screen-model.ts';
 import { BUTTON_KEYS } from './text-id.ts';
 
 export interface Band {
@@ -15,61 +16,90 @@ export interface Band {
   /** Scale against the 480×320 design. */
   scale: number;
   margin: number;
+  /** The smallest resident-facing text size on this panel (legibility.ts). */
+  floor: number;
+  /** A panel too short to give the status bar two rows (320×240): the village's name gives way. */
+  compact?: boolean;
 }
 
-/** Status bar: village left; printer, network (each with a green/red dot) and time right. */
-export function statusBarItems(st: StatusBar, b: Band): Item[] {
-  const items: Item[] = [{ kind: 'rect', x: 0, y: b.top, w: b.width, h: b.height, fill: COLOURS.statusBg }];
-  const room = b.width - 2 * b.margin;
-  const maxF = Math.round(16 * b.scale);
-  const minF = Math.max(10, Math.round(12 * b.scale));
-  let f = maxF;
-  let printer = st.printer;
-  const rightWidth = (size: number, p: string) => {
+/** How tall the status bar must be: one row, or two (village above) when one does not fit at 14 px. */
+export function statusBarHeight(st: StatusBar, b: Omit<Band, 'height' | 'top'>): number {
+  const plan = planStatus(st, b.width - 2 * b.margin, b.scale, b.compact ?? false);
+  const rowH = Math.max(Math.round(30 * b.scale), Math.round(plan.f * 1.9));
+  return plan.twoRows ? Math.round(rowH * 1.6) : rowH;
+}
+
+function planStatus(st: StatusBar, room: number, scale: number, compact: boolean) {
+  const maxF = Math.max(STATUS_FLOOR_PX, Math.round(16 * scale));
+  const rightWidth = (size: number, printer = st.printer) => {
     const dot = Math.round(size * 0.95);
     const gap = Math.round(size * 0.9);
     let w = textWidth(st.time, size, true);
     if (st.network) w += gap + dot + textWidth(st.network, size);
-    return w + gap + dot + textWidth(p, size);
+    return w + gap + dot + textWidth(printer, size);
   };
-  for (; f > minF; f--) if (rightWidth(f, printer) + f * 5 <= room) break;
-  if (rightWidth(f, printer) > room) {
-    const others = rightWidth(f, '');
-    printer = ellipsize(printer, Math.max(0, room - others), f, false);
+  for (let f = maxF; f >= STATUS_FLOOR_PX; f--) {
+    if (rightWidth(f) + f + textWidth(st.village, f, true) <= room)
+      return { f, twoRows: false, printerRoom: room, village: true };
   }
-  const y = centredBaseline(b.top, b.height, f);
+  // On a 320×240 panel the body needs the height more than the status bar needs the village
+  // (the idle screen names it): one row without it.
+  let f = maxF;
+  if (compact) {
+    while (f > STATUS_FLOOR_PX && rightWidth(f) > room) f--;
+    return { f, twoRows: false, printerRoom: Math.max(0, room - rightWidth(f, '')), village: false };
+  }
+  // Elsewhere the village's name is never cut to "Desa…": it gets a row of its own above the
+  // statuses, with the time beside it.
+  const second = (size: number, printer = st.printer) =>
+    rightWidth(size, printer) - textWidth(st.time, size, true) - Math.round(size * 0.9);
+  while (f > STATUS_FLOOR_PX && second(f) > room) f--;
+  // Still too wide at the floor: the printer's word is shortened, its dot still tells.
+  return { f, twoRows: true, printerRoom: Math.max(0, room - second(f, '')), village: true };
+}
+
+/** Status bar: village left; printer, network (each with a state dot) and time right. */
+export function statusBarItems(st: StatusBar, b: Band): Item[] {
+  const items: Item[] = [{ kind: 'rect', x: 0, y: b.top, w: b.width, h: b.height, fill: COLOURS.statusBg }];
+  const room = b.width - 2 * b.margin;
+  const { f, twoRows, printerRoom, village } = planStatus(st, room, b.scale, b.compact ?? false);
+  const rowH = twoRows ? b.height / 2 : b.height;
+  const y = centredBaseline(b.top + (twoRows ? rowH * 0.85 : 0), twoRows ? rowH * 1.1 : rowH, f);
+  const vy = twoRows ? centredBaseline(b.top + rowH * 0.05, rowH * 0.9, f) : y;
+  const printer = ellipsize(st.printer, printerRoom, f, false);
   const dotR = Math.max(3, Math.round(f * 0.3));
   const dotW = Math.round(f * 0.95);
   const gap = Math.round(f * 0.9);
   let x = b.width - b.margin;
-  const segment = (label: string, ok: boolean | null, bold: boolean) => {
-    const t = text(label, x, y, f, { bold, fill: COLOURS.statusText, anchor: 'end' });
+  const segment = (label: string, level: StatusLevel | null, bold: boolean, row = y) => {
+    const t = text(label, x, row, f, { bold, fill: COLOURS.statusText, anchor: 'end' });
     items.push(t);
     x -= t.width;
-    if (ok !== null) {
+    if (level !== null) {
       items.push({
         kind: 'circle',
         cx: x - dotW + dotR,
-        cy: y - Math.round(f * 0.36),
+        cy: row - Math.round(f * 0.36),
         r: dotR,
-        fill: ok ? COLOURS.ok : COLOURS.bad,
+        fill: level === 'ok' ? COLOURS.ok : level === 'warn' ? COLOURS.warn : COLOURS.bad,
       });
       x -= dotW;
     }
     x -= gap;
   };
-  segment(st.time, null, true);
-  if (st.network) segment(st.network, st.network_ok, false);
-  segment(printer, st.printer_ok, false);
-  const villageRoom = x - b.margin;
-  if (villageRoom >= f * 3) {
-    items.push(
-      text(ellipsize(st.village, villageRoom, f, true), b.margin, y, f, {
-        bold: true,
-        fill: COLOURS.statusText,
-      }),
-    );
-  }
+  segment(st.time, null, true, vy);
+  const timeEnd = x;
+  if (twoRows) x = b.width - b.margin;
+  if (st.network) segment(st.network, st.network_ok ? 'ok' : 'bad', false);
+  segment(printer, st.printer_level ?? (st.printer_ok ? 'ok' : 'bad'), false);
+  const villageRoom = (twoRows ? timeEnd : x) - b.margin;
+  if (!village) return items;
+  items.push(
+    text(ellipsize(st.village, villageRoom, f, true), b.margin, vy, f, {
+      bold: true,
+      fill: COLOURS.statusText,
+    }),
+  );
   return items;
 }
 
@@ -81,66 +111,115 @@ const ORDER = [
   BUTTON_KEYS.ok,
 ];
 
+const UPDOWN = `${BUTTON_KEYS.up}${BUTTON_KEYS.down}`;
+
+interface HintPlan {
+  f: number;
+  /** One or two rows of chips (OK alone on the second); empty for a footer. */
+  rows: HintChip[][];
+  /** The footer's lines (one, or two when it does not fit on one at the floor). */
+  footer: string[];
+}
+
+/**
+ * Chips at the largest size that fits one row, down to the floor; then without the word after
+ * ▲▼ (beside a list the arrows explain themselves); then on two rows. Nothing below the floor,
+ * no word cut.
+ */
+function planHints(model: ScreenModel, b: Omit<Band, 'top' | 'height'>): HintPlan {
+  // Two pixels of slack: chip positions are rounded to whole pixels.
+  const room = b.width - 2 * b.margin - 2;
+  const minF = Math.max(b.floor, Math.round(13 * b.scale));
+  const chips = hintChips(model).sort((p, q) => ORDER.indexOf(p.key) - ORDER.indexOf(q.key));
+  if (chips.length === 0) {
+    // A little narrower than the chips: centred text must not touch the margins.
+    const fit = fitLines(
+      model.footer ?? '',
+      room - minF,
+      Math.max(minF, Math.round(17 * b.scale)),
+      minF,
+      2,
+      false,
+    );
+    return { f: fit.size, rows: [], footer: fit.lines };
+  }
+  const total = (f: number, row: HintChip[]) =>
+    row.reduce((sum, c) => sum + chipWidth(f, c), 0) + Math.round(12 * b.scale) * (row.length - 1);
+  let f = Math.max(minF, Math.round(19 * b.scale));
+  while (f > minF && total(f, chips) > room) f--;
+  if (total(f, chips) <= room) return { f, rows: [chips], footer: [] };
+  const bare = chips.map((c) => (c.key === UPDOWN ? { ...c, label: '' } : c));
+  if (total(f, bare) <= room) return { f, rows: [bare], footer: [] };
+  const rows = [bare.filter((c) => c.key !== BUTTON_KEYS.ok), bare.filter((c) => c.key === BUTTON_KEYS.ok)];
+  return { f, rows: rows.filter((r) => r.length > 0), footer: [] };
+}
+
+function chipWidth(f: number, c: HintChip): number {
+  return keyWidth(f, c) + Math.round(f * 0.4) + textWidth(c.label, f, true);
+}
+
+function keyWidth(f: number, c: HintChip): number {
+  return Math.max(Math.round(f * 1.6), Math.round(textWidth(c.key, f, true) + f * 0.6));
+}
+
+/** How tall the hint bar must be: one row, or two when the chips or the footer need them. */
+export function hintBarHeight(model: ScreenModel, b: Omit<Band, 'top' | 'height'>): number {
+  const plan = planHints(model, b);
+  const one = Math.max(Math.round(46 * b.scale), Math.round(plan.f * 2.2));
+  const rows = Math.max(plan.rows.length, plan.footer.length);
+  return rows > 1 ? Math.round(one * 1.75) : one;
+}
+
 /** Hint bar: one chip per acting button (key in a dark box, then the action), ◀ left, OK right. */
 export function hintBarItems(model: ScreenModel, b: Band): Item[] {
   const items: Item[] = [
     { kind: 'rect', x: 0, y: b.top, w: b.width, h: b.height, fill: '#eef1f5' },
     { kind: 'rect', x: 0, y: b.top, w: b.width, h: Math.max(1, Math.round(b.scale)), fill: COLOURS.rule },
   ];
-  const room = b.width - 2 * b.margin;
-  const minF = Math.max(10, Math.round(13 * b.scale));
-  const chips = hintChips(model).sort((p, q) => ORDER.indexOf(p.key) - ORDER.indexOf(q.key));
-  if (chips.length === 0) {
-    const fit = fitLines(model.footer ?? '', room, Math.round(17 * b.scale), minF, 1, false);
-    const y = centredBaseline(b.top, b.height, fit.size);
-    items.push(text(fit.lines[0] ?? '', b.width / 2, y, fit.size, { fill: COLOURS.muted, anchor: 'middle' }));
-    return items;
-  }
-  const boxH = Math.round(b.height * 0.66);
-  const measure = (f: number, c: HintChip, label: string) => {
-    const keyW = Math.max(boxH, Math.round(textWidth(c.key, f, true) + f));
-    return {
-      keyW,
-      labelGap: Math.round(f * 0.4),
-      chipW: keyW + Math.round(f * 0.4) + textWidth(label, f, true),
-    };
-  };
-  const minGap = Math.round(12 * b.scale);
-  let f = Math.round(19 * b.scale);
-  const total = (size: number) =>
-    chips.reduce((sum, c) => sum + measure(size, c, c.label).chipW, 0) + minGap * (chips.length - 1);
-  while (f > minF && total(f) > room) f--;
-  let labels = chips.map((c) => c.label);
-  if (total(f) > room) {
-    const share = (room - minGap * (chips.length - 1)) / chips.length;
-    labels = chips.map((c) => ellipsize(c.label, share - measure(f, c, '').chipW, f, true));
-  }
-  const widths = chips.map((c, i) => measure(f, c, labels[i] ?? '').chipW);
-  const used = widths.reduce((a, w) => a + w, 0);
+  const plan = planHints(model, b);
+  const { f } = plan;
+  const rowCount = Math.max(1, plan.rows.length, plan.footer.length);
+  const rowH = b.height / rowCount;
+  plan.footer.forEach((line, r) => {
+    const y = centredBaseline(b.top + r * rowH, rowH, f);
+    items.push(text(line, b.width / 2, y, f, { fill: COLOURS.muted, anchor: 'middle' }));
+  });
+  plan.rows.forEach((row, r) => {
+    items.push(...chipRow(row, f, b, b.top + r * rowH, rowH));
+  });
+  return items;
+}
+
+function chipRow(chips: HintChip[], f: number, b: Band, top: number, h: number): Item[] {
+  const items: Item[] = [];
+  const room = b.width - 2 * b.margin - 2;
+  const boxH = Math.round(Math.min(h * 0.72, f * 1.7));
+  const used = chips.reduce((a, c) => a + chipWidth(f, c), 0);
   const single = chips.length === 1;
   const spacing = single ? 0 : (room - used) / (chips.length - 1);
-  let x = single && chips[0]?.key === BUTTON_KEYS.ok ? b.width - b.margin - used : b.margin;
-  const boxTop = b.top + Math.round((b.height - boxH) / 2);
+  let x = single && chips[0]?.key === BUTTON_KEYS.ok ? b.width - b.margin - Math.ceil(used) - 1 : b.margin;
+  const boxTop = top + Math.round((h - boxH) / 2);
   const y = centredBaseline(boxTop, boxH, f);
-  chips.forEach((c, i) => {
-    const m = measure(f, c, labels[i] ?? '');
+  for (const c of chips) {
+    const keyW = keyWidth(f, c);
     const bg = c.key === BUTTON_KEYS.ok ? COLOURS.okKeyBg : COLOURS.keyBg;
     items.push({
       kind: 'rect',
       x: Math.round(x),
       y: boxTop,
-      w: m.keyW,
+      w: keyW,
       h: boxH,
       fill: bg,
       rx: Math.round(5 * b.scale),
     });
     items.push(
-      text(c.key, Math.round(x + m.keyW / 2), y, f, { bold: true, fill: COLOURS.keyText, anchor: 'middle' }),
+      text(c.key, Math.round(x + keyW / 2), y, f, { bold: true, fill: COLOURS.keyText, anchor: 'middle' }),
     );
-    items.push(
-      text(labels[i] ?? '', Math.round(x + m.keyW + m.labelGap), y, f, { bold: true, fill: COLOURS.text }),
-    );
-    x += m.chipW + spacing;
-  });
+    if (c.label) {
+      const lx = Math.round(x + keyW + f * 0.4);
+      items.push(text(c.label, lx, y, f, { bold: true, fill: COLOURS.text }));
+    }
+    x += chipWidth(f, c) + spacing;
+  }
   return items;
 }

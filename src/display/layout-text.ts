@@ -3,6 +3,7 @@
  * placed, so that it wraps, shrinks or (last resort) ends in "…" instead of leaving the screen.
  */
 import { textWidth } from './fonts.ts';
+import type { TouchTarget } from './touch-targets.ts';
 
 export interface TextItem {
   kind: 'text';
@@ -48,6 +49,8 @@ export interface Layout {
   items: Item[];
   /** The horizontal bands (status, title, body, hints): every text lies inside one of them. */
   bands: { name: 'status' | 'title' | 'body' | 'hints'; top: number; bottom: number }[];
+  /** Touch layouts only: where a finger may hit, and what each region does. */
+  targets?: TouchTarget[];
 }
 
 /** Baseline that centres a line of capitals/lower case of `size` px in a box [top, top+h). */

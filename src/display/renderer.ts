@@ -85,7 +85,7 @@ function warmUpModel(): ScreenModel {
       village: 'Desa',
       printer: 'Printer siap',
       printer_ok: true,
-      network: 'Online',
+      network: 'Tidak terhubung',
       network_ok: true,
       time: '00:00',
     },

@@ -4,8 +4,10 @@
  * already-masked summary (and cut to 4 digits again here, in case a caller passed more).
  */
 import type { VillageConfig } from '../config/config.ts';
+import { BIRTH_DATE_TRIES, pickerLength, pickerValue } from '../flows/birth-date.ts';
+import { CANCELLABLE } from '../flows/kiosk-flow.ts';
 import type { KioskState, LetterOffer, ResidentSummary, Screen, Session } from '../flows/kiosk-state.ts';
-import type { ScreenModel, StatusBar } from './screen-model.ts';
+import type { ScreenModel, StatusBar, TouchOptions } from './screen-model.ts';
 import {
   CARD_ERROR,
   DAYS,
@@ -18,6 +20,7 @@ import {
   POLICY,
   PRINT_FAILURE,
   PRINTER_STATUS,
+  RATING_LABELS,
   TEXT,
   VILLAGE_KIND,
 } from './text-id.ts';
@@ -30,28 +33,45 @@ export interface ScreenContext {
   paperMm?: number;
   /** IANA zone for the clock ("Asia/Jakarta"); default: the system's local zone. */
   timeZone?: string;
+  /** Where the card reader is, said on idle (`hardware.reader.location_hint`). */
+  readerHint?: string | null;
+  /** Spoken prompts are on: a touch panel offers *Ulangi* where something is said. */
+  speech?: boolean;
+  /** The kiosk has a touch panel: lay screens out for fingers (see layout-touch.ts). */
+  touch?: TouchOptions;
 }
 
-type Body = Pick<ScreenModel, 'tone' | 'title' | 'lines' | 'menu' | 'progress' | 'hints' | 'footer'>;
+type Body = Pick<
+  ScreenModel,
+  'tone' | 'title' | 'lines' | 'optional_from' | 'menu' | 'progress' | 'hints' | 'footer'
+>;
 
 /** Builds the model of the current screen. Every Screen variant has one. */
 export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
   const body = bodyFor(state.screen, ctx, state.health.clock_trusted);
-  return { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+  const model: ScreenModel = { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+  if (ctx.touch) {
+    model.touch = ctx.touch;
+    // *Batal* on every step of a session, unless going back already is cancelling (greeting).
+    if (CANCELLABLE.has(state.screen.name) && model.hints.back !== HINT.cancel) model.cancel = HINT.cancel;
+    // Where a resident acts (some button does something), they may want the words again.
+    if (ctx.speech && Object.keys(model.hints).length > 0) model.repeat = HINT.repeat;
+  }
+  return model;
 }
 
 function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Body {
   switch (screen.name) {
     case 'idle': {
-      const lines: string[] = [TEXT.tapCard, TEXT.tapWhere];
+      // The call to action is the title: the largest text on the screen, then where to tap.
+      const lines: string[] = [ctx.readerHint || TEXT.tapWhere];
+      lines.push(TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name));
       if (clockTrusted) lines.push(longDate(ctx.now, ctx.timeZone));
-      return {
-        tone: 'normal',
-        title: TEXT.kioskOf(VILLAGE_KIND[ctx.village.kind], ctx.village.name),
-        lines,
-        hints: {},
-        footer: FOOTER.idle,
-      };
+      // The village's news comes last and goes first when room is short: never over the call to action.
+      const news = clockTrusted ? currentAnnouncement(ctx) : null;
+      const optional_from = lines.length;
+      if (news) lines.push(TEXT.announcement(news));
+      return { tone: 'normal', title: TEXT.tapCard, lines, optional_from, hints: {}, footer: FOOTER.idle };
     }
     case 'reading':
       return {
@@ -66,6 +86,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'normal',
         title: TEXT.greetingTitle,
         lines: [r.nama, ...identityLines(r), TEXT.greetingAsk],
+        optional_from: 1 + identityLines(r).length,
         hints: { ok: HINT.next, back: HINT.cancel },
       };
     }
@@ -111,6 +132,7 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         tone: 'normal',
         title: TEXT.confirmTitle,
         lines: [...lines, TEXT.confirmAsk],
+        optional_from: lines.length,
         hints: { ok: HINT.print, back: HINT.back },
       };
     }
@@ -124,10 +146,23 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         footer: FOOTER.printing,
       };
     case 'done':
+      if (screen.rating !== undefined) {
+        // The question after the letter: three answers, skippable, a new card starts a new session.
+        return {
+          tone: 'success',
+          title: TEXT.doneTitle,
+          lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), TEXT.ratingAsk],
+          // On a small panel the answers speak for themselves: the question goes first.
+          optional_from: 2,
+          menu: { items: [...RATING_LABELS], selected: clampIndex(screen.rating, RATING_LABELS.length) },
+          hints: { up: HINT.choose, down: HINT.choose, ok: HINT.send, back: HINT.skip },
+        };
+      }
       return {
         tone: 'success',
         title: TEXT.doneTitle,
         lines: [TEXT.takeLetter, TEXT.numberLine(screen.number), POLICY[screen.policy].done, TEXT.thanks],
+        optional_from: 3,
         hints: { ok: HINT.finish },
       };
     case 'unknown_card':
@@ -136,6 +171,36 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
         title: TEXT.unknownTitle,
         lines: [...TEXT.unknownLines],
         hints: { ok: HINT.close },
+      };
+    case 'birth_date': {
+      const items = Array.from({ length: pickerLength(screen.part) }, (_, i) => {
+        const value = pickerValue(screen, i);
+        return screen.part === 'month' ? (MONTHS[value - 1] ?? '') : String(value);
+      });
+      const lines: string[] = [TEXT.birthDatePart[screen.part]];
+      if (screen.tries > 0) lines.push(TEXT.birthDateRetry(BIRTH_DATE_TRIES - screen.tries));
+      return {
+        tone: screen.tries > 0 ? 'warning' : 'normal',
+        title: TEXT.birthDateTitle,
+        lines,
+        menu: { items, selected: clampIndex(screen.selected, items.length) },
+        hints: { up: HINT.choose, down: HINT.choose, ok: HINT.next, back: HINT.back },
+      };
+    }
+    case 'birth_date_mismatch':
+      return {
+        tone: 'error',
+        title: TEXT.mismatchTitle,
+        lines: [...TEXT.mismatchLines],
+        hints: { ok: HINT.close },
+      };
+    case 'card_pause':
+      return {
+        tone: 'warning',
+        title: TEXT.pauseTitle,
+        lines: TEXT.pauseLines(TEXT.duration(screen.pause_ms)),
+        hints: {},
+        footer: FOOTER.wait,
       };
     case 'card_error': {
       const text = CARD_ERROR[screen.reason];
@@ -181,22 +246,32 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
       return { tone: 'error', title: TEXT.failedTitle, lines, hints: { ok: HINT.close } };
     }
     case 'out_of_service': {
-      const first = screen.reasons[0];
-      const reason =
-        first === undefined
-          ? OUT_OF_SERVICE.remote
-          : first === 'remote' && screen.remote_reason
-            ? screen.remote_reason
-            : OUT_OF_SERVICE[first];
+      // Every reason, not just the first: the technician who comes fixes all of them at once.
+      const reasons = screen.reasons.map((r) =>
+        r === 'remote' && screen.remote_reason ? screen.remote_reason : OUT_OF_SERVICE[r],
+      );
+      if (reasons.length === 0) reasons.push(OUT_OF_SERVICE.remote);
       return {
         tone: 'error',
         title: TEXT.outOfServiceTitle,
-        lines: [reason, TEXT.outOfServiceAdvice],
+        lines: [...reasons, TEXT.outOfServiceAdvice],
         hints: {},
         footer: FOOTER.outOfService,
       };
     }
   }
+}
+
+/** How long each announcement stays before the next one (the idle screen is redrawn every 20 s). */
+const ANNOUNCEMENT_MS = 20_000;
+
+/** The announcement shown now: those not past their `until` day, in turn. */
+function currentAnnouncement(ctx: ScreenContext): string | null {
+  const w = wallClock(ctx.now, ctx.timeZone);
+  const today = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const live = (ctx.village.announcements ?? []).filter((a) => !a.until || a.until >= today);
+  if (live.length === 0) return null;
+  return live[Math.floor(ctx.now.getTime() / ANNOUNCEMENT_MS) % live.length]?.text ?? null;
 }
 
 /** "NIK ****1234" and the address line; never more than the last 4 digits. */
@@ -225,6 +300,9 @@ function statusBar(state: KioskState, ctx: ScreenContext): StatusBar {
     village: `${VILLAGE_KIND[ctx.village.kind]} ${ctx.village.name}`,
     printer: PRINTER_STATUS[state.health.printer],
     printer_ok: state.health.printer === 'ready',
+    // Paper near its end still prints: a warning, not the red of a fault.
+    printer_level:
+      state.health.printer === 'ready' ? 'ok' : state.health.printer === 'paper_near_end' ? 'warn' : 'bad',
     network: ctx.network === 'none' ? '' : NETWORK[ctx.network],
     network_ok: ctx.network !== 'offline',
     time: state.health.clock_trusted ? clockTime(ctx.now, ctx.timeZone) : NO_TIME,

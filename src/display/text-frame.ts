@@ -4,7 +4,7 @@
  *
  *   --- screen: choose_letter ---
  *   +--------------------------------------------------+
- *   | Desa Hanura          Printer siap · Online · 09:30 |
+ *   | Desa Hanura          Printer siap · Terhubung · 09:30 |
  *   +--------------------------------------------------+
  *   | PILIH SURAT                                        |
  *   | > Keterangan Domisili                              |

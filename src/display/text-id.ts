@@ -21,11 +21,18 @@ export const HINT = {
   close: 'Tutup',
   otherLetter: 'Surat lain',
   retry: 'Coba lagi',
+  send: 'Kirim',
+  repeat: 'Ulangi',
+  skip: 'Lewati',
 } as const;
+
+/** The rating's answers, in the order of RATING_CHOICES. */
+export const RATING_LABELS = ['Puas', 'Cukup', 'Kurang'] as const;
 
 /** Shown in the hint bar when no button acts on a screen. */
 export const FOOTER = {
-  idle: 'Tombol: ▲▼ pilih · OK lanjut · ◀ kembali',
+  /** Idle lists no buttons: none of them does anything until a card is tapped. */
+  idle: '',
   wait: 'Mohon tunggu…',
   printing: 'Jangan tinggalkan anjungan',
   outOfService: 'Layanan surat tetap ada di kantor desa',
@@ -34,6 +41,8 @@ export const FOOTER = {
 export const TEXT = {
   kioskOf: (villageKind: string, village: string) => `Anjungan ${villageKind} ${village}`,
   tapCard: 'Tempelkan e-KTP Anda',
+  announcement: (text: string) => `Pengumuman: ${text}`,
+  /** Where the reader is, unless `hardware.reader.location_hint` says it better. */
   tapWhere: 'pada pembaca kartu',
 
   readingTitle: 'Membaca kartu…',
@@ -66,12 +75,29 @@ export const TEXT = {
   takeLetter: 'Silakan ambil surat Anda',
   numberLine: (n: string) => `Nomor: ${n}`,
   thanks: 'Terima kasih',
+  ratingAsk: 'Bagaimana layanan anjungan hari ini?',
 
   unknownTitle: 'Kartu belum terdaftar',
   unknownLines: [
     'e-KTP ini belum terdaftar di anjungan.',
     'Datanglah ke kantor desa dengan e-KTP dan Kartu Keluarga untuk mendaftar.',
   ],
+
+  birthDateTitle: 'Tanggal lahir Anda',
+  birthDatePart: { day: 'Pilih tanggal lahir', month: 'Pilih bulan lahir', year: 'Pilih tahun lahir' },
+  birthDateRetry: (left: number) => `Belum cocok. Sisa ${left} kali lagi.`,
+  mismatchTitle: 'Tanggal lahir tidak cocok',
+  mismatchLines: ['Surat tidak dicetak.', 'Silakan datang ke kantor desa dengan e-KTP Anda.'],
+
+  pauseTitle: 'Pembaca kartu berhenti sebentar',
+  pauseLines: (wait: string) => [
+    'Terlalu banyak kartu yang belum terdaftar.',
+    `Silakan coba lagi dalam ${wait}.`,
+    'Kartu yang belum terdaftar didaftarkan di kantor desa.',
+  ],
+  /** "1 menit", "30 detik". */
+  duration: (ms: number) =>
+    ms >= 60_000 ? `${Math.round(ms / 60_000)} menit` : `${Math.ceil(ms / 1000)} detik`,
 
   inactiveTitle: 'Belum dapat melayani',
   inactiveStatus: (status: string) => `Status penduduk: ${status}`,
@@ -137,14 +163,14 @@ export const PRINTER_STATUS: Record<PrinterStatus, string> = {
   ready: 'Printer siap',
   paper_near_end: 'Kertas hampir habis',
   paper_out: 'Kertas habis',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   offline: 'Printer mati',
 };
 
 /** Why the kiosk cannot serve. `remote` is replaced by the district's own words when given. */
 export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
   paper_out: 'Kertas habis',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   printer_offline: 'Printer mati',
   reader_missing: 'Pembaca kartu tidak terhubung',
   clock_untrusted: 'Jam belum disetel',
@@ -155,17 +181,24 @@ export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
 /** Known technical print failure reasons (error codes) in plain words; others are not shown. */
 export const PRINT_FAILURE: Record<string, string> = {
   paper_out: 'Kertas habis saat mencetak',
-  cover_open: 'Tutup printer terbuka',
+  cover_open: 'Penutup printer terbuka',
   printer_offline: 'Printer mati',
   print_connection_lost: 'Printer terputus saat mencetak',
   print_timeout: 'Printer tidak menjawab',
   clock_untrusted: 'Jam anjungan belum disetel',
 };
 
-export const NETWORK = { online: 'Online', offline: 'Offline' } as const;
+/** The district link in the status bar (with a dot: green connected, red not). */
+export const NETWORK = { online: 'Terhubung', offline: 'Tidak terhubung' } as const;
 
 /** Shown instead of the time while the clock is not trusted. */
 export const NO_TIME = '--:--';
+
+/** The touch calibration screen (a technician's task, in the kiosk's language all the same). */
+export const CALIBRATE = {
+  title: 'Sentuh tepat di tengah tanda +',
+  step: (n: number, of: number) => `Kalibrasi layar sentuh ${n} dari ${of}`,
+} as const;
 
 export const VILLAGE_KIND = { desa: 'Desa', kelurahan: 'Kelurahan' } as const;
 

@@ -20,7 +20,15 @@ import type { Printer, PrinterStatus } from '../hardware/printer.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from './clock.ts';
 import { initialState, step, timeoutFor } from './kiosk-flow.ts';
-import type { CardLookup, Effect, FlowSettings, Health, KioskEvent, KioskState } from './kiosk-state.ts';
+import type {
+  CardLookup,
+  Effect,
+  FlowSettings,
+  Health,
+  KioskEvent,
+  KioskState,
+  RatingChoice,
+} from './kiosk-state.ts';
 
 /** How a letter request ended, as the letter service reports it. */
 export type IssueOutcome =
@@ -45,7 +53,15 @@ export interface RunnerDeps {
   /** Called whenever the screen or the health changes. */
   onState(state: KioskState, previous: KioskState): void;
   onReport(event: Extract<Effect, { type: 'report' }>['event']): void;
+  /** A burst of unknown cards paused reading (the count only: no UIDs). */
+  onCardBurst?(count: number): void;
+  /** The resident's rating after a letter (the answer and letter type only). */
+  onRating?(choice: RatingChoice, letter_type: string): void;
+  /** A long press of OK: say the screen's prompt again. */
+  onRepeat?(): void;
 }
+
+const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
 
 type ReadFailure = Extract<KioskEvent, { type: 'card_read_failed' }>['reason'];
 
@@ -137,7 +153,8 @@ export class FlowRunner {
     const { state, effects } = step(previous, event, this.#deps.settings.flow);
     this.#state = state;
     const screenChanged = state.screen !== previous.screen;
-    if (screenChanged || event.type === 'button') this.#arm();
+    // Any input from the resident (a button or a touch) restarts the inactivity timer.
+    if (screenChanged || RESIDENT_INPUT.has(event.type)) this.#arm();
     if (screenChanged || state.health !== previous.health) {
       if (screenChanged && state.screen.name !== previous.screen.name) {
         this.#deps.logger.debug(
@@ -163,6 +180,12 @@ export class FlowRunner {
           return;
         case 'report':
           this.#deps.onReport(effect.event);
+          return;
+        case 'report_burst':
+          this.#deps.onCardBurst?.(effect.count);
+          return;
+        case 'report_rating':
+          this.#deps.onRating?.(effect.choice, effect.letter_type);
           return;
         case 'issue_letter':
           this.#track(this.#issue(effect));
@@ -228,7 +251,8 @@ export class FlowRunner {
 
   #onLongPress(button: ButtonName): void {
     // Reserved: a long press of back will open the technician menu (not built yet).
-    if (button === 'back')
+    if (button === 'ok') this.#deps.onRepeat?.();
+    else if (button === 'back')
       this.#deps.logger.info('long press of back: technician menu is reserved, nothing to do');
     else this.#deps.logger.debug({ button }, 'long press ignored');
   }

@@ -26,6 +26,7 @@
  *   clock went back) is never a repeat.
  */
 import type { Config } from '../config/config.ts';
+import { birthDateInput, startBirthDate } from './birth-date.ts';
 import type {
   Effect,
   FlowSettings,
@@ -37,6 +38,7 @@ import type {
   Session,
   StepResult,
 } from './kiosk-state.ts';
+import { RATING_CHOICES } from './kiosk-state.ts';
 
 /** Health when nothing is known to be wrong. */
 export const HEALTHY: Health = {
@@ -81,10 +83,13 @@ export function timeoutFor(screen: Screen, timeouts: Config['timeouts']): number
       return null;
     case 'done':
       return timeouts.done_s * 1000;
+    case 'card_pause':
+      return screen.pause_ms;
     case 'greeting':
     case 'choose_letter':
     case 'choose_purpose':
     case 'confirm':
+    case 'birth_date':
       return timeouts.inactivity_s * 1000;
     default:
       // reading and the message screens: short, they only say something
@@ -105,7 +110,8 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       return screen.name === 'idle' ? go(state, { name: 'reading' }) : ignore(state);
 
     case 'card_read': {
-      if (screen.name === 'printing' || screen.name === 'out_of_service') return ignore(state);
+      if (screen.name === 'printing' || screen.name === 'out_of_service' || screen.name === 'card_pause')
+        return ignore(state);
       const last_tap = { card_key: event.card_key, at: event.at };
       const last = state.last_tap;
       // `reading` always takes the read it is waiting for, or it would hang until its timeout.
@@ -117,9 +123,7 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
       }
       const tapped = { ...state, last_tap };
       const { lookup } = event;
-      if (lookup.kind === 'unknown') {
-        return go(tapped, { name: 'unknown_card' }, report('card_unknown'), signal('error'));
-      }
+      if (lookup.kind === 'unknown') return unknownCard(tapped, event.at, settings);
       if (lookup.kind === 'inactive') {
         const next: Screen = { name: 'resident_inactive', resident: lookup.resident, status: lookup.status };
         return go(tapped, next, signal('error'));
@@ -161,7 +165,14 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
     }
 
     case 'button':
-      return press(state, event.button);
+      return press(state, event.button, settings, event.at);
+
+    case 'select':
+    case 'scroll':
+      return touchMenu(state, event);
+
+    case 'cancel':
+      return CANCELLABLE.has(screen.name) ? go(state, { name: 'idle' }) : ignore(state);
 
     case 'timeout':
       if (screen.name === 'idle' || screen.name === 'printing' || screen.name === 'out_of_service') {
@@ -185,7 +196,10 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
     case 'print_succeeded': {
       if (screen.name !== 'printing') return ignore(state);
       const policy = screen.session.offers[screen.session.letter_index]?.policy ?? 'pengantar';
-      return go(state, { name: 'done', session: screen.session, number: event.number, policy }, signal('ok'));
+      const done: Screen = { name: 'done', session: screen.session, number: event.number, policy };
+      // The rating starts on the middle answer: no answer is suggested.
+      if (settings.rating) done.rating = 1;
+      return go(state, done, signal('ok'));
     }
 
     case 'print_failed':
@@ -209,9 +223,30 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
   }
 }
 
-function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepResult {
+function press(
+  state: KioskState,
+  button: 'up' | 'down' | 'ok' | 'back',
+  settings: FlowSettings = { repeat_tap_ms: 0 },
+  at = 0,
+): StepResult {
   const { screen } = state;
   switch (screen.name) {
+    case 'birth_date':
+      return birthDateInput(
+        state,
+        screen,
+        button === 'ok'
+          ? { kind: 'pick' }
+          : button === 'back'
+            ? { kind: 'back' }
+            : { kind: 'move', delta: button === 'down' ? 1 : -1 },
+        issueLetter,
+      );
+
+    case 'birth_date_mismatch':
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'idle' });
+
     case 'reading':
     case 'greeting':
       if (button === 'back') return go(state, { name: 'idle' });
@@ -259,15 +294,11 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
       if (button === 'back') return go(state, { name: 'choose_purpose', session });
       if (button !== 'ok') return ignore(state);
       const offer = session.offers[session.letter_index];
-      const purpose = offer?.purposes[session.purpose_index];
-      if (!offer || purpose === undefined) return ignore(state);
-      const issue: Effect = {
-        type: 'issue_letter',
-        resident_ref: session.resident.ref,
-        letter_type: offer.type_id,
-        purpose,
-      };
-      return go(state, { name: 'printing', session, progress: 0 }, issue);
+      // On touch panels a letter type may ask for the date of birth first (only if it is known).
+      if (offer?.confirm === 'birth_date' && settings.birth_date_check && session.resident.birth_date) {
+        return go(state, startBirthDate(session, at));
+      }
+      return issueLetter(state, session);
     }
 
     case 'limit_reached':
@@ -280,6 +311,10 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
       return go(state, { name: 'confirm', session: screen.session });
 
     case 'done':
+      if (screen.rating !== undefined) return rateByButton(state, screen, button);
+      if (button !== 'ok' && button !== 'back') return ignore(state);
+      return go(state, { name: 'idle' });
+
     case 'print_failed':
     case 'unknown_card':
     case 'card_error':
@@ -290,8 +325,124 @@ function press(state: KioskState, button: 'up' | 'down' | 'ok' | 'back'): StepRe
     case 'idle':
     case 'printing':
     case 'out_of_service':
+    // The pause cannot be skipped: whoever tries cards would just press OK.
+    case 'card_pause':
       return ignore(state);
   }
+}
+
+/**
+ * An unknown card: the usual message, unless it is the Nth within a minute (N =
+ * unknown_cards_per_minute): then reading pauses, as OpenSID's kiosk does after failed tries.
+ * The card's owner is never locked out: nothing is kept about the cards, only when they came.
+ */
+function unknownCard(state: KioskState, at: number, settings: FlowSettings): StepResult {
+  const limit = settings.unknown_cards_per_minute ?? 5;
+  const recent = [...(state.unknown_taps ?? []).filter((t) => at - t < 60_000), at];
+  if (limit > 0 && recent.length >= limit) {
+    const pause: Screen = {
+      name: 'card_pause',
+      pause_ms: (settings.unknown_card_pause_s ?? 60) * 1000,
+      count: recent.length,
+    };
+    return go(
+      { ...state, unknown_taps: [] },
+      pause,
+      report('card_unknown'),
+      { type: 'report_burst', count: recent.length },
+      signal('error'),
+    );
+  }
+  return go(
+    { ...state, unknown_taps: recent },
+    { name: 'unknown_card' },
+    report('card_unknown'),
+    signal('error'),
+  );
+}
+
+/** Reserve a number and print: the letter and purpose chosen in the session. */
+function issueLetter(state: KioskState, session: Session): StepResult {
+  const offer = session.offers[session.letter_index];
+  const purpose = offer?.purposes[session.purpose_index];
+  if (!offer || purpose === undefined) return ignore(state);
+  const issue: Effect = {
+    type: 'issue_letter',
+    resident_ref: session.resident.ref,
+    letter_type: offer.type_id,
+    purpose,
+  };
+  return go(state, { name: 'printing', session, progress: 0 }, issue);
+}
+
+type DoneScreen = Extract<Screen, { name: 'done' }>;
+
+/** ▲▼ move over the answers, OK sends the highlighted one, ◀ skips: nobody has to answer. */
+function rateByButton(
+  state: KioskState,
+  screen: DoneScreen,
+  button: 'up' | 'down' | 'ok' | 'back',
+): StepResult {
+  const current = screen.rating ?? 1;
+  if (button === 'back') return go(state, { name: 'idle' });
+  if (button === 'ok') return rate(state, screen, current);
+  const rating = move(current, button, RATING_CHOICES.length);
+  return rating === current ? ignore(state) : go(state, { ...screen, rating });
+}
+
+function rate(state: KioskState, screen: DoneScreen, index: number): StepResult {
+  const choice = RATING_CHOICES[index];
+  const letter_type = screen.session.offers[screen.session.letter_index]?.type_id;
+  if (!choice || !letter_type) return go(state, { name: 'idle' });
+  return go(state, { name: 'idle' }, { type: 'report_rating', choice, letter_type });
+}
+
+/** Screens where *Batal* ends the session (every step of it, and its messages). */
+export const CANCELLABLE = new Set<Screen['name']>([
+  'reading',
+  'greeting',
+  'choose_letter',
+  'choose_purpose',
+  'confirm',
+  'limit_reached',
+  'record_incomplete',
+  'printer_not_ready',
+  'birth_date',
+]);
+
+/**
+ * A tapped menu item is chosen at once (as if the selection were moved there and OK pressed);
+ * a drag moves the selection by whole rows, clamped like the ▲▼ buttons.
+ */
+function touchMenu(state: KioskState, event: Extract<KioskEvent, { type: 'select' | 'scroll' }>): StepResult {
+  const { screen } = state;
+  if (screen.name === 'birth_date') {
+    const input =
+      event.type === 'select'
+        ? { kind: 'pick' as const, index: event.index }
+        : { kind: 'move' as const, delta: event.rows };
+    return birthDateInput(state, screen, input, issueLetter);
+  }
+  if (screen.name === 'done' && screen.rating !== undefined) {
+    const i = event.type === 'select' ? event.index : screen.rating + Math.trunc(event.rows);
+    if (event.type === 'select') return RATING_CHOICES[i] ? rate(state, screen, i) : ignore(state);
+    const rating = Math.min(RATING_CHOICES.length - 1, Math.max(0, i));
+    return rating === screen.rating ? ignore(state) : go(state, { ...screen, rating });
+  }
+  if (screen.name !== 'choose_letter' && screen.name !== 'choose_purpose') return ignore(state);
+  const { session } = screen;
+  const field = screen.name === 'choose_letter' ? 'letter_index' : 'purpose_index';
+  const length =
+    screen.name === 'choose_letter'
+      ? session.offers.length
+      : (session.offers[session.letter_index]?.purposes.length ?? 0);
+  if (event.type === 'select') {
+    if (!Number.isInteger(event.index) || event.index < 0 || event.index >= length) return ignore(state);
+    return press({ ...state, screen: { ...screen, session: { ...session, [field]: event.index } } }, 'ok');
+  }
+  const index = Math.min(length - 1, Math.max(0, session[field] + Math.trunc(event.rows)));
+  if (length === 0 || index === session[field]) return ignore(state);
+  return go(state, { name: screen.name, session: { ...session, [field]: index } });
 }
 
 /** Applies health to the screen: out of service when something is wrong, idle when all clear. */

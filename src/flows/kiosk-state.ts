@@ -32,6 +32,8 @@ export interface ResidentSummary {
   dusun: string;
   rt: string;
   rw: string;
+  /** YYYY-MM-DD, for the birth-date check only: never shown, never reported. */
+  birth_date?: string;
 }
 
 /** One letter the resident may ask for, with everything the flow needs to decide purely. */
@@ -45,6 +47,8 @@ export interface LetterOffer {
   missing_fields: string[];
   issued_today: number;
   daily_limit: number;
+  /** The second check before printing (letters.types.<id>.confirm); absent: none. */
+  confirm?: 'none' | 'birth_date';
 }
 
 /** What a tap resolved to, looked up by the runner before the event reaches the flow. */
@@ -82,15 +86,34 @@ export type Screen =
   | { name: 'choose_purpose'; session: Session }
   | { name: 'confirm'; session: Session }
   | { name: 'printing'; session: Session; progress: number }
-  | { name: 'done'; session: Session; number: string; policy: LetterPolicy }
+  /** `rating`: the highlighted answer (0 Puas, 1 Cukup, 2 Kurang) when flow.rating asks for one. */
+  | { name: 'done'; session: Session; number: string; policy: LetterPolicy; rating?: number }
   | { name: 'unknown_card' }
+  /** Too many unknown cards in a minute: reading pauses for `pause_ms` (someone trying cards). */
+  | { name: 'card_pause'; pause_ms: number; count: number }
   | { name: 'card_error'; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
   | { name: 'resident_inactive'; resident: ResidentSummary; status: string }
   | { name: 'limit_reached'; session: Session }
   | { name: 'record_incomplete'; session: Session; missing: string[] }
   | { name: 'printer_not_ready'; session: Session; printer: PrinterStatus }
   | { name: 'print_failed'; session: Session; number: string | null; reason: string }
-  | { name: 'out_of_service'; reasons: OutOfServiceReason[]; remote_reason: string | null };
+  | { name: 'out_of_service'; reasons: OutOfServiceReason[]; remote_reason: string | null }
+  /**
+   * The resident picks their date of birth, part by part, before a letter whose type asks for it.
+   * `selected` is the highlighted item of the current part's list; `year_max` the newest year listed.
+   */
+  | {
+      name: 'birth_date';
+      session: Session;
+      part: 'day' | 'month' | 'year';
+      day: number | null;
+      month: number | null;
+      selected: number;
+      year_max: number;
+      tries: number;
+    }
+  /** Three wrong dates: the session ends (the card is not locked). */
+  | { name: 'birth_date_mismatch' };
 
 export type ScreenName = Screen['name'];
 
@@ -99,6 +122,8 @@ export interface KioskState {
   health: Health;
   /** Last tap, to fold repeated taps of the same card within `repeat_tap_ms` into one. */
   last_tap: { card_key: string; at: number } | null;
+  /** When the unknown cards of the last minute were tapped (for the burst pause). */
+  unknown_taps?: number[];
 }
 
 export type KioskEvent =
@@ -107,6 +132,12 @@ export type KioskEvent =
   | { type: 'card_read_failed'; at: number; reason: 'card_removed' | 'card_error' | 'card_random_uid' }
   | { type: 'card_removed'; at: number }
   | { type: 'button'; at: number; button: ButtonName }
+  /** Touch: item `index` of the menu on screen was tapped (choose it and go on, as OK would). */
+  | { type: 'select'; at: number; index: number }
+  /** Touch: the menu was dragged by `rows` items (positive: further down the list). */
+  | { type: 'scroll'; at: number; rows: number }
+  /** Touch: *Batal*, end the session. */
+  | { type: 'cancel'; at: number }
   /** The inactivity timer of the current screen ran out (the runner owns the timer). */
   | { type: 'timeout'; at: number }
   | { type: 'health'; at: number; health: Partial<Health> }
@@ -122,7 +153,18 @@ export type Effect =
   | { type: 'issue_letter'; resident_ref: string; letter_type: string; purpose: string }
   | { type: 'signal'; kind: 'ok' | 'error' | 'attention' }
   /** A domain event the reporter should know about (no personal data in it). */
-  | { type: 'report'; event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' };
+  | {
+      type: 'report';
+      event: 'card_unknown' | 'card_error' | 'limit_reached' | 'record_incomplete' | 'birth_date_mismatch';
+    }
+  /** A burst of unknown cards paused reading: how many (no UIDs). */
+  | { type: 'report_burst'; count: number }
+  /** The resident rated the service after their letter (flow.rating): the answer and letter type only. */
+  | { type: 'report_rating'; choice: RatingChoice; letter_type: string };
+
+/** The answers of the rating after a letter, in the order shown (Puas / Cukup / Kurang). */
+export const RATING_CHOICES = ['puas', 'cukup', 'kurang'] as const;
+export type RatingChoice = (typeof RATING_CHOICES)[number];
 
 export interface StepResult {
   state: KioskState;
@@ -132,4 +174,12 @@ export interface StepResult {
 export interface FlowSettings {
   /** Same card again within this window is the same tap (default 1000 ms). */
   repeat_tap_ms: number;
+  /** This many unknown cards within a minute pause reading (limits.unknown_cards_per_minute, default 5). */
+  unknown_cards_per_minute?: number;
+  /** How long reading pauses then (limits.unknown_card_pause_s, default 60). */
+  unknown_card_pause_s?: number;
+  /** Ask for a rating on the done screen (flow.rating, default off). */
+  rating?: boolean;
+  /** Letters with confirm "birth_date" ask for it (only where a touch panel makes the pickers usable). */
+  birth_date_check?: boolean;
 }

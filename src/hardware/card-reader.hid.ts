@@ -4,18 +4,14 @@
  * Enter can never land in the wrong field. Each `struct input_event` is timeval + type u16 +
  * code u16 + value s32: 24 bytes on 64-bit, 16 on 32-bit userland (armhf Raspberry Pi OS).
  *
- *   /dev/input/eventN ──(epoll, or a 20 ms poll)──▶ HidUidDecoder ──▶ 'tap' / 'read_error'
- *
- * Reads are non-blocking: a blocking read on the thread pool would keep the daemon alive after
- * stop() until someone touched a key.
+ *   /dev/input/eventN ──InputDevice (input-device.ts)──▶ HidUidDecoder ──▶ 'tap' / 'read_error'
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
 import type { Config } from '../config/config.ts';
-import { errorMessage, KioskError } from '../errors.ts';
+import { KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type CardReader, type CardReaderEvents, isRandomUid } from './card-reader.ts';
-import { type GrabResult, grabInputDevice } from './evdev-grab.ts';
+import { InputDevice, type InputDeviceOptions, InputEventParser, inputEventSize } from './input-device.ts';
 
 type ReaderConfig = Config['hardware']['reader'];
 
@@ -31,10 +27,7 @@ const DIGITS = new Map<number, string>([
 /** Modifiers a reader may press around digits (shift on AZERTY layouts, num lock). */
 const IGNORED = new Set([42, 54, 29, 97, 56, 100, 69]);
 
-/** Size of `struct input_event` for this process's ABI. */
-export function inputEventSize(arch: string = process.arch): 16 | 24 {
-  return arch === 'arm' || arch === 'ia32' ? 16 : 24;
-}
+export { inputEventSize };
 
 export type HidResult = { kind: 'uid'; uid: Buffer } | { kind: 'error'; reason: string };
 
@@ -56,31 +49,26 @@ export function decimalToUid(digits: string, reverse: boolean): Buffer | null {
 
 /** Turns raw input-event bytes (any chunking) into UIDs, one per Enter. Pure; unit-tested. */
 export class HidUidDecoder {
-  private pending = Buffer.alloc(0);
+  private readonly parser: InputEventParser;
   private digits = '';
   private bad: string | null = null;
 
   constructor(
     private readonly reverse: boolean,
-    private readonly eventSize: 16 | 24 = inputEventSize(),
-  ) {}
+    eventSize: 16 | 24 = inputEventSize(),
+  ) {
+    this.parser = new InputEventParser(eventSize);
+  }
 
   push(chunk: Buffer): HidResult[] {
     const out: HidResult[] = [];
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    const tsBytes = this.eventSize - 8;
-    while (buf.length >= this.eventSize) {
-      const type = buf.readUInt16LE(tsBytes);
-      const code = buf.readUInt16LE(tsBytes + 2);
-      const value = buf.readInt32LE(tsBytes + 4);
-      buf = buf.subarray(this.eventSize);
+    for (const e of this.parser.push(chunk)) {
       // Key-down only: value 0 is release, 2 auto-repeat.
-      if (type === EV_KEY && value === 1) {
-        const r = this.key(code);
+      if (e.type === EV_KEY && e.value === 1) {
+        const r = this.key(e.code);
         if (r) out.push(r);
       }
     }
-    this.pending = Buffer.from(buf);
     return out;
   }
 
@@ -107,22 +95,7 @@ export class HidUidDecoder {
   }
 }
 
-interface EpollLike {
-  add(fd: number, events: number): unknown;
-  remove(fd: number): unknown;
-  close(): unknown;
-}
-
-export interface HidOptions {
-  /** `struct input_event` size; default from the process ABI. */
-  eventSize?: 16 | 24;
-  /** Poll interval when epoll cannot watch the file (regular files in tests, no epoll module). */
-  pollMs?: number;
-  /** Retry interval while the device is absent. */
-  reopenMs?: number;
-  /** The python3 that issues EVIOCGRAB (tests point it elsewhere). */
-  python?: string;
-}
+export type HidOptions = InputDeviceOptions;
 
 /** Creates the keyboard-mode reader adapter; `start()` opens cfg.hid_device. */
 export async function createHidCardReader(
@@ -140,145 +113,53 @@ export async function createHidCardReader(
 }
 
 class HidCardReader extends EventEmitter<CardReaderEvents> implements CardReader {
-  private fd: number | null = null;
-  private epoll: EpollLike | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  /** A character device or FIFO (0 bytes read = gone), not a regular file (0 = nothing yet). */
-  private stream = false;
   private decoder: HidUidDecoder;
-  /** Whether the open device is ours alone (null: not a character device, nothing to grab). */
-  private grab: GrabResult | null = null;
-  private readonly buf: Buffer;
-  private readonly log: Logger;
+  private readonly device: InputDevice;
 
   constructor(
-    private readonly device: string,
+    private readonly path: string,
     private readonly reverse: boolean,
     logger: Logger,
     private readonly opts: HidOptions,
   ) {
     super();
-    this.log = logger.child({ port: 'reader', driver: 'hid' });
-    const size = opts.eventSize ?? inputEventSize();
-    this.decoder = new HidUidDecoder(reverse, size);
-    this.buf = Buffer.alloc(size * 64);
+    const log = logger.child({ port: 'reader', driver: 'hid' });
+    this.decoder = new HidUidDecoder(reverse, opts.eventSize ?? inputEventSize());
+    this.device = new InputDevice(() => path, 'keyboard-mode reader', log, { ...opts, grab: true });
+    this.device.on('open', () => {
+      this.decoder = new HidUidDecoder(this.reverse, this.opts.eventSize ?? inputEventSize());
+      this.emit('presence', true);
+    });
+    this.device.on('data', (chunk) => {
+      for (const r of this.decoder.push(chunk)) this.deliver(r, log);
+    });
+    this.device.on('lost', () => this.emit('presence', false));
   }
 
   get present(): boolean {
-    return this.fd !== null;
+    return this.device.open;
   }
 
   describe(): string {
-    const grab =
-      this.grab === null ? '' : this.grab.grabbed ? ', grabbed' : `, NOT grabbed: ${this.grab.reason}`;
-    return `keyboard-mode reader ${this.device}${this.reverse ? ' (reversed bytes)' : ''}${grab}`;
+    const g = this.device.grab;
+    const grab = g === null ? '' : g.grabbed ? ', grabbed' : `, NOT grabbed: ${g.reason}`;
+    return `keyboard-mode reader ${this.path}${this.reverse ? ' (reversed bytes)' : ''}${grab}`;
   }
 
   async start(): Promise<void> {
-    this.running = true;
-    await this.open();
+    await this.device.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.close(false);
+    const wasOpen = this.device.open;
+    this.device.stop();
+    if (wasOpen) this.emit('presence', false);
   }
 
-  private async open(): Promise<void> {
-    if (!this.running) return;
-    try {
-      this.fd = fs.openSync(this.device, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    } catch (err) {
-      this.log.warn(
-        { device: this.device, err: errorMessage(err) },
-        'keyboard-mode reader not available; retrying (plugged in? user in group "input"?)',
-      );
-      this.schedule(this.opts.reopenMs ?? 2000, () => void this.open());
-      return;
-    }
-    this.decoder = new HidUidDecoder(this.reverse, this.opts.eventSize ?? inputEventSize());
-    this.log.info({ device: this.device }, 'keyboard-mode reader opened');
-    this.emit('presence', true);
-    const fd = this.fd;
-    const st = fs.fstatSync(fd);
-    this.stream = st.isCharacterDevice() || st.isFIFO();
-    if (st.isCharacterDevice()) this.grabDevice(fd);
-    if (this.stream) {
-      let poller: EpollLike | null = null;
-      try {
-        // epoll is CommonJS behind an IIFE: its named export is only on `default`.
-        const mod = (await import('epoll')) as typeof import('epoll') & { default?: typeof import('epoll') };
-        const Epoll = mod.Epoll ?? mod.default?.Epoll;
-        poller = new Epoll((err) => (err ? this.lost(err) : this.drain()));
-        poller.add(fd, Epoll.EPOLLIN);
-        this.epoll = poller;
-        this.drain();
-        return;
-      } catch (err) {
-        // A device epoll refuses (EPERM, e.g. /dev/null): close the poller we made, or its
-        // watcher thread outlives it and crashes the process later.
-        try {
-          poller?.close();
-        } catch {
-          // never started
-        }
-        this.log.debug({ err: errorMessage(err) }, 'epoll unavailable; polling the input device');
-      }
-    }
-    this.poll();
-  }
-
-  /** Keeps what the reader types away from the console (tty1's login prompt). */
-  private grabDevice(fd: number): void {
-    this.grab = grabInputDevice(fd, this.opts.python);
-    if (this.grab.grabbed) this.log.info({ device: this.device }, 'keyboard-mode reader grabbed exclusively');
-    else
-      this.log.warn(
-        { device: this.device, reason: this.grab.reason },
-        'cannot grab the keyboard-mode reader: what it types may also reach the console',
-      );
-  }
-
-  private schedule(ms: number, fn: () => void): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      fn();
-    }, ms);
-  }
-
-  private poll(): void {
-    this.drain();
-    if (this.fd !== null) this.schedule(this.opts.pollMs ?? 20, () => this.poll());
-  }
-
-  /** Reads everything available now; EAGAIN means "nothing more", 0 bytes / ENODEV means unplugged. */
-  private drain(): void {
-    while (this.fd !== null) {
-      let n: number;
-      try {
-        n = fs.readSync(this.fd, this.buf, 0, this.buf.length, null);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return;
-        this.lost(err);
-        return;
-      }
-      if (n === 0) {
-        // A FIFO whose writer left (tests) or a device gone; a regular file just has no more yet.
-        if (this.stream) this.lost(new Error('end of input'));
-        return;
-      }
-      for (const r of this.decoder.push(this.buf.subarray(0, n))) this.deliver(r);
-    }
-  }
-
-  private deliver(r: HidResult): void {
+  private deliver(r: HidResult, log: Logger): void {
     this.emit('detected');
     if (r.kind === 'error') {
-      this.log.warn({ reason: r.reason }, 'keyboard-mode reader typed something that is not a UID');
+      log.warn({ reason: r.reason }, 'keyboard-mode reader typed something that is not a UID');
       this.emit(
         'read_error',
         new KioskError('card_error', `card could not be read (${r.reason}): try again`),
@@ -293,33 +174,5 @@ class HidCardReader extends EventEmitter<CardReaderEvents> implements CardReader
     }
     // A keyboard-mode reader reports nothing when the card leaves: the tap is the whole visit.
     this.emit('removed');
-  }
-
-  private lost(err: unknown): void {
-    this.log.warn({ device: this.device, err: errorMessage(err) }, 'keyboard-mode reader lost');
-    this.close(true);
-    this.schedule(this.opts.reopenMs ?? 2000, () => void this.open());
-  }
-
-  private close(announce: boolean): void {
-    const fd = this.fd;
-    this.fd = null;
-    if (this.epoll && fd !== null) {
-      try {
-        this.epoll.remove(fd);
-        this.epoll.close();
-      } catch (err) {
-        this.log.debug({ err: errorMessage(err) }, 'closing epoll');
-      }
-    }
-    this.epoll = null;
-    if (fd !== null) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // already gone with the device
-      }
-      if (announce || !this.running) this.emit('presence', false);
-    }
   }
 }

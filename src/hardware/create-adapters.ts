@@ -17,6 +17,9 @@ import { SimIndicator } from './indicator.sim.ts';
 import type { Indicator } from './indicator.ts';
 import { SimPrinter } from './printer.sim.ts';
 import type { Printer } from './printer.ts';
+import type { SimTouch } from './touch.sim.ts';
+import type { Touch } from './touch.ts';
+import { createTouch } from './touch-adapter.ts';
 
 export interface Adapters {
   reader: CardReader;
@@ -26,6 +29,8 @@ export interface Adapters {
   receiptPrinter: Printer | null;
   display: Display;
   indicator: Indicator | null;
+  /** The touch panel; null when `hardware.touch.driver` is "none" (buttons only). */
+  touch: Touch | null;
   /** The simulated ones, for the stdin commands and tests; absent where the port is real. */
   sim: {
     reader?: SimCardReader;
@@ -33,6 +38,7 @@ export interface Adapters {
     printer?: SimPrinter;
     receiptPrinter?: SimPrinter;
     indicator?: SimIndicator;
+    touch?: SimTouch;
   };
 }
 
@@ -130,5 +136,8 @@ export async function createAdapters(config: Config, opts: AdapterOptions): Prom
     indicator = sim.indicator;
   }
 
-  return { reader, buttons, printer, receiptPrinter, display, indicator, sim };
+  const touch = await createTouch(config, logger);
+  if (touch?.sim) sim.touch = touch.sim;
+
+  return { reader, buttons, printer, receiptPrinter, display, indicator, touch: touch?.port ?? null, sim };
 }

@@ -30,4 +30,9 @@ export interface LetterType {
   daily_limit?: number;
   /** false hides the type from the kiosk menu. */
   enabled: boolean;
+  /**
+   * A second check before printing on touch panels: "birth_date" asks the resident to pick
+   * their date of birth (see docs/letters.md for what it protects against). Default "none".
+   */
+  confirm?: 'none' | 'birth_date';
 }

@@ -52,5 +52,6 @@ export function offersFor(
         .map((f) => FIELD_LABELS[f]),
       issued_today: issuedToday(t.id),
       daily_limit: t.daily_limit ?? defaultDailyLimit,
+      confirm: t.confirm ?? 'none',
     }));
 }

@@ -36,15 +36,17 @@ export interface SelftestCheck {
  * the compiled build resolves them too) because they load the MQTT client.
  */
 export async function loadChecks(): Promise<SelftestCheck[]> {
-  const [config, mqtt, clock, appliance] = await Promise.all([
+  const [config, mqtt, clock, appliance, touchAudio] = await Promise.all([
     import('./check-config.ts'),
     import('./check-mqtt.ts'),
     import('./check-clock.ts'),
     import('./check-appliance.ts'),
+    import('./check-touch-audio.ts'),
   ]);
   return [
     ...modChecks(config),
     ...DEVICE_CHECKS,
+    ...modChecks(touchAudio),
     ...modChecks(mqtt),
     ...modChecks(clock),
     ...modChecks(appliance),

@@ -15,6 +15,7 @@ import { parseHexUid, uidHex } from '../import/card-uid.ts';
 import { quoteInput } from '../quote-input.ts';
 import { MAX_LINE_BYTES, readBoundedLines } from './input-lines.ts';
 import type { SimOutput } from './sim-output.ts';
+import { TOUCH_COMMAND } from './touch-command.ts';
 
 export interface SimCommandContext {
   sim: Adapters['sim'];
@@ -205,6 +206,7 @@ export const COMMANDS: Record<string, SimCommand> = {
       return `reader ${plug ? 'plugged in' : 'unplugged'}`;
     },
   },
+  touch: TOUCH_COMMAND,
   cards: {
     usage: 'cards',
     summary: 'list the demo cards',

@@ -54,7 +54,7 @@ test('the unit keeps notify, watchdog, restart and device access', () => {
   assert.ok(Number(setting('WatchdogSec')[0]) > 0);
   assert.equal(setting('Restart'), ['always']);
   assert.equal(setting('User'), ['anjungan']);
-  assert.equal(setting('SupplementaryGroups'), ['gpio video lp dialout input']);
+  assert.equal(setting('SupplementaryGroups'), ['gpio video lp dialout input audio']);
   assert.equal(setting('StateDirectory'), ['anjungan']);
   // systemd would create /etc/anjungan root:root, closed to User=: install.sh makes it instead.
   assert.equal(setting('ConfigurationDirectory'), [], 'install.sh owns /etc/anjungan');

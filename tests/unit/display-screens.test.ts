@@ -32,6 +32,9 @@ const EVERY_SCREEN: Record<ScreenName, true> = {
   printer_not_ready: true,
   print_failed: true,
   out_of_service: true,
+  card_pause: true,
+  birth_date: true,
+  birth_date_mismatch: true,
 };
 
 const models = allScreens().map((s) => ({ name: s.name, model: screenFor(s.state, context()) }));
@@ -52,6 +55,12 @@ test('every screen variant of the flow produces a model with a title and its own
 test('every screen tells the resident what the buttons do, or what to do when none acts', () => {
   for (const { name, model } of models) {
     const chips = hintChips(model);
+    // Idle lists no buttons (none acts before a card is tapped): its title says what to do.
+    if (model.id === 'idle') {
+      assert.equal(chips, [], `${name} lists no button that does nothing`);
+      assert.is(model.title, 'Tempelkan e-KTP Anda');
+      continue;
+    }
     assert.ok(chips.length > 0 || (model.footer ?? '').length > 0, `${name} has hints`);
     const frame = renderTextFrame(model);
     const hintRow = frame.split('\n').at(-2) ?? '';
@@ -98,7 +107,8 @@ test('status bar: printer word, network, and "--:--" while the clock is untruste
     village: 'Desa Hanura',
     printer: 'Printer siap',
     printer_ok: true,
-    network: 'Online',
+    printer_level: 'ok',
+    network: 'Terhubung',
     network_ok: true,
     time: '09:30',
   });
@@ -108,14 +118,19 @@ test('status bar: printer word, network, and "--:--" while the clock is untruste
     context({ network: 'offline' }),
   ).status;
   assert.equal(
-    [offline.printer, offline.printer_ok, offline.network, offline.network_ok],
-    ['Kertas habis', false, 'Offline', false],
+    [offline.printer, offline.printer_ok, offline.printer_level, offline.network, offline.network_ok],
+    ['Kertas habis', false, 'bad', 'Tidak terhubung', false],
   );
+  // Paper near its end still prints: a warning, not the red of a fault.
+  const nearEnd = screenFor(state({ name: 'idle' }, { printer: 'paper_near_end' }), context()).status;
+  assert.is(nearEnd.printer_level, 'warn');
   assert.equal(screenFor(state({ name: 'idle' }), context({ network: 'none' })).status.network, '');
   const idleModel = models.find((m) => m.name === 'idle')!.model;
-  assert.ok(idleModel.lines.includes('Tempelkan e-KTP Anda'));
+  assert.is(idleModel.title, 'Tempelkan e-KTP Anda');
   assert.ok(idleModel.lines.includes('Senin, 14 Oktober 2024'));
-  assert.ok(idleModel.title.includes('Hanura'));
+  assert.ok(idleModel.lines.some((l) => l.includes('Hanura')));
+  const hinted = screenFor(state({ name: 'idle' }), context({ readerHint: 'di sebelah kanan layar' }));
+  assert.is(hinted.lines[0], 'di sebelah kanan layar', 'the reader location hint says where to tap');
 });
 
 test('out of service names its reason in plain words; the district can give its own', () => {

@@ -13,11 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSharp, ScreenRenderer } from '../../src/display/renderer.ts';
-import type { ScreenContext } from '../../src/display/screens.ts';
 import { screenFor } from '../../src/display/screens.ts';
-import type { KioskState } from '../../src/flows/kiosk-state.ts';
-import { allScreens, context } from '../support/display-fixtures.ts';
-import { longCases, longVillage } from '../support/display-long-fixtures.ts';
+import { snapshotSets } from '../support/snapshot-sets.ts';
 
 const DIR = fileURLToPath(new URL('../snapshots/', import.meta.url));
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -26,37 +23,7 @@ const CHANNEL_TOLERANCE = 16;
 /** …and a snapshot fails when more than this share of its pixels differ (a changed digit is more). */
 const PIXEL_TOLERANCE = 0.0002;
 
-interface Shot {
-  name: string;
-  state: KioskState;
-  ctx: ScreenContext;
-}
-
-function firstOfEachScreen(): Shot[] {
-  const seen = new Set<string>();
-  return allScreens()
-    .filter((s) => !seen.has(s.state.screen.name) && seen.add(s.state.screen.name))
-    .map((s) => ({ ...s, ctx: context() }));
-}
-
-const every = allScreens().map((s) => ({ ...s, ctx: context() }));
-const SETS: { width: number; height: number; shots: Shot[] }[] = [
-  { width: 480, height: 320, shots: every },
-  { width: 320, height: 240, shots: firstOfEachScreen() },
-  { width: 800, height: 480, shots: firstOfEachScreen() },
-  {
-    width: 320,
-    height: 480,
-    shots: every.filter((s) => ['idle', 'greeting', 'choose_letter', 'done'].includes(s.name)),
-  },
-  {
-    width: 480,
-    height: 320,
-    shots: longCases()
-      .filter((c) => ['greeting', 'choose_purpose', 'confirm'].includes(c.name))
-      .map((c) => ({ name: `long-${c.name}`, state: c.state, ctx: longVillage })),
-  },
-];
+const SETS = snapshotSets();
 
 async function rgba(png: Buffer) {
   const sharp = await loadSharp();
@@ -65,8 +32,8 @@ async function rgba(png: Buffer) {
 
 for (const set of SETS) {
   const size = `${set.width}x${set.height}`;
-  test(`snapshots at ${size}: ${set.shots.map((s) => s.name).join(', ')}`, async () => {
-    const dir = join(DIR, `display-${size}`);
+  test(`snapshots at ${size}${set.dir ? ` (${set.dir})` : ''}: ${set.shots.map((s) => s.name).join(', ')}`, async () => {
+    const dir = join(DIR, set.dir ?? `display-${size}`);
     mkdirSync(dir, { recursive: true });
     const renderer = new ScreenRenderer(set.width, set.height);
     const failures: string[] = [];

@@ -441,6 +441,8 @@ function effectTokens(effects: Effect[]): string[] {
   return effects.map((e) => {
     if (e.type === 'signal') return e.kind;
     if (e.type === 'report') return `report:${e.event}`;
+    if (e.type === 'report_burst') return `burst:${e.count}`;
+    if (e.type === 'report_rating') return `rating:${e.choice}`;
     return `issue:${e.letter_type}/${e.purpose}`;
   });
 }
@@ -621,6 +623,9 @@ test('timeoutFor: sessions wait inactivity_s, done done_s, messages message_s, i
     record_incomplete: t.message_s * 1000,
     printer_not_ready: t.message_s * 1000,
     print_failed: t.message_s * 1000,
+    card_pause: 60_000,
+    birth_date: t.inactivity_s * 1000,
+    birth_date_mismatch: t.message_s * 1000,
   };
   for (const state of Object.values(STATES)) {
     assert.is(timeoutFor(state.screen, t), expected[state.screen.name], state.screen.name);

@@ -18,6 +18,7 @@ import {
 } from '../../src/hardware/card-reader.hid.ts';
 import type { CardTap } from '../../src/hardware/card-reader.ts';
 import { silentLogger } from '../../src/log.ts';
+import { ev } from '../support/input-events.ts';
 
 const EV_SYN = 0;
 const EV_KEY = 1;
@@ -46,23 +47,6 @@ const USAGE: Record<string, number> = {
   '9': 0x26,
   '0': 0x27,
 };
-
-/** One `struct input_event` as the kernel writes it (little-endian, timeval first). */
-function ev(size: 16 | 24, t: number, type: number, code: number, value: number): Buffer {
-  const b = Buffer.alloc(size);
-  const ts = size - 8;
-  if (size === 24) {
-    b.writeBigInt64LE(BigInt(Math.floor(t / 1e6)), 0);
-    b.writeBigInt64LE(BigInt(t % 1e6), 8);
-  } else {
-    b.writeInt32LE(Math.floor(t / 1e6), 0);
-    b.writeInt32LE(t % 1e6, 4);
-  }
-  b.writeUInt16LE(type, ts);
-  b.writeUInt16LE(code, ts + 2);
-  b.writeInt32LE(value, ts + 4);
-  return b;
-}
 
 /**
  * What a USB HID keyboard-mode reader produces for "digits⏎", event for event, the way `evtest`
