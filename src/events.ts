@@ -73,4 +73,13 @@ export interface KioskControls {
   status(): KioskStatus;
   /** Out of service with a reason shown on screen (null: back in service); resolves once persisted. */
   setRemoteOutOfService(reason: string | null): void | Promise<void>;
+  /** The running kiosk's own health checks, for `cmd/health` (the CLI selftest needs the devices). */
+  health?(): Promise<HealthCheck[]>;
+}
+
+/** One line of `cmd/health`: PASS / FAIL with what was found. */
+export interface HealthCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
 }

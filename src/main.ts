@@ -29,11 +29,14 @@ import type { FramebufferPaths } from './hardware/display.framebuffer.ts';
 import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
 import { logicalCanvas } from './hardware/touch-adapter.ts';
+import { runHealthChecks } from './health-checks.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister, localDay } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
+import { RotatingLogFile } from './log-file.ts';
+import { kioskLogDir } from './mqtt/remote-logs.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
@@ -103,7 +106,11 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     simulator: options.forceSimulator,
   });
   const { config, simulator } = loaded;
-  const logger = options.logger ?? createLogger(config.log.level);
+  // The journal gets every line; a copy goes to <data_dir>/log/ for `cmd/logs` (the service user
+  // cannot read the journal).
+  const logger =
+    options.logger ??
+    createLogger(config.log.level, process.stderr, new RotatingLogFile(kioskLogDir(config)));
   const clock = options.clock ?? systemClock;
   const stdout = options.stdout ?? process.stdout;
   for (const warning of loaded.warnings) logger.warn(warning);
@@ -303,6 +310,15 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const controls: KioskControls = {
     status: () => computeStatus(runner.state),
     setRemoteOutOfService: (reason) => remoteHold.set(reason),
+    health: () =>
+      runHealthChecks({
+        printer,
+        printing: () => printingSince !== null,
+        health: () => runner.state.health,
+        registerEntries: () => register.size(),
+        dataDir: config.data_dir,
+        network: () => network,
+      }),
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 

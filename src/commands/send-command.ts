@@ -4,6 +4,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { pemFileProblem } from '../config/file-checks.ts';
 import { KioskError } from '../errors.ts';
 import { BROKER_HELP, BROKER_OPTIONS, brokerFrom, parseCli } from '../mqtt/cli-options.ts';
@@ -14,13 +15,14 @@ import type { Command } from './command.ts';
 
 const sendCommandCli: Command = {
   name: 'command',
-  summary: "send a signed command to a kiosk (status, out_of_service, ping); 'keygen' makes the district key",
+  summary:
+    "send a signed command to a kiosk (status, out_of_service, ping, logs, health); 'keygen' makes the district key",
   help: `Usage: anjungan command <village>/<device> <name> [args...] --key FILE [--url URL]
        anjungan command keygen --out DIR
 
 Signs the command with the district's Ed25519 private key (time + nonce, valid for the kiosk's
 mqtt.command_max_age_s), publishes it on anjungan/<village>/<device>/cmd/<name> and prints the
-kiosk's answer as JSON. Exit 0 when the kiosk accepted it, 1 when it refused or did not answer.
+kiosk's answer (as JSON; logs and health as text). Exit 0 when the kiosk accepted it, 1 when it refused or did not answer.
 The request is signed as anjungan-cmd-v2 (docs/mqtt.md). The kiosk answers only on its own
 anjungan/<village>/<device>/reply/<name>, where this command listens: the broker account needs
 to read there.
@@ -30,6 +32,10 @@ Commands:
   ping                           answers pong with its uptime
   out_of_service on <reason...>  out of service; the reason (Bahasa Indonesia) is shown on screen
   out_of_service off             back in service
+  logs [since=ISO] [max_lines=N] the last lines of the kiosk's own log (default 500), printed as
+                                 text; no NIK, not even masked (the resident reference instead)
+  health                         the running kiosk's own checks: printer (asked now), reader,
+                                 data, register, clock, disk, broker, as PASS / FAIL lines
   Other args are sent as key=value pairs (values parsed as JSON when they can be).
 
 Options:
@@ -84,12 +90,27 @@ Examples:
       timeoutMs: timeout * 1000,
       client: broker.client,
     });
-    io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    io.stdout.write(answer.ok ? readable(name, answer.result ?? {}) : `${JSON.stringify(answer, null, 2)}\n`);
     if (!answer.ok)
       io.stderr.write(`refused by the kiosk: ${answer.error?.reason}: ${answer.error?.message}\n`);
     return answer.ok ? 0 : 1;
   },
 };
+
+/** `logs`: the kiosk's log lines; `health`: PASS / FAIL lines; anything else: the JSON answer. */
+export function readable(name: string, result: Record<string, unknown>): string {
+  if (name === 'logs' && typeof result.data === 'string') {
+    const text = gunzipSync(Buffer.from(result.data, 'base64')).toString('utf8');
+    const note = `# ${result.lines} line(s)${result.truncated ? ', the oldest cut to fit 256 KiB' : ''}\n`;
+    return note + text;
+  }
+  if (name === 'health' && Array.isArray(result.checks)) {
+    const checks = result.checks as { name: string; ok: boolean; detail: string }[];
+    const width = Math.max(...checks.map((c) => c.name.length));
+    return `${checks.map((c) => `${c.ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(width)}  ${c.detail}`).join('\n')}\n`;
+  }
+  return `${JSON.stringify({ ok: true, result }, null, 2)}\n`;
+}
 
 /** `out_of_service on <reason...>` / `off`; anything else: key=value pairs. */
 export function commandArgs(name: string, rest: string[]): Record<string, unknown> {

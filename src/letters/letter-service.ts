@@ -97,7 +97,13 @@ export class LetterService {
       this.deps.onClockRefused?.();
       return { kind: 'failed', number: null, reason: 'clock_untrusted' };
     }
-    const log = logger.child({ number: entry.number, letter_type: type.id, nik: maskNik(resident.nik) });
+    // nik (masked) for the village's own journal; resident_ref is what `cmd/logs` keeps of it.
+    const log = logger.child({
+      number: entry.number,
+      letter_type: type.id,
+      nik: maskNik(resident.nik),
+      resident_ref: req.resident_ref,
+    });
     let token = '';
     try {
       token = signToken(

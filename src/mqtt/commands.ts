@@ -23,10 +23,11 @@ import {
   PAYLOAD_VERSION,
   type StatePayload,
 } from './payloads.ts';
+import { collectLogs } from './remote-logs.ts';
 import type { KioskTopics } from './topics.ts';
 
 export const MAX_COMMAND_BYTES = 8192;
-export const COMMAND_NAMES = ['status', 'out_of_service', 'ping'] as const;
+export const COMMAND_NAMES = ['status', 'out_of_service', 'ping', 'logs', 'health'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 /** What a key of `mqtt.operator_public_keys` (the dashboard's) may sign; the district key signs all. */
 export const OPERATOR_COMMANDS: readonly string[] = ['status', 'out_of_service', 'ping'];
@@ -64,6 +65,8 @@ export interface CommandHandlerOptions {
   publishState: () => void;
   /** Where accepted nonces are kept across restarts; null: memory only. */
   nonceFile: string | null;
+  /** The kiosk's own log folder, for `logs` (src/log-file.ts); null: no log file. */
+  logDir?: string | null;
 }
 
 class Refusal extends Error {
@@ -213,6 +216,19 @@ export class CommandHandler {
         }
         await this.opts.controls.setRemoteOutOfService(on ? (reason as string).trim() : null);
         return { remote_reason: on ? (reason as string).trim() : null };
+      }
+      case 'logs': {
+        if (!this.opts.logDir) throw new Refusal('bad_args', 'this kiosk keeps no log file');
+        try {
+          return { ...collectLogs(this.opts.logDir, args) };
+        } catch (err) {
+          throw new Refusal('bad_args', (err as Error).message);
+        }
+      }
+      case 'health': {
+        if (!this.opts.controls.health) throw new Refusal('bad_args', 'health checks are not available');
+        const checks = await this.opts.controls.health();
+        return { ok: checks.every((c) => c.ok), checks };
       }
     }
   }

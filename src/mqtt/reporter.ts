@@ -131,6 +131,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       state: () => this.statePayload(),
       publishState: () => this.publishState(),
       nonceFile: join(this.opts.dataDir, 'mqtt-nonces.json'),
+      logDir: join(this.opts.dataDir, 'log'),
     });
     await this.commands.start();
     this.status ??= this.opts.controls.status();
