@@ -1,8 +1,11 @@
 /**
- * Wiring of the health file into the daemon: on a kiosk always; in simulator mode only when
- * `update.root` points somewhere else than `/` (the update tests), never into a developer's /run.
+ * Wiring of the health file into the daemon: on a kiosk, where the unit's RuntimeDirectory=
+ * made /run/anjungan; under another `update.root` (the update tests) always. Never into a
+ * developer's /run, nor in simulator mode on the real root.
  */
 import type { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import type { KioskBus, KioskStatus } from '../events.ts';
 import type { Logger } from '../log.ts';
@@ -18,9 +21,11 @@ export function wireHealthFile(deps: {
   reporting: EventEmitter<{ connection: ['online' | 'offline'] }>;
   logger: Logger;
 }): { close(): void } | null {
-  if (deps.simulator && deps.config.update.root === '/') return null;
+  const realRoot = deps.config.update.root === '/';
+  const layout = updateLayout(deps.config.update.root);
+  if (realRoot && (deps.simulator || !existsSync(path.dirname(layout.healthFile)))) return null;
   return attachHealthFile({
-    file: updateLayout(deps.config.update.root).healthFile,
+    file: layout.healthFile,
     version: VERSION,
     bus: deps.bus,
     status: deps.status,
