@@ -7,7 +7,7 @@
  *   npm run bench -- store fleet  only those sections (import: residents import and reconcile)
  */
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { machineInfo } from './bench-stats.ts';
 
 type Figures = Record<string, number>;
 
@@ -77,14 +77,7 @@ for (const name of chosen) {
   }
 }
 
-const machine = {
-  cpu: os.cpus()[0]?.model ?? 'unknown',
-  cores: os.cpus().length,
-  memory_gb: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-  platform: `${os.platform()} ${os.release()}`,
-  date: new Date().toISOString(),
-};
+const machine = machineInfo();
 console.table(rows);
 console.log(
   `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GiB, Node ${machine.node}`,

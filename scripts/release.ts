@@ -11,12 +11,21 @@
  * release refuses to finish unless every native module is there and loads.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sha256File } from '../src/update/check-bundle.ts';
+import { fileSha256 } from '../src/file-sha256.ts';
 import { type NativeModule, type ReleaseManifest, signManifest } from '../src/update/manifest.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,7 +88,7 @@ try {
   sh('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], stage);
 
   // Every native module present and loadable by this Node, or no release.
-  const missing = NATIVE.filter((m) => !existsPath(path.join(stage, m.file)));
+  const missing = NATIVE.filter((m) => !existsSync(path.join(stage, m.file)));
   if (missing.length > 0)
     throw new Error(
       `native modules missing after npm ci (npm drops a failed optional build silently): ${missing.map((m) => m.name).join(', ')}`,
@@ -106,7 +115,7 @@ try {
     native_modules: NATIVE,
     archive: archiveName,
     size: statSync(archive).size,
-    sha256: await sha256File(archive),
+    sha256: await fileSha256(archive),
     built_at: new Date().toISOString(),
     notes: values.notes ?? '',
   };
@@ -120,13 +129,4 @@ try {
   );
 } finally {
   rmSync(stage, { recursive: true, force: true });
-}
-
-function existsPath(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -7,8 +7,8 @@
  * Campaigns so far: garbage (property-based, 10,000 inputs per target).
  */
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { machineInfo } from '../bench-stats.ts';
 import { GARBAGE_TARGETS, runGarbage } from './campaign-garbage.ts';
 
 const CAMPAIGNS = ['garbage'] as const;
@@ -59,14 +59,7 @@ for (const campaign of chosen) {
   }
 }
 
-const machine = {
-  cpu: os.cpus()[0]?.model ?? 'unknown',
-  cores: os.cpus().length,
-  memory_gb: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-  platform: `${os.platform()} ${os.release()}`,
-  date: new Date().toISOString(),
-};
+const machine = machineInfo();
 console.table(rows);
 const totalS = Math.round((Date.now() - started) / 1000);
 console.log(

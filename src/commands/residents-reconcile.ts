@@ -5,6 +5,7 @@
  */
 import { basename, extname, resolve } from 'node:path';
 import { KioskError } from '../errors.ts';
+import { fileSha256 } from '../file-sha256.ts';
 import {
   type ParsedResidentFile,
   type ParseOptions,
@@ -14,7 +15,6 @@ import {
 } from '../import/parse-resident-file.ts';
 import { reconcile, type Source } from '../import/reconcile.ts';
 import {
-  fileSha256,
   readReportSources,
   reportSheets,
   writeReportCsv,

@@ -4,21 +4,7 @@
  * program turned into a date). A date in a form that could also be read month-first (`6/5/1972`)
  * is read day-first, and the reader says so.
  */
-
-const BULAN = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
+import { MONTHS } from '../display/text-id.ts';
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -88,7 +74,7 @@ export function readBirthDate(value: string, column: string): BirthDateReading {
     return {
       ok: true,
       iso: out,
-      note: `${column} '${v}' was read as day/month/year: ${d} ${BULAN[mo - 1]} ${y} (not ${mo} ${BULAN[d - 1]})`,
+      note: `${column} '${v}' was read as day/month/year: ${d} ${MONTHS[mo - 1]} ${y} (not ${mo} ${MONTHS[d - 1]})`,
     };
   }
   return { ok: true, iso: out };

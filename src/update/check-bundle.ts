@@ -5,10 +5,10 @@
  * exactly the one the manifest names (size and sha256). The same checks run in the kiosk (before
  * it asks for an install) and in the root updater (again, before it installs).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KioskError } from '../errors.ts';
+import { fileSha256 } from '../file-sha256.ts';
 import {
   compareVersions,
   parseManifest,
@@ -38,12 +38,6 @@ export function bundleDir(source: string): string {
   const st = statSync(source, { throwIfNoEntry: false });
   if (!st) throw refuse(`${source} does not exist`);
   return st.isDirectory() ? source : path.dirname(source);
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export async function checkBundle(
@@ -92,7 +86,7 @@ export async function checkBundle(
     throw refuse(
       `the archive is ${st.size} bytes, the manifest says ${manifest.size} (truncated or replaced)`,
     );
-  if ((await sha256File(archive)) !== manifest.sha256)
+  if ((await fileSha256(archive)) !== manifest.sha256)
     throw refuse('the archive does not match the signed sha256 (tampered or damaged)');
   return { manifest, dir, archive, keyFile: key.file };
 }
