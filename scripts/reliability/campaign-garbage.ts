@@ -3,6 +3,7 @@
  * from one seed. Stops at the wall-clock budget and says how far it got.
  */
 import fc from 'fast-check';
+import type { Campaign } from './campaign.ts';
 import { flowProperty } from './garbage-flow.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
 
@@ -58,3 +59,22 @@ export function runGarbage(opts: {
   }
   return out;
 }
+
+export const garbageCampaign: Campaign = {
+  name: 'garbage',
+  async run({ seed, budgetMs, runs = 10_000 }) {
+    const r = runGarbage({ runs, seed, budgetMs });
+    const rows = Object.entries(r).map(([target, t]) => {
+      if (t.counterexample) console.error(`\ngarbage/${target} FAILED:\n${t.counterexample}\n`);
+      return {
+        campaign: 'garbage',
+        target,
+        inputs: t.runs,
+        failures: t.failures,
+        seconds: Math.round(t.ms / 100) / 10,
+        note: t.stopped_at_budget ? 'stopped at budget' : (t.counterexample?.split('\n')[1] ?? ''),
+      };
+    });
+    return { figures: { runs_per_target: runs, targets: r }, rows };
+  },
+};

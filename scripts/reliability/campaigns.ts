@@ -1,0 +1,5 @@
+/** The campaigns `npm run reliability` knows, in the order a full run takes them. */
+import type { Campaign } from './campaign.ts';
+import { garbageCampaign } from './campaign-garbage.ts';
+
+export const CAMPAIGNS: Campaign[] = [garbageCampaign];
