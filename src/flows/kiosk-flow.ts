@@ -12,7 +12,9 @@
  *   record_incomplete → choose_letter, printer_not_ready → confirm), or to idle. On message
  *   screens `ok` does the same as `back` (it acknowledges).
  * - up/down clamp at the ends of a menu (no wrap-around: with four buttons and no scroll bar,
- *   a jump from the last item to the first confuses more than it helps).
+ *   a jump from the last item to the first confuses more than it helps). On a screen without a
+ *   menu they turn the pages of a text too long for the panel (`screen.page`; the layout counts
+ *   the pages and says "Halaman 1/2", so there they go round).
  * - Health problems take the kiosk out of service at once, except while a letter is printing
  *   and while the resident is told how their print ended (done, print_failed,
  *   printer_not_ready): they must still learn "take your letter" or "failed, number X". Leaving
@@ -230,6 +232,9 @@ function press(
   at = 0,
 ): StepResult {
   const { screen } = state;
+  if ((button === 'up' || button === 'down') && !arrowsMoveASelection(screen)) {
+    return go(state, { ...screen, page: (screen.page ?? 0) + (button === 'down' ? 1 : -1) });
+  }
   switch (screen.name) {
     case 'birth_date':
       return birthDateInput(
@@ -395,6 +400,20 @@ function rate(state: KioskState, screen: DoneScreen, index: number): StepResult 
   const letter_type = screen.session.offers[screen.session.letter_index]?.type_id;
   if (!choice || !letter_type) return go(state, { name: 'idle' });
   return go(state, { name: 'idle' }, { type: 'report_rating', choice, letter_type });
+}
+
+/** Screens whose ▲▼ move over a list; everywhere else they turn the pages of a long text. */
+function arrowsMoveASelection(screen: Screen): boolean {
+  switch (screen.name) {
+    case 'choose_letter':
+    case 'choose_purpose':
+    case 'birth_date':
+      return true;
+    case 'done':
+      return screen.rating !== undefined;
+    default:
+      return false;
+  }
 }
 
 /** Screens where *Batal* ends the session (every step of it, and its messages). */

@@ -78,7 +78,17 @@ export interface Health {
   data_ok: boolean;
 }
 
-export type Screen =
+export type Screen = ScreenVariant & {
+  /**
+   * Which page of a text too long for the panel is shown (▲▼ on a screen without a menu). The
+   * flow does not know how many pages the layout makes: it only counts presses (▼ +1, ▲ −1) and
+   * the layout takes the count modulo its page count, so the pages go round. A new screen
+   * starts at page 0.
+   */
+  page?: number;
+};
+
+type ScreenVariant =
   | { name: 'idle' }
   | { name: 'reading' }
   | { name: 'greeting'; session: Session }
