@@ -37,6 +37,8 @@ export function eventForAction(action: TouchAction, at: number): KioskEvent | nu
       return { type: 'select', at, index: action.index };
     case 'cancel':
       return { type: 'cancel', at };
+    case 'page':
+      return { type: 'page', at, delta: action.delta };
     case 'list':
     case 'repeat':
       return null;

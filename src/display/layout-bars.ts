@@ -4,7 +4,7 @@
  */
 import { textWidth } from './fonts.ts';
 import { type HintChip, hintChips } from './hints.ts';
-import { COLOURS, centredBaseline, ellipsize, fitLines, type Item, text } from './layout-text.ts';
+import { COLOURS, centredBaseline, fitLines, type Item, text, wrapText } from './layout-text.ts';
 import { STATUS_FLOOR_PX } from './legibility.ts';
 import type { ScreenModel, StatusBar, StatusLevel } from './screen-model.ts';
 import { BUTTON_KEYS } from './text-id.ts';
@@ -18,88 +18,118 @@ export interface Band {
   margin: number;
   /** The smallest resident-facing text size on this panel (legibility.ts). */
   floor: number;
-  /** A panel too short to give the status bar two rows (320×240): the village's name gives way. */
+  /** A 2.8" panel (320×240, 240×320): the village's name gives way to the body. */
   compact?: boolean;
 }
 
-/** How tall the status bar must be: one row, or two (village above) when one does not fit at 14 px. */
+/** How tall the status bar must be: one row, or more (village above, statuses below) when one does not fit at 14 px. */
 export function statusBarHeight(st: StatusBar, b: Omit<Band, 'height' | 'top'>): number {
   const plan = planStatus(st, b.width - 2 * b.margin, b.scale, b.compact ?? false);
   const rowH = Math.max(Math.round(30 * b.scale), Math.round(plan.f * 1.9));
-  return plan.twoRows ? Math.round(rowH * 1.6) : rowH;
+  return Math.round(rowH * (1 + 0.6 * (plan.rows.length - 1)));
 }
 
+interface Segment {
+  label: string;
+  /** The state dot before the word; null for the time. */
+  level: StatusLevel | null;
+  bold: boolean;
+}
+
+/** One row of the status bar: a line of the village's name at the left, segments at the right. */
+interface StatusRow {
+  village: string | null;
+  right: Segment[];
+}
+
+function segments(st: StatusBar): { time: Segment; statuses: Segment[] } {
+  const statuses: Segment[] = [];
+  if (st.network) statuses.push({ label: st.network, level: st.network_ok ? 'ok' : 'bad', bold: false });
+  statuses.push({
+    label: st.printer,
+    level: st.printer_level ?? (st.printer_ok ? 'ok' : 'bad'),
+    bold: false,
+  });
+  return { time: { label: st.time, level: null, bold: true }, statuses };
+}
+
+function segmentWidth(seg: Segment, f: number): number {
+  return textWidth(seg.label, f, seg.bold) + (seg.level === null ? 0 : Math.round(f * 0.95));
+}
+
+function rowWidth(row: Segment[], f: number): number {
+  return (
+    row.reduce((w, seg) => w + segmentWidth(seg, f), 0) + Math.round(f * 0.9) * Math.max(0, row.length - 1)
+  );
+}
+
+/**
+ * One row when everything fits at 14 px or more. Otherwise the village's name gets rows of its
+ * own, wrapped, never cut to "Desa…" (the time beside its first line), and the printer and
+ * network statuses go on the rows below, as many side by side as fit: their words are never
+ * cut either (on a 2.8" panel the name gives way instead: the idle screen names it).
+ */
 function planStatus(st: StatusBar, room: number, scale: number, compact: boolean) {
   const maxF = Math.max(STATUS_FLOOR_PX, Math.round(16 * scale));
-  const rightWidth = (size: number, printer = st.printer) => {
-    const dot = Math.round(size * 0.95);
-    const gap = Math.round(size * 0.9);
-    let w = textWidth(st.time, size, true);
-    if (st.network) w += gap + dot + textWidth(st.network, size);
-    return w + gap + dot + textWidth(printer, size);
-  };
+  const { time, statuses } = segments(st);
+  const one = [time, ...statuses];
   for (let f = maxF; f >= STATUS_FLOOR_PX; f--) {
-    if (rightWidth(f) + f + textWidth(st.village, f, true) <= room)
-      return { f, twoRows: false, printerRoom: room, village: true };
+    if (rowWidth(one, f) + f + textWidth(st.village, f, true) <= room)
+      return { f, rows: [{ village: st.village, right: one }] as StatusRow[] };
   }
-  // On a 320×240 panel the body needs the height more than the status bar needs the village
-  // (the idle screen names it): one row without it.
+  // The largest size at which the statuses share a row (else the floor, a row each).
   let f = maxF;
-  if (compact) {
-    while (f > STATUS_FLOOR_PX && rightWidth(f) > room) f--;
-    return { f, twoRows: false, printerRoom: Math.max(0, room - rightWidth(f, '')), village: false };
+  while (f > STATUS_FLOOR_PX && rowWidth(statuses, f) > room) f--;
+  const rows: StatusRow[] = [];
+  if (!compact) {
+    const villageRoom = room - segmentWidth(time, f) - f;
+    wrapText(st.village, villageRoom, f, true).forEach((line, i) => {
+      rows.push({ village: line, right: i === 0 ? [time] : [] });
+    });
+  } else rows.push({ village: null, right: [time] });
+  // The statuses fill rows from the right, in the order of the one-row bar.
+  let row = compact ? rows[0] : undefined;
+  for (const seg of statuses) {
+    if (row && rowWidth([...row.right, seg], f) <= room) row.right.push(seg);
+    else {
+      row = { village: null, right: [seg] };
+      rows.push(row);
+    }
   }
-  // Elsewhere the village's name is never cut to "Desa…": it gets a row of its own above the
-  // statuses, with the time beside it.
-  const second = (size: number, printer = st.printer) =>
-    rightWidth(size, printer) - textWidth(st.time, size, true) - Math.round(size * 0.9);
-  while (f > STATUS_FLOOR_PX && second(f) > room) f--;
-  // Still too wide at the floor: the printer's word is shortened, its dot still tells.
-  return { f, twoRows: true, printerRoom: Math.max(0, room - second(f, '')), village: true };
+  return { f, rows };
 }
 
 /** Status bar: village left; printer, network (each with a state dot) and time right. */
 export function statusBarItems(st: StatusBar, b: Band): Item[] {
   const items: Item[] = [{ kind: 'rect', x: 0, y: b.top, w: b.width, h: b.height, fill: COLOURS.statusBg }];
   const room = b.width - 2 * b.margin;
-  const { f, twoRows, printerRoom, village } = planStatus(st, room, b.scale, b.compact ?? false);
-  const rowH = twoRows ? b.height / 2 : b.height;
-  const y = centredBaseline(b.top + (twoRows ? rowH * 0.85 : 0), twoRows ? rowH * 1.1 : rowH, f);
-  const vy = twoRows ? centredBaseline(b.top + rowH * 0.05, rowH * 0.9, f) : y;
-  const printer = ellipsize(st.printer, printerRoom, f, false);
+  const { f, rows } = planStatus(st, room, b.scale, b.compact ?? false);
+  const rowH = b.height / rows.length;
   const dotR = Math.max(3, Math.round(f * 0.3));
   const dotW = Math.round(f * 0.95);
   const gap = Math.round(f * 0.9);
-  let x = b.width - b.margin;
-  const segment = (label: string, level: StatusLevel | null, bold: boolean, row = y) => {
-    const t = text(label, x, row, f, { bold, fill: COLOURS.statusText, anchor: 'end' });
-    items.push(t);
-    x -= t.width;
-    if (level !== null) {
-      items.push({
-        kind: 'circle',
-        cx: x - dotW + dotR,
-        cy: row - Math.round(f * 0.36),
-        r: dotR,
-        fill: level === 'ok' ? COLOURS.ok : level === 'warn' ? COLOURS.warn : COLOURS.bad,
-      });
-      x -= dotW;
+  rows.forEach((row, r) => {
+    const y = centredBaseline(b.top + r * rowH, rowH, f);
+    let x = b.width - b.margin;
+    for (const seg of row.right) {
+      const t = text(seg.label, x, y, f, { bold: seg.bold, fill: COLOURS.statusText, anchor: 'end' });
+      items.push(t);
+      x -= t.width;
+      if (seg.level !== null) {
+        items.push({
+          kind: 'circle',
+          cx: x - dotW + dotR,
+          cy: y - Math.round(f * 0.36),
+          r: dotR,
+          fill: seg.level === 'ok' ? COLOURS.ok : seg.level === 'warn' ? COLOURS.warn : COLOURS.bad,
+        });
+        x -= dotW;
+      }
+      x -= gap;
     }
-    x -= gap;
-  };
-  segment(st.time, null, true, vy);
-  const timeEnd = x;
-  if (twoRows) x = b.width - b.margin;
-  if (st.network) segment(st.network, st.network_ok ? 'ok' : 'bad', false);
-  segment(printer, st.printer_level ?? (st.printer_ok ? 'ok' : 'bad'), false);
-  const villageRoom = (twoRows ? timeEnd : x) - b.margin;
-  if (!village) return items;
-  items.push(
-    text(ellipsize(st.village, villageRoom, f, true), b.margin, vy, f, {
-      bold: true,
-      fill: COLOURS.statusText,
-    }),
-  );
+    if (row.village !== null)
+      items.push(text(row.village, b.margin, y, f, { bold: true, fill: COLOURS.statusText }));
+  });
   return items;
 }
 

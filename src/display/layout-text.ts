@@ -1,6 +1,6 @@
 /**
  * The layout's building blocks: positioned shapes, and text that is measured before it is
- * placed, so that it wraps, shrinks or (last resort) ends in "…" instead of leaving the screen.
+ * placed, so that it wraps or shrinks (never below the panel's floor) instead of leaving the screen.
  */
 import { textWidth } from './fonts.ts';
 import type { TouchTarget } from './touch-targets.ts';
@@ -49,6 +49,8 @@ export interface Layout {
   items: Item[];
   /** The horizontal bands (status, title, body, hints): every text lies inside one of them. */
   bands: { name: 'status' | 'title' | 'body' | 'hints'; top: number; bottom: number }[];
+  /** A body too long for the panel: the page shown (0-based) of how many (▲▼ turn them). */
+  pages?: { shown: number; count: number };
   /** Touch layouts only: where a finger may hit, and what each region does. */
   targets?: TouchTarget[];
 }
@@ -78,20 +80,6 @@ export function text(
     anchor: opts.anchor ?? 'start',
     width: textWidth(s, size, bold),
   };
-}
-
-/** Cuts `s` to fit `max` px, ending in "…". */
-export function ellipsize(s: string, max: number, size: number, bold: boolean): string {
-  if (textWidth(s, size, bold) <= max) return s;
-  const chars = [...s];
-  let lo = 0;
-  let hi = chars.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (textWidth(`${chars.slice(0, mid).join('').trimEnd()}…`, size, bold) <= max) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${chars.slice(0, lo).join('').trimEnd()}…`;
 }
 
 /**
@@ -151,7 +139,7 @@ function breakWord(word: string, fits: (t: string) => boolean): string[] {
 
 /**
  * The largest size in [min, max] at which `s` wraps into at most `maxLines` lines; at `min`
- * the last line is ellipsized.
+ * it takes the lines it needs (more than `maxLines`): a text is never cut with "…".
  */
 export function fitLines(
   s: string,
@@ -165,11 +153,7 @@ export function fitLines(
     const lines = wrapText(s, width, size, bold);
     if (lines.length <= maxLines) return { size, lines };
   }
-  const lines = wrapText(s, width, minSize, bold);
-  const kept = lines.slice(0, maxLines);
-  const rest = lines.slice(maxLines - 1).join(' ');
-  kept[maxLines - 1] = ellipsize(rest, width, minSize, bold);
-  return { size: minSize, lines: kept };
+  return { size: minSize, lines: wrapText(s, width, minSize, bold) };
 }
 
 /** Palette: high contrast, one colour per tone for the title band. */

@@ -15,17 +15,11 @@
 import { textWidth } from './fonts.ts';
 import type { Canvas } from './layout.ts';
 import { bodyItems, headerItems } from './layout.ts';
-import { hintBarHeight, hintBarItems } from './layout-bars.ts';
-import {
-  COLOURS,
-  centredBaseline,
-  ellipsize,
-  fitLines,
-  type Item,
-  type Layout,
-  text,
-  wrapText,
-} from './layout-text.ts';
+import { type Band, hintBarHeight, hintBarItems } from './layout-bars.ts';
+import { bodyLayout } from './layout-body.ts';
+import { arrowColumnWidth, arrowTargets } from './layout-pages.ts';
+import { COLOURS, centredBaseline, fitLines, type Item, type Layout, text, wrapText } from './layout-text.ts';
+import { listItems, listPlan } from './layout-touch-list.ts';
 import type { ScreenModel, TouchOptions } from './screen-model.ts';
 import { BUTTON_KEYS } from './text-id.ts';
 import type { TouchAction, TouchTarget } from './touch-targets.ts';
@@ -79,9 +73,14 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   let buttons = actionButtons(model, opts);
   let rows = barRows(buttons, { W, margin, s, floor, T });
   // A 2.8" panel has no room for a second row of targets above a list: Ulangi gives way (a long
-  // press of OK still repeats), so that at least one item of the list is a whole target.
+  // press of OK still repeats), so that at least one item of the list is a whole target (and
+  // a text split over pages has room for its ▲▼ targets).
   const bodyRoom = (rs: ActionButton[][]) => H - barHeight(rs) - (statusH + bandH) - Math.round(16 * s);
-  if (model.repeat !== undefined && rows.length > 1 && bodyRoom(rows) < (model.menu ? 2 * T : 2 * floor)) {
+  if (
+    model.repeat !== undefined &&
+    rows.length > 1 &&
+    bodyRoom(rows) < (model.menu ? 2 * T : Math.max(2 * floor, T))
+  ) {
     buttons = buttons.filter((b) => b.action.kind !== 'repeat');
     rows = barRows(buttons, { W, margin, s, floor, T });
   }
@@ -93,36 +92,72 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
       { kind: 'rect', x: 0, y: barTop, w: W, h: barH, fill: '#eef1f5' },
       { kind: 'rect', x: 0, y: barTop, w: W, h: Math.max(1, Math.round(s)), fill: COLOURS.rule },
     );
-    rows.forEach((row, r) => {
-      const y = barTop + pad + r * (T + pad);
-      items.push(...actionRow(row, { W, y, h: T, margin, s, floor }, targets));
-    });
-  } else items.push(...hintBarItems(model, { width: W, top: barTop, height: barH, scale: s, margin, floor }));
-
+  }
   const gap = Math.round(8 * s);
   const bodyTop = statusH + bandH + gap;
   const bodyH = barTop - gap - bodyTop;
+  const f = Math.max(floor, Math.round(22 * s));
+  const area = { W, margin, s, T, f, floor };
+  // A list whose selected item has no room beside the ▲▼ column (a 2.8" panel): the arrows move
+  // to the row of the way forward, and the list takes the whole width.
+  const arrowsInBar =
+    model.menu !== undefined &&
+    model.id !== 'done' &&
+    rows.length > 1 &&
+    rows.at(-1)?.every((b) => b.primary) === true &&
+    (listPlan(model.menu, { ...area, h: bodyH }).heights[model.menu.selected] ?? 0) > bodyH;
+  if (buttons.length > 0) {
+    rows.forEach((row, r) => {
+      const y = barTop + pad + r * (T + pad);
+      let left = margin;
+      if (arrowsInBar && r === rows.length - 1) {
+        const column = {
+          x: margin,
+          top: y,
+          h: T,
+          w: T,
+          T,
+          gap: Math.round(4 * s),
+          size: f,
+          rx: Math.round(8 * s),
+        };
+        const sel = model.menu?.selected ?? 0;
+        const enabled = { up: sel > 0, down: sel < (model.menu?.items.length ?? 0) - 1 };
+        items.push(...arrowTargets(column, enabled, (button) => ({ kind: 'button', button }), targets));
+        left = margin + arrowColumnWidth(T, T, T, column.gap) + gapOf(s);
+      }
+      items.push(...actionRow(row, { W, y, h: T, margin, left, s, floor }, targets));
+    });
+  } else items.push(...hintBarItems(model, { width: W, top: barTop, height: barH, scale: s, margin, floor }));
+
   const band = { width: W, top: bodyTop, height: bodyH, scale: s, margin, floor };
   // The rating's answers (done screen) are few and short: side by side; every other menu is a list.
   const choices = model.id === 'done' && model.menu ? choiceRow(model.menu, W, margin, s, floor) : null;
+  // A text split over pages (▲▼ targets beside it): which page, of how many.
+  const paged: { shown: number; count: number }[] = [];
   if (!model.menu) {
-    items.push(...bodyItems(model, band));
+    items.push(...touchBody(model, band, { T, f }, targets, paged));
   } else if (choices) {
     // A few short answers (the rating): side by side, one large target each, under the lines.
     const rowTop = barTop - gap - T;
-    items.push(...bodyItems({ ...model, menu: undefined }, { ...band, height: rowTop - gap - bodyTop }));
+    const lines = { ...model, menu: undefined };
+    items.push(...touchBody(lines, { ...band, height: rowTop - gap - bodyTop }, { T, f }, targets, paged));
     items.push(...choices(rowTop, T, targets));
   } else {
-    const f = Math.max(floor, Math.round(22 * s));
     const lh = Math.round(f * 1.3);
-    // Headings wrap rather than being cut: as many lines as they need at the list's size.
+    // Headings wrap rather than being cut: as many lines as they need at the list's size…
     const wrapped = model.lines.reduce((n, l, i) => n + wrapText(l, W - 2 * margin, f, i === 0).length, 0);
-    // …but the list keeps room for at least one whole target.
-    const linesH = Math.max(0, Math.min(wrapped * lh, barTop - gap - bodyTop - gap - T));
+    // …but the list keeps room for its selected item, whole; else the heading (the choice of
+    // the step before) gives way.
+    const menu = model.menu;
+    const selH = (h: number) => listPlan(menu, { ...area, h }, !arrowsInBar).heights[menu.selected] ?? T;
+    const full = barTop - gap - bodyTop;
+    const fits = wrapped * lh + gap + selH(full - wrapped * lh - gap) <= full;
+    const linesH = fits ? wrapped * lh : 0;
     if (linesH > 0) items.push(...bodyItems({ ...model, menu: undefined }, { ...band, height: linesH }));
     const listTop = bodyTop + linesH + (linesH > 0 ? gap : 0);
-    const list = { top: listTop, h: barTop - gap - listTop, W, margin, s, T, f, floor };
-    items.push(...listItems(model.menu, list, targets));
+    const list = { ...area, top: listTop, h: barTop - gap - listTop };
+    items.push(...listItems(menu, list, targets, !arrowsInBar));
   }
   const bands: Layout['bands'] = [
     { name: 'status', top: 0, bottom: statusH },
@@ -130,7 +165,16 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
     { name: 'body', top: bodyTop, bottom: bodyTop + bodyH },
     { name: 'hints', top: barTop, bottom: H },
   ];
-  return { width: W, height: H, background: COLOURS.background, items, bands, targets };
+  const pages = paged[0];
+  return {
+    width: W,
+    height: H,
+    background: COLOURS.background,
+    items,
+    bands,
+    targets,
+    ...(pages && { pages }),
+  };
 }
 
 interface BarMetrics {
@@ -172,12 +216,13 @@ function barRows(buttons: ActionButton[], m: BarMetrics): ActionButton[][] {
 
 function actionRow(
   buttons: ActionButton[],
-  b: { W: number; y: number; h: number; margin: number; s: number; floor: number },
+  b: { W: number; y: number; h: number; margin: number; left?: number; s: number; floor: number },
   targets: TouchTarget[],
 ): Item[] {
   const items: Item[] = [];
   const gap = gapOf(b.s);
-  const room = b.W - 2 * b.margin - gap * (buttons.length - 1);
+  const left0 = b.left ?? b.margin;
+  const room = b.W - b.margin - left0 - gap * (buttons.length - 1);
   // Each secondary target as wide as its word needs at the floor; the way forward takes what
   // is left, so Kembali is never cut for a wide Lanjut. Alone on its row, it spans the row.
   const need = (btn: ActionButton) => needOf(btn, b.floor, b.s, b.h);
@@ -189,7 +234,7 @@ function actionRow(
   for (const btn of buttons)
     if (btn.primary) widths.set(btn, Math.round(Math.max(need(btn), Math.min(left, fair * 1.6))));
   const { h, y } = b;
-  let x = b.margin;
+  let x = left0;
   buttons.forEach((btn, i) => {
     const w = widths.get(btn) ?? 0;
     if (btn.primary && i === buttons.length - 1) x = b.W - b.margin - w;
@@ -273,109 +318,40 @@ function choiceRow(
   };
 }
 
-/** Tappable rows around the selection, ▲▼ arrows on the right, the whole list a drag region. */
-function listItems(
-  menu: NonNullable<ScreenModel['menu']>,
-  l: { top: number; h: number; W: number; margin: number; s: number; T: number; f: number; floor: number },
+/**
+ * The lines of a screen without a list. Too long for the panel at the floor, they go over pages
+ * with ▲▼ targets beside them (9 mm, as every target) that turn the pages.
+ */
+function touchBody(
+  model: ScreenModel,
+  band: Band,
+  m: { T: number; f: number },
   targets: TouchTarget[],
+  pages: { shown: number; count: number }[],
 ): Item[] {
-  const items: Item[] = [];
-  const n = menu.items.length;
-  const gap = Math.round(8 * l.s);
-  const arrowW = Math.max(l.T, Math.round(l.f * 2.2));
-  // Too little height to stack two finger-sized arrows (a 2.8" panel): put them side by side.
-  const aGap = Math.round(4 * l.s);
-  const sideBySide = l.h < 2 * l.T + aGap;
-  const columnW = sideBySide ? 2 * arrowW + aGap : arrowW;
-  const listW = l.W - 2 * l.margin - columnW - gap;
-  const inset = Math.round(10 * l.s);
-  const room = listW - 2 * inset;
-  // Fewest lines first (one, else two, else three), at the largest size down to the floor: an
-  // item too long for one line wraps and its row grows; the chosen words are never cut.
-  let size = l.f;
-  let wrapped: string[][] = [];
-  let lines = 1;
-  search: for (; lines <= 3; lines++) {
-    for (size = l.f; size >= l.floor; size--) {
-      wrapped = menu.items.map((label) => wrapText(label, room, size, true));
-      if (wrapped.every((w) => w.length <= lines)) break search;
-    }
-  }
-  size = Math.max(size, l.floor);
-  lines = Math.min(lines, 3);
-  const lineH = Math.round(size * 1.22);
-  const rowH = Math.max(l.T, lines > 1 ? lines * lineH + Math.round(size * 0.5) : Math.round(size * 1.6));
-  const visible = Math.max(1, Math.min(n, Math.floor(l.h / rowH)));
-  const sel = Math.min(Math.max(0, menu.selected), Math.max(0, n - 1));
-  const start = Math.min(Math.max(0, sel - Math.floor((visible - 1) / 2)), Math.max(0, n - visible));
-  targets.push({
-    x: l.margin,
-    y: l.top,
-    w: listW,
-    h: visible * rowH,
-    action: { kind: 'list', row_px: rowH },
-  });
-  for (let k = 0; k < visible; k++) {
-    const i = start + k;
-    const y = l.top + k * rowH;
-    const selected = i === sel;
-    items.push({
-      kind: 'rect',
-      x: l.margin,
-      y: y + 2,
-      w: listW,
-      h: rowH - 4,
-      fill: selected ? COLOURS.selected : '#eef1f5',
-      rx: Math.round(8 * l.s),
-      stroke: selected ? undefined : COLOURS.rule,
-    });
-    const all = wrapped[i] ?? [''];
-    const shown =
-      all.length > lines
-        ? [...all.slice(0, lines - 1), ellipsize(all.slice(lines - 1).join(' '), room, size, true)]
-        : all;
-    const top = y + Math.round((rowH - shown.length * lineH) / 2);
-    shown.forEach((line, j) => {
-      items.push(
-        text(line, l.margin + inset, centredBaseline(top + j * lineH, lineH, size), size, {
-          bold: selected,
-          fill: selected ? COLOURS.selectedText : COLOURS.text,
-        }),
-      );
-    });
-    targets.push({ x: l.margin, y, w: listW, h: rowH, action: { kind: 'select', index: i } });
-  }
-  const ax0 = l.W - l.margin - columnW;
-  const arrowH = sideBySide
-    ? Math.max(l.T, visible * rowH)
-    : Math.max(l.T, Math.floor((visible * rowH - aGap) / 2));
-  const arrows: [string, 'up' | 'down', number, number, boolean][] = sideBySide
-    ? [
-        [BUTTON_KEYS.up, 'up', ax0, l.top, sel > 0],
-        [BUTTON_KEYS.down, 'down', ax0 + arrowW + aGap, l.top, sel < n - 1],
-      ]
-    : [
-        [BUTTON_KEYS.up, 'up', ax0, l.top, sel > 0],
-        [BUTTON_KEYS.down, 'down', ax0, l.top + arrowH + aGap, sel < n - 1],
-      ];
-  for (const [glyph, button, ax, y, enabled] of arrows) {
-    items.push({
-      kind: 'rect',
-      x: ax,
-      y,
-      w: arrowW,
-      h: arrowH,
-      fill: enabled ? COLOURS.keyBg : COLOURS.progressTrack,
-      rx: Math.round(8 * l.s),
-    });
-    items.push(
-      text(glyph, ax + Math.round(arrowW / 2), centredBaseline(y, arrowH, l.f), l.f, {
-        bold: true,
-        fill: enabled ? COLOURS.keyText : COLOURS.muted,
-        anchor: 'middle',
-      }),
-    );
-    targets.push({ x: ax, y, w: arrowW, h: arrowH, action: { kind: 'button', button } });
-  }
-  return items;
+  const whole = bodyLayout(model, band, { indicator: false });
+  if (whole.pages <= 1) return whole.items;
+  const gap = Math.round(8 * band.scale);
+  const arrowW = Math.max(m.T, Math.round(m.f * 2.2));
+  const aGap = Math.round(4 * band.scale);
+  const columnW = arrowColumnWidth(band.height, arrowW, m.T, aGap);
+  const paged = bodyLayout(model, { ...band, width: band.width - columnW - gap }, { indicator: false });
+  pages.push({ shown: paged.page, count: paged.pages });
+  const column = {
+    x: band.width - band.margin - columnW,
+    top: band.top,
+    h: band.height,
+    w: arrowW,
+    T: m.T,
+    gap: aGap,
+    size: m.f,
+    rx: Math.round(8 * band.scale),
+  };
+  const arrows = arrowTargets(
+    column,
+    { up: true, down: true },
+    (dir) => ({ kind: 'page', delta: dir === 'down' ? 1 : -1 }),
+    targets,
+  );
+  return [...paged.items, ...arrows];
 }

@@ -19,6 +19,11 @@ export interface ScreenModel {
   optional_from?: number;
   /** A list with the selection visible (letter menu, purpose menu). */
   menu?: { items: string[]; selected: number };
+  /**
+   * Which page of a body too long for the panel is shown (presses of ▲▼ counted by the flow);
+   * the layout splits the body into pages and shows this one modulo their count.
+   */
+  page?: number;
   /** 0..1 for a progress bar (printing). */
   progress?: number;
   /** What each button does here; absent buttons do nothing on this screen. */

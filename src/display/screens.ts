@@ -50,6 +50,7 @@ type Body = Pick<
 export function screenFor(state: KioskState, ctx: ScreenContext): ScreenModel {
   const body = bodyFor(state.screen, ctx, state.health.clock_trusted);
   const model: ScreenModel = { id: state.screen.name, ...body, status: statusBar(state, ctx) };
+  if (state.screen.page) model.page = state.screen.page;
   if (ctx.touch) {
     model.touch = ctx.touch;
     // *Batal* on every step of a session, unless going back already is cancelling (greeting).

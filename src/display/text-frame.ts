@@ -23,7 +23,7 @@ const BAR_CELLS = 30;
 export function renderTextFrame(model: ScreenModel): string {
   const rule = `+${'-'.repeat(WIDTH + 2)}+`;
   const out: string[] = [`--- screen: ${model.id} ---`, rule];
-  out.push(row(spread(model.status.village, statusText(model))));
+  for (const line of statusRows(model.status.village, statusText(model))) out.push(row(line));
   out.push(rule);
   for (const l of wrap(model.title.toUpperCase(), WIDTH)) out.push(row(l));
   if (model.lines.length > 0) out.push(row(''));
@@ -64,15 +64,16 @@ function row(text: string): string {
   return `| ${text}${' '.repeat(Math.max(0, WIDTH - len))} |`;
 }
 
-/** Left text and right text on one row; the left is cut when both do not fit. */
-function spread(left: string, right: string): string {
+/** Left text and right text on one row; when both do not fit, the left wraps on rows above (never cut). */
+function statusRows(left: string, right: string): string[] {
   const room = WIDTH - [...right].length - 1;
-  const l = [...left];
-  const shown = l.length <= room ? left : `${l.slice(0, Math.max(0, room - 1)).join('')}…`;
-  return `${shown}${' '.repeat(Math.max(1, WIDTH - [...shown].length - [...right].length))}${right}`;
+  if ([...left].length <= room) {
+    return [`${left}${' '.repeat(Math.max(1, WIDTH - [...left].length - [...right].length))}${right}`];
+  }
+  return [...wrap(left, WIDTH), `${' '.repeat(Math.max(0, WIDTH - [...right].length))}${right}`];
 }
 
-/** Word wrap by characters; words longer than the width are cut. */
+/** Word wrap by characters; a word longer than the width is broken over lines. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';

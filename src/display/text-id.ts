@@ -24,6 +24,8 @@ export const HINT = {
   send: 'Kirim',
   repeat: 'Ulangi',
   skip: 'Lewati',
+  /** ▲▼ on a text split over pages. */
+  page: 'Halaman',
 } as const;
 
 /** The rating's answers, in the order of RATING_CHOICES. */
@@ -221,3 +223,8 @@ export const MONTHS = [
 /** Scroll markers drawn in a menu when items are hidden above or below. */
 export const MORE_ABOVE = '▲ lainnya';
 export const MORE_BELOW = '▼ lainnya';
+
+/** Where a resident is in a text split over pages: "Halaman 1/2". */
+export function pageOf(page: number, pages: number): string {
+  return `Halaman ${page + 1}/${pages}`;
+}

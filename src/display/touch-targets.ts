@@ -15,6 +15,8 @@ export type TouchAction =
   | { kind: 'cancel' }
   /** *Ulangi*: say the screen's spoken prompt again. */
   | { kind: 'repeat' }
+  /** ▲▼ beside a text split over pages: the next (+1) or previous (−1) page. */
+  | { kind: 'page'; delta: 1 | -1 }
   /** A list that scrolls by drag, one item per `row_px` dragged. */
   | { kind: 'list'; row_px: number };
 

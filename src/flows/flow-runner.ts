@@ -61,7 +61,7 @@ export interface RunnerDeps {
   onRepeat?(): void;
 }
 
-const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel']);
+const RESIDENT_INPUT = new Set<KioskEvent['type']>(['button', 'select', 'scroll', 'cancel', 'page']);
 
 type ReadFailure = Extract<KioskEvent, { type: 'card_read_failed' }>['reason'];
 

@@ -173,6 +173,9 @@ function transition(state: KioskState, event: KioskEvent, settings: FlowSettings
     case 'scroll':
       return touchMenu(state, event);
 
+    case 'page':
+      return turnPage(state, event.delta);
+
     case 'cancel':
       return CANCELLABLE.has(screen.name) ? go(state, { name: 'idle' }) : ignore(state);
 
@@ -233,7 +236,7 @@ function press(
 ): StepResult {
   const { screen } = state;
   if ((button === 'up' || button === 'down') && !arrowsMoveASelection(screen)) {
-    return go(state, { ...screen, page: (screen.page ?? 0) + (button === 'down' ? 1 : -1) });
+    return turnPage(state, button === 'down' ? 1 : -1);
   }
   switch (screen.name) {
     case 'birth_date':
@@ -400,6 +403,11 @@ function rate(state: KioskState, screen: DoneScreen, index: number): StepResult 
   const letter_type = screen.session.offers[screen.session.letter_index]?.type_id;
   if (!choice || !letter_type) return go(state, { name: 'idle' });
   return go(state, { name: 'idle' }, { type: 'report_rating', choice, letter_type });
+}
+
+function turnPage(state: KioskState, delta: number): StepResult {
+  if (!Number.isInteger(delta) || delta === 0) return ignore(state);
+  return go(state, { ...state.screen, page: (state.screen.page ?? 0) + delta });
 }
 
 /** Screens whose ▲▼ move over a list; everywhere else they turn the pages of a long text. */

@@ -146,6 +146,8 @@ export type KioskEvent =
   | { type: 'select'; at: number; index: number }
   /** Touch: the menu was dragged by `rows` items (positive: further down the list). */
   | { type: 'scroll'; at: number; rows: number }
+  /** Touch: ▲▼ beside a text split over pages (any screen, the rating's too): turn a page. */
+  | { type: 'page'; at: number; delta: number }
   /** Touch: *Batal*, end the session. */
   | { type: 'cancel'; at: number }
   /** The inactivity timer of the current screen ran out (the runner owns the timer). */

@@ -12,8 +12,6 @@ const WORD_60 = 'WWWWWWWWWWMMMMMMMMMMWWWWWWWWWWMMMMMMMMMMWWWWWWWWWWMMMMMMMMMM';
 const LONG_LABEL = 'Surat Keterangan Pengantar Permohonan Izin Keramaian Hajatan Pernikahan';
 const LONG_PURPOSE =
   'Persyaratan pengajuan beasiswa pendidikan tinggi di luar provinsi melalui jalur prestasi';
-/** Strings longer than any real one: only these may end in "…" in a menu. */
-export const PATHOLOGICAL = [LONG_LABEL, LONG_PURPOSE, WORD_60];
 
 /** The shipped letter types (data/letter-types.json) as offers, plus pathological ones. */
 export function longOffers(): LetterOffer[] {

@@ -7,7 +7,7 @@ import type { ScreenContext } from '../../src/display/screens.ts';
 import type { KioskState } from '../../src/flows/kiosk-state.ts';
 import { allScreens, context } from './display-fixtures.ts';
 import { longCases, longVillage } from './display-long-fixtures.ts';
-import { TOUCH_SIZES, touchShots } from './touch-fixtures.ts';
+import { TOUCH_SIZES, touchOptions, touchShots } from './touch-fixtures.ts';
 
 export interface Shot {
   name: string;
@@ -39,6 +39,27 @@ export function snapshotSets(): SnapshotSet[] {
         .map((c) => ({ name: `long-${c.name}`, state: c.state, ctx: longVillage })),
     },
   ];
+  // Long texts on 2.8" panels: split over pages ("Halaman 1/2"), with buttons and with touch.
+  const long = (width: number, height: number, touch: boolean): Shot[] =>
+    longCases()
+      .filter((c) => ['greeting', 'choose_purpose', 'confirm', 'out_of_service-remote'].includes(c.name))
+      .map((c) => ({
+        name: `long-${c.name}`,
+        state: c.state,
+        ctx: touch ? { ...longVillage, touch: touchOptions(width, height) } : longVillage,
+      }));
+  const confirm = longCases().find((c) => c.name === 'confirm');
+  const page2 = confirm
+    ? [
+        {
+          name: 'long-confirm-page2',
+          state: { ...confirm.state, screen: { ...confirm.state.screen, page: 1 } },
+          ctx: longVillage,
+        },
+      ]
+    : [];
+  sets.push({ width: 320, height: 240, shots: [...long(320, 240, false), ...page2] });
+  sets.push({ width: 240, height: 320, shots: long(240, 320, true), dir: 'touch-240x320' });
   // Touch layouts (issue 12): finger-sized targets at every panel size and orientation.
   for (const [width, height] of TOUCH_SIZES) {
     const shots = touchShots(width, height).map((s) => ({ ...s, ctx: context({ touch: s.touch }) }));

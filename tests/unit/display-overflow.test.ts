@@ -6,7 +6,7 @@ import type { ScreenModel } from '../../src/display/screen-model.ts';
 import { screenFor } from '../../src/display/screens.ts';
 import { layoutToSvg } from '../../src/display/svg.ts';
 import { context } from '../support/display-fixtures.ts';
-import { longCases, longVillage, NAME_60, PATHOLOGICAL } from '../support/display-long-fixtures.ts';
+import { longCases, longVillage, NAME_60 } from '../support/display-long-fixtures.ts';
 
 const SIZES = [
   [480, 320],
@@ -63,23 +63,18 @@ test('long names and purposes wrap (or shrink) instead of being cut', () => {
       .join(' ');
     for (const word of NAME_60.split(' '))
       assert.ok(shown.includes(word), `${w}x${h}: "${word}" of the name is shown`);
-    const confirm = layoutScreen(screenFor(longCases()[6]!.state, context()), { width: w, height: h });
-    const confirmText = texts(confirm)
+    // Split over pages where the panel is small: read one after the other.
+    const confirmModel = screenFor(longCases()[6]!.state, context());
+    const confirmText = [0, 1, 2]
+      .flatMap((page) => texts(layoutScreen({ ...confirmModel, page }, { width: w, height: h })))
       .map((t) => t.text)
       .join(' ');
     assert.ok(confirmText.includes('beasiswa'), `${w}x${h}: the whole purpose is on the confirm screen`);
   }
-  // The shipped menu labels and purposes fit unshortened on the default panel.
+  // Menu labels and purposes are never shortened, even the pathological ones.
   for (const c of longCases().filter((x) => x.name.startsWith('choose_'))) {
     const layout = layoutScreen(screenFor(c.state, context()), { width: 480, height: 320 });
-    for (const t of texts(layout)) {
-      if (!t.text.endsWith('…')) continue;
-      const prefix = t.text.slice(0, -1);
-      assert.ok(
-        PATHOLOGICAL.some((p) => p.startsWith(prefix)),
-        `"${t.text}" cut`,
-      );
-    }
+    for (const t of texts(layout)) assert.not.ok(t.text.includes('…'), `"${t.text}" cut`);
   }
 });
 
@@ -93,7 +88,7 @@ test('the menu keeps the selection visible and says when more items are hidden',
       // A long selected item wraps onto two lines: its words, in order, are on screen.
       const joined = all.join(' ');
       assert.ok(
-        joined.includes(selected) || (joined.includes(selected.slice(0, 24)) && joined.includes('…')),
+        joined.replace(/\s+/g, '').includes(selected.replace(/\s+/g, '')),
         `${c.name} ${w}x${h}: selected item visible`,
       );
       assert.ok(
