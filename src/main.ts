@@ -14,6 +14,7 @@ import { createSpeech } from './audio/wire-audio.ts';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
+import { type AnnouncementImages, loadAnnouncementImages } from './display/announcement-images.ts';
 import { useShippedFonts } from './display/fonts.ts';
 import type { ScreenModel, TouchOptions } from './display/screen-model.ts';
 import { screenFor } from './display/screens.ts';
@@ -233,6 +234,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const touchLayout = touchOptions(config, simulator, adapters.touch !== null);
   const speech = createSpeech(config, logger);
   let shown: ScreenModel | null = null;
+  let announcementImages: AnnouncementImages = new Map();
   const draw = (state: KioskState) => {
     const model = screenFor(state, {
       village: config.village,
@@ -242,6 +244,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       touch: touchLayout,
       readerHint: config.hardware.reader.location_hint ?? null,
       speech: speech !== null,
+      announcementImages,
     });
     shown = model;
     speech?.shown(state, model);
@@ -356,6 +359,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await adapters.touch?.start();
   await printer.probe();
   runner.start();
+  // The news pictures decode in the background: until then the idle screen shows the text alone.
+  loadAnnouncementImages(config.village.announcements ?? [], logicalCanvas(config.hardware.display), logger)
+    .then((images) => {
+      announcementImages = images;
+      if (images.size > 0) draw(runner.state);
+    })
+    .catch((err: unknown) => logger.warn({ err }, 'announcement images not loaded: text only'));
   // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
   receiptPrinter?.on('status', () => publishStatus(runner.state));
   // Adapters report presence/status while starting, before the runner listened: take them now.

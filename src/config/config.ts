@@ -33,6 +33,8 @@ export interface Announcement {
   text: string;
   /** Last day it is shown (YYYY-MM-DD, the kiosk's local date); null or absent: until removed. */
   until?: string | null;
+  /** A picture (PNG or JPEG file) shown with the text, scaled to the room under the call to action. */
+  image?: string | null;
 }
 
 export interface Config {

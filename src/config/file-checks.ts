@@ -135,8 +135,19 @@ export function pinProblems(hardware: Config['hardware']): string[] {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+const JPEG_SIGNATURE = Buffer.from([0xff, 0xd8, 0xff]);
+
+/** What is wrong with a picture file for the screen (PNG or JPEG), or null. */
+function imageFileProblem(file: string): string | null {
+  const read = readProblem(file);
+  if ('problem' in read) return read.problem;
+  const head = read.data.subarray(0, 8);
+  if (head.equals(PNG_SIGNATURE) || head.subarray(0, 3).equals(JPEG_SIGNATURE)) return null;
+  return `${file} is not a PNG or JPEG image`;
+}
+
 /**
- * Every problem with what a config points at: the logo, the broker's TLS files, the district
+ * Every problem with what a config points at: the logo, the announcements' pictures, the broker's TLS files, the district
  * command key, the GPIO pins. Empty when all is well.
  */
 export function configFileProblems(config: Config): string[] {
@@ -154,6 +165,10 @@ export function referenceProblems(config: Config): string[] {
     else if (!read.data.subarray(0, 8).equals(PNG_SIGNATURE))
       problems.push(`village.logo_file: ${logo} is not a PNG image`);
   }
+  (config.village.announcements ?? []).forEach((a, i) => {
+    const problem = a.image ? imageFileProblem(a.image) : null;
+    if (problem) problems.push(`village.announcements[${i}].image: ${problem}`);
+  });
   const districtKey = config.mqtt.district_public_key;
   if (districtKey) {
     const problem = districtKeyProblem(districtKey, 'the district command key');

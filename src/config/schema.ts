@@ -50,6 +50,7 @@ export const configSchema = obj({
         {
           text: { type: 'string', minLength: 1, maxLength: 160 },
           until: { type: ['string', 'null'], pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+          image: nullableStr,
         },
         ['text'],
       ),

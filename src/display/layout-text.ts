@@ -40,7 +40,17 @@ export interface CircleItem {
   fill: string;
 }
 
-export type Item = TextItem | RectItem | CircleItem;
+/** A picture (PNG as a data URI), drawn at exactly w × h. */
+export interface ImageItem {
+  kind: 'image';
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  href: string;
+}
+
+export type Item = TextItem | RectItem | CircleItem | ImageItem;
 
 export interface Layout {
   width: number;

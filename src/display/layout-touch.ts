@@ -17,6 +17,7 @@ import type { Canvas } from './layout.ts';
 import { bodyItems, headerItems } from './layout.ts';
 import { type Band, hintBarHeight, hintBarItems } from './layout-bars.ts';
 import { bodyLayout } from './layout-body.ts';
+import { bodyWithImage } from './layout-image.ts';
 import { arrowColumnWidth, arrowTargets } from './layout-pages.ts';
 import { COLOURS, centredBaseline, fitLines, type Item, type Layout, text, wrapText } from './layout-text.ts';
 import { listItems, listPlan } from './layout-touch-list.ts';
@@ -329,7 +330,7 @@ function touchBody(
   targets: TouchTarget[],
   pages: { shown: number; count: number }[],
 ): Item[] {
-  const whole = bodyLayout(model, band, { indicator: false });
+  const whole = bodyWithImage(model, band, { indicator: false });
   if (whole.pages <= 1) return whole.items;
   const gap = Math.round(8 * band.scale);
   const arrowW = Math.max(m.T, Math.round(m.f * 2.2));

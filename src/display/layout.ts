@@ -12,6 +12,7 @@
 import { type Band, hintBarHeight, hintBarItems, statusBarHeight, statusBarItems } from './layout-bars.ts';
 import { bodyLayout } from './layout-body.ts';
 import { layoutCalibration } from './layout-calibration.ts';
+import { bodyWithImage } from './layout-image.ts';
 import { withPageHints } from './layout-pages.ts';
 import { COLOURS, centredBaseline, fitLines, type Item, type Layout, text } from './layout-text.ts';
 import { layoutTouchScreen } from './layout-touch.ts';
@@ -69,7 +70,8 @@ function computeLayout(model: ScreenModel, canvas: Canvas): Layout {
   };
   // A text split over pages says so in the hint bar: ▲▼ Halaman (the bar may grow, so again).
   let p = plan(model);
-  let body = bodyLayout(model, p.body);
+  // An announcement's picture goes under its text where there is room (never on a paged text).
+  let body = bodyWithImage(model, p.body);
   if (body.pages > 1) {
     p = plan(withPageHints(model));
     body = bodyLayout(model, p.body);

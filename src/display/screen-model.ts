@@ -24,6 +24,8 @@ export interface ScreenModel {
    * the layout splits the body into pages and shows this one modulo their count.
    */
   page?: number;
+  /** A picture shown under the lines where there is room (an announcement's, on idle). */
+  image?: { data_uri: string; width: number; height: number };
   /** 0..1 for a progress bar (printing). */
   progress?: number;
   /** What each button does here; absent buttons do nothing on this screen. */

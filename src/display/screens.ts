@@ -3,10 +3,11 @@
  * The model never carries a full NIK: a greeting shows only the last 4 digits, taken from the
  * already-masked summary (and cut to 4 digits again here, in case a caller passed more).
  */
-import type { VillageConfig } from '../config/config.ts';
+import type { Announcement, VillageConfig } from '../config/config.ts';
 import { BIRTH_DATE_TRIES, pickerLength, pickerValue } from '../flows/birth-date.ts';
 import { CANCELLABLE } from '../flows/kiosk-flow.ts';
 import type { KioskState, LetterOffer, ResidentSummary, Screen, Session } from '../flows/kiosk-state.ts';
+import type { AnnouncementImages } from './announcement-images.ts';
 import type { ScreenModel, StatusBar, TouchOptions } from './screen-model.ts';
 import {
   CARD_ERROR,
@@ -39,11 +40,13 @@ export interface ScreenContext {
   speech?: boolean;
   /** The kiosk has a touch panel: lay screens out for fingers (see layout-touch.ts). */
   touch?: TouchOptions;
+  /** The announcements' pictures, decoded (announcement-images.ts); a missing one: text only. */
+  announcementImages?: AnnouncementImages;
 }
 
 type Body = Pick<
   ScreenModel,
-  'tone' | 'title' | 'lines' | 'optional_from' | 'menu' | 'progress' | 'hints' | 'footer'
+  'tone' | 'title' | 'lines' | 'optional_from' | 'menu' | 'progress' | 'hints' | 'footer' | 'image'
 >;
 
 /** Builds the model of the current screen. Every Screen variant has one. */
@@ -71,8 +74,18 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
       // The village's news comes last and goes first when room is short: never over the call to action.
       const news = clockTrusted ? currentAnnouncement(ctx) : null;
       const optional_from = lines.length;
-      if (news) lines.push(TEXT.announcement(news));
-      return { tone: 'normal', title: TEXT.tapCard, lines, optional_from, hints: {}, footer: FOOTER.idle };
+      if (news) lines.push(TEXT.announcement(news.text));
+      const image = news?.image ? ctx.announcementImages?.get(news.image) : undefined;
+      const idle: Body = {
+        tone: 'normal',
+        title: TEXT.tapCard,
+        lines,
+        optional_from,
+        hints: {},
+        footer: FOOTER.idle,
+      };
+      if (image) idle.image = image;
+      return idle;
     }
     case 'reading':
       return {
@@ -267,12 +280,12 @@ function bodyFor(screen: Screen, ctx: ScreenContext, clockTrusted: boolean): Bod
 const ANNOUNCEMENT_MS = 20_000;
 
 /** The announcement shown now: those not past their `until` day, in turn. */
-function currentAnnouncement(ctx: ScreenContext): string | null {
+function currentAnnouncement(ctx: ScreenContext): Announcement | null {
   const w = wallClock(ctx.now, ctx.timeZone);
   const today = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
   const live = (ctx.village.announcements ?? []).filter((a) => !a.until || a.until >= today);
   if (live.length === 0) return null;
-  return live[Math.floor(ctx.now.getTime() / ANNOUNCEMENT_MS) % live.length]?.text ?? null;
+  return live[Math.floor(ctx.now.getTime() / ANNOUNCEMENT_MS) % live.length] ?? null;
 }
 
 /** "NIK ****1234" and the address line; never more than the last 4 digits. */

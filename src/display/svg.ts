@@ -24,6 +24,8 @@ function itemSvg(item: Item): string {
       const stroke = item.stroke ? ` stroke="${item.stroke}" stroke-width="${item.strokeWidth ?? 1}"` : '';
       return `<rect x="${item.x}" y="${item.y}" width="${item.w}" height="${item.h}" fill="${item.fill}"${rx}${stroke}/>`;
     }
+    case 'image':
+      return `<image x="${item.x}" y="${item.y}" width="${item.w}" height="${item.h}" href="${item.href}"/>`;
     case 'circle':
       return `<circle cx="${item.cx}" cy="${item.cy}" r="${item.r}" fill="${item.fill}"/>`;
     case 'text': {
