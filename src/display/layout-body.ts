@@ -272,7 +272,7 @@ function menuItems(
   const { start, end, more: hidden } = menuWindow(heights, sel, avail, markers ? indH : 0);
   const more = hidden && markers;
   let y = w.top;
-  const marker_ = (label: string, top: number) =>
+  const moreMarker = (label: string, top: number) =>
     items.push(
       text(label, b.width - b.margin, centredBaseline(top, indH, small), small, {
         fill: COLOURS.muted,
@@ -280,7 +280,7 @@ function menuItems(
       }),
     );
   if (more) {
-    if (start > 0) marker_(MORE_ABOVE, y);
+    if (start > 0) moreMarker(MORE_ABOVE, y);
     y += indH;
   }
   for (let i = start; i < end; i++) {
@@ -314,6 +314,6 @@ function menuItems(
     });
     y += h;
   }
-  if (more && end < menu.items.length) marker_(MORE_BELOW, y);
+  if (more && end < menu.items.length) moreMarker(MORE_BELOW, y);
   return items;
 }
