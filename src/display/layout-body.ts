@@ -94,9 +94,11 @@ function planBody(model: ScreenModel, b: Band, f: number, force: boolean): Item[
   const menuMinFor = (space: number) => {
     if (!menu) return 0;
     if (total <= space) return total;
-    const ind = 2 * indicatorH(f, b.floor);
-    const neighbours = force ? 0 : (Math.min(menu.items.length, 3) - 1) * rowH;
-    return (heights[sel] ?? rowH) + neighbours + ind;
+    // At the last resort the list may be just its selected item (the hint bar's ▲▼ say there is
+    // more): the heading above it stays if it can.
+    if (force) return heights[sel] ?? rowH;
+    const neighbours = (Math.min(menu.items.length, 3) - 1) * rowH;
+    return (heights[sel] ?? rowH) + neighbours + 2 * indicatorH(f, b.floor);
   };
   let linesH = heightOf(wrapped);
   const fitsWith = (w: WrappedLine[][]) => {

@@ -147,15 +147,19 @@ export function layoutTouchScreen(model: ScreenModel, canvas: Canvas, opts: Touc
   } else {
     const lh = Math.round(f * 1.3);
     // Headings wrap rather than being cut: as many lines as they need at the list's size…
-    const wrapped = model.lines.reduce((n, l, i) => n + wrapText(l, W - 2 * margin, f, i === 0).length, 0);
-    // …but the list keeps room for its selected item, whole; else the heading (the choice of
-    // the step before) gives way.
+    const count = (lines: string[]) =>
+      lines.reduce((n, l, i) => n + wrapText(l, W - 2 * margin, f, i === 0).length, 0);
+    // …but the list keeps room for its selected item, whole: the lines that repeat the hint bar
+    // give way first, then the heading (the choice of the step before) as a whole.
     const menu = model.menu;
     const selH = (h: number) => listPlan(menu, { ...area, h }, !arrowsInBar).heights[menu.selected] ?? T;
     const full = barTop - gap - bodyTop;
-    const fits = wrapped * lh + gap + selH(full - wrapped * lh - gap) <= full;
-    const linesH = fits ? wrapped * lh : 0;
-    if (linesH > 0) items.push(...bodyItems({ ...model, menu: undefined }, { ...band, height: linesH }));
+    const fits = (n: number) => n * lh + gap + selH(full - n * lh - gap) <= full;
+    const essential = model.lines.slice(0, model.optional_from ?? model.lines.length);
+    const heading = [model.lines, essential].find((lines) => lines.length > 0 && fits(count(lines))) ?? [];
+    const linesH = count(heading) * lh;
+    if (linesH > 0)
+      items.push(...bodyItems({ ...model, lines: heading, menu: undefined }, { ...band, height: linesH }));
     const listTop = bodyTop + linesH + (linesH > 0 ? gap : 0);
     const list = { ...area, top: listTop, h: barTop - gap - listTop };
     items.push(...listItems(menu, list, targets, !arrowsInBar));
