@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { configHash, isJsonObject, type JsonObject } from '../config/remote-layer.ts';
 import type { Command } from './command.ts';
-import { CONFIG_HELP, CONFIG_OPTION, parseCommandArgs, usageError } from './context.ts';
+import { CONFIG_HELP, CONFIG_OPTION, parseCommandArgs, requireSubcommand } from './context.ts';
 
 const HELP = `Usage: anjungan config show [--config FILE] [--remote]
 
@@ -36,11 +36,7 @@ const config: Command = {
       { ...CONFIG_OPTION, remote: { type: 'boolean' } },
       'config',
     );
-    if (positionals[0] !== 'show' || positionals.length !== 1)
-      throw usageError(
-        positionals[0] ? `unknown subcommand '${positionals[0]}'` : 'missing subcommand (show)',
-        'config',
-      );
+    requireSubcommand(positionals, 'show', 'config');
     const loaded = loadConfig({ path: values.config, env: io.env });
     for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
     const { remote, remoteFile, remoteProblem } = loaded.layers;
