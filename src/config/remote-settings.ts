@@ -162,7 +162,7 @@ export class RemoteSettings {
       await writeJsonDurably(layers.remoteFile, layer, 0o640);
     } catch (err) {
       return refuse('config_unavailable', [
-        `${layers.remoteFile} could not be written: ${(err as Error).message}`,
+        `${layers.remoteFile} could not be written: ${(err as Error).message} (scripts/install.sh makes its directory writable for the kiosk)`,
       ]);
     }
     const keys = changedKeys(config as unknown as JsonObject, next as unknown as JsonObject);

@@ -294,6 +294,17 @@ test('refused patches change nothing: invalid, forbidden, stale, logo mismatch',
   }
 });
 
+test('a layer that cannot be written is refused and the live config stays', async () => {
+  const k = kioskDir();
+  writeFileSync(join(k.dir, 'config.d'), 'not a directory');
+  const { config, settings } = settingsFor(k);
+  const outcome = refused(await settings.apply({ version: 1, patch: { village: { head_name: 'BARU' } } }));
+  assert.is(outcome.reason, 'config_unavailable');
+  assert.match(outcome.errors[0]!, /remote\.json could not be written: .*install\.sh/);
+  assert.is(config.village.head_name, 'SUPRIYANTO');
+  assert.is(settings.version, null);
+});
+
 test('simulator mode has no config directory: cmd/config is unavailable', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'anj-remote-sim-'));
   const loaded = loadConfig({ defaultPath: join(dir, 'none.json'), env: { ANJUNGAN_DATA_DIR: dir } });
