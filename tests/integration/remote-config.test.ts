@@ -16,6 +16,7 @@ import { configHash, remoteLayerPath } from '../../src/config/remote-layer.ts';
 import { decodeEscpos } from '../../src/hardware/escpos-decoder.ts';
 import { generateDistrictKeyPair } from '../../src/mqtt/command-signing.ts';
 import { sendCommand } from '../../src/mqtt/district-client.ts';
+import type { KioskRow } from '../../src/mqtt/fleet-view.ts';
 import { payloadErrors } from '../../src/mqtt/payload-schemas.ts';
 import { runCli } from '../support/cli-process.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
@@ -113,6 +114,11 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
       [5, newHash, ['village.head_name'], []],
     );
     assert.not.ok(JSON.stringify(event).includes('SITI'), 'names only, never values');
+    // The district's fleet view shows which kiosks run which remote settings.
+    const fleet = await runCli(['monitor', '--url', broker.url, '--json', '--wait', '1']);
+    assert.is(fleet.code, 0, fleet.stderr);
+    const row = (JSON.parse(fleet.stdout) as KioskRow[]).find((r) => r.device === 'kiosk-mqtt');
+    assert.equal([row?.remote_config_version, row?.config_hash], [5, newHash]);
 
     // The next letter carries the new head name, without a restart.
     await issueLetter(kiosk);
