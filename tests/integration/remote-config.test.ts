@@ -1,14 +1,19 @@
 /**
  * Remote settings against a real daemon process and a real Mosquitto: a signed `cmd/config`
  * sent with `anjungan command … config --patch` changes the running kiosk (the next letter
- * carries the new head name, state the new hash and version, event config_applied); an invalid,
+ * carries the new head name, a logo from the district's server once verified, state the new
+ * hash and version, event config_applied); an invalid,
  * forbidden, unsigned or operator-signed one is refused and changes nothing; the layer survives a
  * restart; a corrupt config.d/remote.json leaves the kiosk on its local config, with a warning
  * naming the file and a config_refused event.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -82,6 +87,14 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
     );
     return kiosk;
   };
+  const lastPrint = () => {
+    const prints = join(dir, 'data', 'sim', 'prints');
+    const newest = readdirSync(prints)
+      .filter((f) => f.endsWith('.bin'))
+      .sort()
+      .at(-1);
+    return decodeEscpos(readFileSync(join(prints, newest!)));
+  };
   const stop = async (kiosk: DaemonProcess) => {
     kiosk.child.kill('SIGTERM');
     await kiosk.exit;
@@ -122,11 +135,8 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
 
     // The next letter carries the new head name, without a restart.
     await issueLetter(kiosk);
-    const prints = join(dir, 'data', 'sim', 'prints');
-    const [printed] = readdirSync(prints).filter((f) => f.endsWith('.bin'));
-    const text = decodeEscpos(readFileSync(join(prints, printed!)))
-      .lines.map((l) => l.text)
-      .join('\n');
+    const first = lastPrint();
+    const text = first.lines.map((l) => l.text).join('\n');
     assert.match(text, 'SITI AMINAH, S.Pd.');
     assert.not.match(text, 'SUPRIYANTO');
 
@@ -175,12 +185,29 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
     );
     assert.is(states().at(-1)?.config_hash, newHash);
 
+    // A logo on the district's web server: downloaded, verified, on the next letter's kop surat.
+    const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: 'black' } })
+      .png()
+      .toBuffer();
+    const server = createServer((_req, res) => res.end(png));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const logoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/logo-hanura.png`;
+    const logo = await cliConfig(
+      { village: { logo_url: logoUrl, logo_sha256: createHash('sha256').update(png).digest('hex') } },
+      10,
+    ).finally(() => server.close());
+    assert.is(logo.code, 0, logo.stderr);
+    assert.match(logo.stdout, /^changed: village\.logo_sha256, village\.logo_url$/m);
+    await issueLetter(kiosk);
+    assert.is(lastPrint().images.length, first.images.length + 1, 'the logo is printed');
+    const logoHash = configHash(loadConfig({ path: config, env: {} }).config);
+
     // The layer survives a restart.
     await stop(kiosk);
     kiosk = await started(new DaemonProcess(['run', '--config', config], {}), 2);
     await watcher.waitFor('the state after the restart', () => {
       const last = states().at(-1);
-      return last?.config_hash === newHash && last.remote_config_version === 5;
+      return last?.config_hash === logoHash && last.remote_config_version === 10;
     });
 
     // A corrupt layer: the kiosk starts on its local config, says so and reports it.
