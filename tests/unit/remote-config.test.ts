@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { configCommandArgs, configReplyText } from '../../src/commands/config-command-args.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import {
   changedKeys,
@@ -317,6 +318,40 @@ test('simulator mode has no config directory: cmd/config is unavailable', async 
     onApplied: () => {},
   });
   assert.is(refused(await settings.apply({ version: 1, patch: {} })).reason, 'config_unavailable');
+});
+
+test('anjungan command … config: --patch and --version checked before anything is signed', () => {
+  const k = kioskDir();
+  const file = join(k.dir, 'patch.json');
+  writeFileSync(file, JSON.stringify({ village: { head_name: 'BARU' } }));
+  const now = Date.parse('2026-12-05T01:00:00.000Z');
+  assert.equal(configCommandArgs({ patch: file }, [], now), {
+    version: now / 1000,
+    patch: { village: { head_name: 'BARU' } },
+  });
+  assert.is(configCommandArgs({ patch: file, version: '7' }, []).version, 7);
+  const problems: [Parameters<typeof configCommandArgs>[0], string[], RegExp][] = [
+    [{}, [], /needs --patch FILE/],
+    [{ patch: file, version: '0' }, [], /--version must be a whole number/],
+    [{ patch: file, version: '1.5' }, [], /--version must be a whole number/],
+    [{ patch: file }, ['extra'], /takes no arguments/],
+    [{ patch: join(k.dir, 'missing.json') }, [], /missing\.json: ENOENT/],
+  ];
+  writeFileSync(join(k.dir, 'list.json'), '[1]');
+  problems.push([{ patch: join(k.dir, 'list.json') }, [], /must hold a JSON object/]);
+  for (const [values, rest, message] of problems)
+    assert.throws(() => configCommandArgs(values, rest), message);
+  assert.is(
+    configReplyText({
+      applied: true,
+      version: 7,
+      config_hash: 'abc',
+      keys_changed: ['mqtt.telemetry_interval_s'],
+      restart_needed: ['mqtt.telemetry_interval_s'],
+    }),
+    'applied: remote settings version 7\nconfig hash: abc\nchanged: mqtt.telemetry_interval_s\n' +
+      'takes effect at the next restart: mqtt.telemetry_interval_s\n',
+  );
 });
 
 test.run();
