@@ -276,8 +276,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       settings: {
         flow: {
           ...config.flow,
-          unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
-          unknown_card_pause_s: config.limits.unknown_card_pause_s,
+          // Read at every step: the district's cmd/config changes them live (config in place).
+          get unknown_cards_per_minute() {
+            return config.limits.unknown_cards_per_minute;
+          },
+          get unknown_card_pause_s() {
+            return config.limits.unknown_card_pause_s;
+          },
           rating: config.flow.rating,
           birth_date_check: adapters.touch !== null,
         },

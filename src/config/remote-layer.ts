@@ -33,11 +33,7 @@ export const REMOTE_KEYS: readonly string[] = [
 ];
 
 /** Remote keys the running kiosk cannot take up live: they apply at the next start. */
-export const RESTART_KEYS: readonly string[] = [
-  'limits.unknown_cards_per_minute',
-  'limits.unknown_card_pause_s',
-  'mqtt.telemetry_interval_s',
-];
+export const RESTART_KEYS: readonly string[] = ['mqtt.telemetry_interval_s'];
 
 export interface RemoteLayer {
   /** The district's version of the layer; a patch must carry a higher one. */

@@ -1,8 +1,8 @@
 /**
  * Remote settings against a real daemon process and a real Mosquitto: a signed `cmd/config`
  * sent with `anjungan command … config --patch` changes the running kiosk (the next letter
- * carries the new head name, a logo from the district's server once verified, state the new
- * hash and version, event config_applied); an invalid,
+ * carries the new head name, a logo from the district's server once verified, an unknown card
+ * meets the new limit, state the new hash and version, event config_applied); an invalid,
  * forbidden, unsigned or operator-signed one is refused and changes nothing; the layer survives a
  * restart; a corrupt config.d/remote.json leaves the kiosk on its local config, with a warning
  * naming the file and a config_refused event.
@@ -200,6 +200,16 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
     assert.match(logo.stdout, /^changed: village\.logo_sha256, village\.logo_url$/m);
     await issueLetter(kiosk);
     assert.is(lastPrint().images.length, first.images.length + 1, 'the logo is printed');
+
+    // Limits too are live: one unknown card now pauses reading (the default is five).
+    const limits = await cliConfig({ limits: { unknown_cards_per_minute: 1, unknown_card_pause_s: 2 } }, 11);
+    assert.is(limits.code, 0, limits.stderr);
+    assert.not.match(limits.stdout, 'next restart');
+    kiosk.send('remove');
+    kiosk.send('tap DEADBEEF');
+    await kiosk.waitOut('--- screen: card_pause ---');
+    await watcher.waitFor('card_burst', () => events('card_burst').length === 1);
+    assert.is(events('card_burst')[0]!.count, 1);
     const logoHash = configHash(loadConfig({ path: config, env: {} }).config);
 
     // The layer survives a restart.
@@ -207,7 +217,7 @@ test('cmd/config: applied live, refused with nothing changed, kept across restar
     kiosk = await started(new DaemonProcess(['run', '--config', config], {}), 2);
     await watcher.waitFor('the state after the restart', () => {
       const last = states().at(-1);
-      return last?.config_hash === logoHash && last.remote_config_version === 10;
+      return last?.config_hash === logoHash && last.remote_config_version === 11;
     });
 
     // A corrupt layer: the kiosk starts on its local config, says so and reports it.

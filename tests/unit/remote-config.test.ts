@@ -188,6 +188,7 @@ test('a valid patch is written as the layer and changes the live config in place
     patch: {
       village: { head_name: 'SITI AMINAH' },
       limits: { unknown_card_pause_s: 90 },
+      mqtt: { telemetry_interval_s: 300 },
       letters: { types: { sktm: { purposes: ['Beasiswa'] } } },
     },
   });
@@ -196,9 +197,10 @@ test('a valid patch is written as the layer and changes the live config in place
   assert.equal(outcome.result.keys_changed, [
     'letters.types.sktm.purposes',
     'limits.unknown_card_pause_s',
+    'mqtt.telemetry_interval_s',
     'village.head_name',
   ]);
-  assert.equal(outcome.result.restart_needed, ['limits.unknown_card_pause_s']);
+  assert.equal(outcome.result.restart_needed, ['mqtt.telemetry_interval_s']);
   assert.is(settings.version, 7);
   assert.is.not(settings.configHash, before);
   assert.is(settings.configHash, configHash(config));
@@ -211,7 +213,7 @@ test('a valid patch is written as the layer and changes the live config in place
     version: 7,
     config_hash: settings.configHash,
     keys: outcome.result.keys_changed,
-    restart_needed: ['limits.unknown_card_pause_s'],
+    restart_needed: ['mqtt.telemetry_interval_s'],
   });
   // null removes a key from the layer: the local (here default) value applies again.
   const back = await settings.apply({ version: 8, patch: { village: { head_name: null } } });
