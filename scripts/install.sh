@@ -323,6 +323,27 @@ install_config_dir() {
   fi
 }
 
+# --- 4c. /etc/anjungan/config.d: the district's remote settings (cmd/config) -----------------------
+# The only part of /etc/anjungan the kiosk writes: remote.json, the layer a signed cmd/config
+# leaves over config.json (docs/technician.md). The unit opens it with ReadWritePaths=.
+install_remote_config_dir() {
+  local dir="$PREFIX/etc/anjungan/config.d" user="$APP_USER" group owner mode
+  if ! group="$(id -gn "$APP_USER" 2>/dev/null)"; then
+    if system_changes && [[ $DRY_RUN -eq 1 ]]; then group="$APP_USER"; else
+      say "skip: /etc/anjungan/config.d (no user $APP_USER)"; return 0; fi
+  fi
+  if [[ -d "$dir" ]]; then
+    owner="$(stat -c '%U:%G' "$dir")"; mode="$(stat -c '%a' "$dir")"
+    if [[ "$owner" == "$user:$group" && "$mode" == 750 ]]; then say "ok: /etc/anjungan/config.d"; return 0; fi
+  fi
+  change "make /etc/anjungan/config.d $user:$group 0750 (remote settings)"
+  if [[ $DRY_RUN -eq 0 ]]; then
+    mkdir -p "$dir"
+    chown "$user:$group" "$dir"
+    chmod 0750 "$dir"
+  fi
+}
+
 # --- 5. pcscd polkit rule: pcscd refuses non-root clients without one ----------------------------
 install_polkit_rule() {
   put_file /etc/polkit-1/rules.d/50-anjungan-pcscd.rules 644 "// Installed by anjungan scripts/install.sh: the kiosk user may use the card reader.
@@ -570,6 +591,7 @@ install_node
 install_user
 install_app
 install_config_dir
+install_remote_config_dir
 install_release_keys
 install_polkit_rule
 install_blacklist

@@ -8,6 +8,7 @@
  *                       └→ letter service → register → printer
  */
 import { EventEmitter } from 'node:events';
+import type { ConfigOutcome } from './config/remote-settings.ts';
 import type { OutOfServiceReason, RatingChoice, ScreenName } from './flows/kiosk-state.ts';
 import type { PrinterStatus } from './hardware/printer.ts';
 import type { LetterPolicy } from './letters/letter-type.ts';
@@ -36,7 +37,11 @@ export type DomainEvent =
   | { type: 'reader_missing' }
   | { type: 'clock_untrusted' }
   /** A technician changed the resident data and the running kiosk took it up (counts only). */
-  | { type: 'residents_reloaded'; residents: number; cards: number };
+  | { type: 'residents_reloaded'; residents: number; cards: number }
+  /** The district's remote settings (cmd/config) took effect: key names only, never values. */
+  | { type: 'config_applied'; version: number; config_hash: string; keys: string[]; restart_needed: string[] }
+  /** Remote settings refused (cmd/config), or a remote layer on disk left out at start (version null). */
+  | { type: 'config_refused'; version: number | null; reasons: string[] };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -52,6 +57,9 @@ export interface KioskStatus {
   reader_present: boolean;
   clock_trusted: boolean;
   letters_today: number;
+  /** State v2: sha256 of the effective config (RFC 8785 key order) and the remote layer's version. */
+  config_hash?: string;
+  remote_config_version?: number | null;
 }
 
 export interface BusEvents {
@@ -75,6 +83,8 @@ export interface KioskControls {
   setRemoteOutOfService(reason: string | null): void | Promise<void>;
   /** The running kiosk's own health checks, for `cmd/health` (the CLI selftest needs the devices). */
   health?(): Promise<HealthCheck[]>;
+  /** The district's remote settings, for `cmd/config` (src/config/remote-settings.ts). */
+  applyConfig?(args: Record<string, unknown>): Promise<ConfigOutcome>;
 }
 
 /** One line of `cmd/health`: PASS / FAIL with what was found. */

@@ -8,12 +8,14 @@
  *
  * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createSpeech } from './audio/wire-audio.ts';
 import { resolveCard } from './card-lookup.ts';
 import type { Config } from './config/config.ts';
 import { loadConfig } from './config/load-config.ts';
+import { currentLogo } from './config/remote-logo.ts';
+import { RemoteSettings } from './config/remote-settings.ts';
 import { type AnnouncementImages, loadAnnouncementImages } from './display/announcement-images.ts';
 import { useShippedFonts } from './display/fonts.ts';
 import type { ScreenModel, TouchOptions } from './display/screen-model.ts';
@@ -31,7 +33,7 @@ import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
 import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { runHealthChecks } from './health-checks.ts';
-import { LetterService } from './letters/letter-service.ts';
+import { LetterService, type LetterServiceDeps } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister, localDay } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
@@ -189,11 +191,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   if (!firstClock.trusted)
     logger.warn({ reason: firstClock.reason }, 'clock not trusted: out of service until it is set');
 
-  const logoFile = config.village.logo_file;
-  if (logoFile && !existsSync(logoFile))
-    logger.warn({ logo_file: logoFile }, 'village.logo_file not found: letters print without a logo');
-  const logo = logoFile && existsSync(logoFile) ? readFileSync(logoFile) : null;
-  const letters = new LetterService({
+  const warnLogo = (message: string, file: string) => logger.warn({ file }, message);
+  const letterDeps: LetterServiceDeps = {
     config,
     store,
     register,
@@ -207,7 +206,23 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     onClockRefused: () => void clockGuard.checkNow(),
     now,
     logger,
-    logo,
+    logo: currentLogo(config, warnLogo),
+  };
+  const letters = new LetterService(letterDeps);
+  // The district's cmd/config changes `config` in place; what was derived from it is rebuilt here.
+  const remoteSettings = new RemoteSettings({
+    config,
+    layers: loaded.layers,
+    bus,
+    logger,
+    now,
+    onApplied: () => {
+      types.clear();
+      for (const t of loadLetterTypes(config.letters.types)) types.set(t.id, t);
+      letterDeps.logo = currentLogo(config, warnLogo);
+      draw(runner.state);
+      publishStatus(runner.state);
+    },
   });
 
   let network: 'online' | 'offline' | 'none' = 'none';
@@ -222,6 +237,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     reader_present: state.health.reader_present,
     clock_trusted: state.health.clock_trusted,
     letters_today: register.countOn(now()),
+    config_hash: remoteSettings.configHash,
+    remote_config_version: remoteSettings.version,
   });
   const publishStatus = (state: KioskState) => {
     const status = computeStatus(state);
@@ -262,8 +279,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       settings: {
         flow: {
           ...config.flow,
-          unknown_cards_per_minute: config.limits.unknown_cards_per_minute,
-          unknown_card_pause_s: config.limits.unknown_card_pause_s,
+          // Read at every step: the district's cmd/config changes them live (config in place).
+          get unknown_cards_per_minute() {
+            return config.limits.unknown_cards_per_minute;
+          },
+          get unknown_card_pause_s() {
+            return config.limits.unknown_card_pause_s;
+          },
           rating: config.flow.rating,
           birth_date_check: adapters.touch !== null,
         },
@@ -322,6 +344,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         dataDir: config.data_dir,
         network: () => network,
       }),
+    applyConfig: (args) => remoteSettings.apply(args),
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
@@ -410,6 +433,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       })
     : null;
   bus.emitEvent({ type: 'started' });
+  remoteSettings.reportStartProblem();
   remoteHold.start();
   if (!runner.state.health.clock_trusted) bus.emitEvent({ type: 'clock_untrusted' });
   if (!reader.present) bus.emitEvent({ type: 'reader_missing' });

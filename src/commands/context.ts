@@ -31,6 +31,15 @@ export function usageError(message: string, command: string): KioskError {
   return new KioskError('usage', `${message} (see anjungan ${command} --help)`);
 }
 
+/** Refuses anything but exactly the one subcommand `expected` (`keys export`, `config show`). */
+export function requireSubcommand(positionals: string[], expected: string, command: string): void {
+  if (positionals[0] === expected && positionals.length === 1) return;
+  throw usageError(
+    positionals[0] ? `unknown subcommand '${positionals[0]}'` : `missing subcommand (${expected})`,
+    command,
+  );
+}
+
 /** The `--config FILE` option every technician command takes. */
 export const CONFIG_OPTION = { config: { type: 'string', short: 'c' } } as const;
 

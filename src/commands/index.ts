@@ -7,6 +7,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'import residents (CSV or OpenSID export), list or show them',
     load: async () => (await import('./residents.ts')).default,
   },
+  config: {
+    summary: "show the effective config and the district's remote settings layer",
+    load: async () => (await import('./config.ts')).default,
+  },
   provision: {
     summary: "write this kiosk's config and create its keys",
     load: async () => (await import('./provision.ts')).default,

@@ -11,7 +11,7 @@ import {
   openContext,
   openKeys,
   parseCommandArgs,
-  usageError,
+  requireSubcommand,
 } from './context.ts';
 
 const HELP = `Usage: anjungan keys export [--config FILE]
@@ -32,12 +32,7 @@ const keys: Command = {
   help: HELP,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { ...CONFIG_OPTION }, 'keys');
-    if (positionals[0] !== 'export' || positionals.length !== 1) {
-      throw usageError(
-        positionals[0] ? `unknown subcommand '${positionals[0]}'` : 'missing subcommand (export)',
-        'keys',
-      );
-    }
+    requireSubcommand(positionals, 'export', 'keys');
     const ctx = openContext(io, values.config);
     const deviceKeys = await openKeys(ctx);
     const record = kioskKeyRecord(ctx.config, deviceKeys);

@@ -12,11 +12,12 @@ import { generateDistrictKeyPair } from '../mqtt/command-signing.ts';
 import { COMMAND_NAMES } from '../mqtt/commands.ts';
 import { sendCommand } from '../mqtt/district-client.ts';
 import type { Command } from './command.ts';
+import { CONFIG_COMMAND_OPTIONS, configCommandArgs, configReplyText } from './config-command-args.ts';
 
 const sendCommandCli: Command = {
   name: 'command',
   summary:
-    "send a signed command to a kiosk (status, out_of_service, ping, logs, health); 'keygen' makes the district key",
+    "send a signed command to a kiosk (status, out_of_service, ping, logs, health, config); 'keygen' makes the district key",
   help: `Usage: anjungan command <village>/<device> <name> [args...] --key FILE [--url URL]
        anjungan command keygen --out DIR
 
@@ -36,11 +37,18 @@ Commands:
                                  text; no NIK, not even masked (the resident reference instead)
   health                         the running kiosk's own checks: printer (asked now), reader,
                                  data, register, clock, disk, broker, as PASS / FAIL lines
+  config --patch FILE [--version N]
+                                 remote settings: FILE holds a JSON merge patch (RFC 7386) of
+                                 the settings a district may change (docs/district.md); N must
+                                 be newer than the kiosk's (default: the time in seconds); the
+                                 answer names the keys changed and those needing a restart
   Other args are sent as key=value pairs (values parsed as JSON when they can be).
 
 Options:
   --key FILE           the district private key (PKCS#8 PEM), from 'anjungan command keygen'
   --timeout S          seconds to wait for the answer (default 10)
+  --patch FILE         config: the merge patch (JSON object)
+  --version N          config: the version of the remote settings (default: now, in seconds)
   --out DIR            keygen: where to write district-command.key (0600) and district-command.pub.pem
 
 ${BROKER_HELP}
@@ -56,7 +64,13 @@ Examples:
   async run(argv, io) {
     const { values, positionals } = parseCli(
       argv,
-      { ...BROKER_OPTIONS, key: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' } },
+      {
+        ...BROKER_OPTIONS,
+        key: { type: 'string' },
+        timeout: { type: 'string' },
+        out: { type: 'string' },
+        ...CONFIG_COMMAND_OPTIONS,
+      },
       'command',
     );
     if (positionals[0] === 'keygen') return keygen(values.out, io.stdout);
@@ -84,7 +98,7 @@ Examples:
       village: m[1]!,
       device: m[2]!,
       name,
-      args: commandArgs(name, rest),
+      args: name === 'config' ? configCommandArgs(values, rest) : commandArgs(name, rest),
       privateKeyPem,
       protocolVersion: broker.protocolVersion,
       timeoutMs: timeout * 1000,
@@ -104,6 +118,7 @@ export function readable(name: string, result: Record<string, unknown>): string 
     const note = `# ${result.lines} line(s)${result.truncated ? ', the oldest cut to fit 256 KiB' : ''}\n`;
     return note + text;
   }
+  if (name === 'config' && result.applied === true) return configReplyText(result);
   if (name === 'health' && Array.isArray(result.checks)) {
     const checks = result.checks as { name: string; ok: boolean; detail: string }[];
     const width = Math.max(...checks.map((c) => c.name.length));

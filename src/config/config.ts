@@ -24,6 +24,12 @@ export interface VillageConfig {
   head_title: string;
   /** Optional PNG logo printed on the kop surat. */
   logo_file: string | null;
+  /**
+   * A logo the district publishes (set remotely): downloaded into <data_dir>/logo/ and used
+   * instead of logo_file once its sha256 matches logo_sha256. Optional for older config files.
+   */
+  logo_url?: string | null;
+  logo_sha256?: string | null;
   /** The village's news, shown in turn under the idle screen's call to action. */
   announcements?: Announcement[];
 }

@@ -1,17 +1,28 @@
 /**
  * Reads, merges and validates the config:
  *
- *   embedded defaults ← config file (if any) ← ANJUNGAN_* environment variables → JSON Schema
+ *   embedded defaults ← config file (if any) ← config.d/remote.json (the district's remote
+ *   settings, src/config/remote-layer.ts) ← ANJUNGAN_* environment variables → JSON Schema
  *
+ * A remote layer that cannot be used is left out with a warning naming the file: the kiosk starts
+ * on its local config rather than not at all.
  * Errors name the key and what was expected, so a technician can fix the file at the kiosk.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { KioskError } from '../errors.ts';
+import { errorMessage, isKioskError, KioskError } from '../errors.ts';
 import type { Config, LoadedConfig } from './config.ts';
 import { DEFAULT_CONFIG_PATH, defaultConfig } from './defaults.ts';
 import { configMaps, isConfigMap, resolveMapVariable, type SchemaNode } from './env-maps.ts';
+import {
+  isJsonObject as isObject,
+  type Json,
+  type JsonObject,
+  type RemoteLayer,
+  readRemoteLayer,
+  remoteLayerPath,
+} from './remote-layer.ts';
 import { configSchema } from './schema.ts';
 
 export interface LoadOptions {
@@ -24,14 +35,13 @@ export interface LoadOptions {
   simulator?: boolean | undefined;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
 // verbose: errors carry the failing value and schema node, whose `description` says what is expected.
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
-export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings: string[] } {
+export function loadConfig(
+  options: LoadOptions = {},
+): LoadedConfig & { warnings: string[]; layers: ConfigLayers } {
   const env = options.env ?? process.env;
   const explicit = options.path ?? env.ANJUNGAN_CONFIG;
   const path = explicit ?? options.defaultPath ?? DEFAULT_CONFIG_PATH;
@@ -48,23 +58,77 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig & { warnings
     throw new KioskError('config_unreadable', `config file ${path} does not exist`);
   }
   const simulator = source === null;
-  const base = defaultConfig() as unknown as JsonObject;
-  if (simulator) {
-    base.data_dir = './var';
-    // The demo kiosk has a (simulated) touch panel as well as buttons: `touch X Y`, the web page.
-    ((base.hardware as JsonObject).touch as JsonObject).driver = 'sim';
+  const remoteFile = source === null ? null : remoteLayerPath(source);
+  let remote: RemoteLayer | null = null;
+  let remoteProblem: string | null = null;
+  try {
+    remote = remoteFile ? readRemoteLayer(remoteFile) : null;
+  } catch (err) {
+    remoteProblem = `${errorMessage(err)}; starting on the local config without them`;
   }
-  const merged = deepMerge(base, fromFile);
-  applyEnv(merged, env, warnings);
-  if (!validate(merged)) {
-    const problems = [...new Set(withoutBranchErrors(validate.errors ?? []).map(describeError))];
+  const layers: ConfigLayers = { local: fromFile, remote, remoteFile, remoteProblem, simulator, env, source };
+  let composed = composeConfig(layers, remote?.settings ?? null);
+  if ('problems' in composed && remote) {
+    layers.remoteProblem = `remote settings ${remoteFile} (version ${remote.version}) do not fit this kiosk's config and are ignored: ${composed.problems.join('; ')}`;
+    layers.remote = null;
+    composed = composeConfig(layers, null);
+  }
+  if ('problems' in composed) {
+    const { problems } = composed;
     const where = `invalid config${source ? ` in ${source}` : ''}`;
     throw new KioskError(
       'config_invalid',
       problems.length === 1 ? `${where}: ${problems[0]}` : `${where}:\n  - ${problems.join('\n  - ')}`,
     );
   }
-  return { config: merged as unknown as Config, simulator, source, warnings };
+  if (layers.remoteProblem) warnings.push(layers.remoteProblem);
+  return {
+    config: composed.config,
+    simulator,
+    source,
+    warnings: [...warnings, ...composed.warnings],
+    layers,
+  };
+}
+
+/** The parts the effective config is made of, kept so a remote patch can be re-composed live. */
+export interface ConfigLayers {
+  /** The config file's own content ({} in simulator mode). */
+  local: JsonObject;
+  /** The remote layer in effect, or null. */
+  remote: RemoteLayer | null;
+  /** Where the remote layer lives; null in simulator mode (no config directory). */
+  remoteFile: string | null;
+  /** Why a remote layer on disk was left out at start, or null. */
+  remoteProblem: string | null;
+  simulator: boolean;
+  env: NodeJS.ProcessEnv;
+  source: string | null;
+}
+
+/** defaults ← local file ← remote settings ← environment, validated against the schema. */
+export function composeConfig(
+  layers: Pick<ConfigLayers, 'local' | 'simulator' | 'env'>,
+  remote: JsonObject | null,
+): { config: Config; warnings: string[] } | { problems: string[] } {
+  const base = defaultConfig() as unknown as JsonObject;
+  if (layers.simulator) {
+    base.data_dir = './var';
+    // The demo kiosk has a (simulated) touch panel as well as buttons: `touch X Y`, the web page.
+    ((base.hardware as JsonObject).touch as JsonObject).driver = 'sim';
+  }
+  let merged = deepMerge(base, layers.local);
+  if (remote) merged = deepMerge(merged, remote);
+  const warnings: string[] = [];
+  try {
+    applyEnv(merged, layers.env, warnings);
+  } catch (err) {
+    if (!isKioskError(err, 'config_invalid')) throw err;
+    return { problems: [err.message] };
+  }
+  if (!validate(merged))
+    return { problems: [...new Set(withoutBranchErrors(validate.errors ?? []).map(describeError))] };
+  return { config: merged as unknown as Config, warnings };
 }
 
 /**
@@ -111,10 +175,6 @@ function readJsonObject(path: string): JsonObject {
   }
   if (!isObject(parsed)) throw new KioskError('config_invalid', `config ${path} must hold a JSON object`);
   return parsed;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Objects merge key by key; arrays and scalars replace. */

@@ -43,6 +43,8 @@ export const configSchema = obj({
     head_name: str,
     head_title: str,
     logo_file: nullableStr,
+    logo_url: { type: ['string', 'null'], pattern: '^https?://\\S+$' },
+    logo_sha256: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
     announcements: {
       type: 'array',
       maxItems: 20,

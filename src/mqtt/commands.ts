@@ -27,7 +27,7 @@ import { collectLogs } from './remote-logs.ts';
 import type { KioskTopics } from './topics.ts';
 
 export const MAX_COMMAND_BYTES = 8192;
-export const COMMAND_NAMES = ['status', 'out_of_service', 'ping', 'logs', 'health'] as const;
+export const COMMAND_NAMES = ['status', 'out_of_service', 'ping', 'logs', 'health', 'config'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 /** What a key of `mqtt.operator_public_keys` (the dashboard's) may sign; the district key signs all. */
 export const OPERATOR_COMMANDS: readonly string[] = ['status', 'out_of_service', 'ping'];
@@ -73,6 +73,8 @@ class Refusal extends Error {
   constructor(
     readonly reason: CommandRefusal,
     readonly detail: string,
+    /** cmd/config: every problem found, one per line of the answer. */
+    readonly errors?: string[],
   ) {
     super(detail);
   }
@@ -165,7 +167,11 @@ export class CommandHandler {
         refused: { reason: refusal.reason, detail: refusal.detail },
         reply: this.reply(replyTopic, msg, req, name, {
           ok: false,
-          error: { reason: refusal.reason, message: refusal.detail },
+          error: {
+            reason: refusal.reason,
+            message: refusal.detail,
+            ...(refusal.errors ? { errors: refusal.errors } : {}),
+          },
         }),
       };
     }
@@ -229,6 +235,13 @@ export class CommandHandler {
         if (!this.opts.controls.health) throw new Refusal('bad_args', 'health checks are not available');
         const checks = await this.opts.controls.health();
         return { ok: checks.every((c) => c.ok), checks };
+      }
+      case 'config': {
+        if (!this.opts.controls.applyConfig)
+          throw new Refusal('config_unavailable', 'remote settings are not available');
+        const outcome = await this.opts.controls.applyConfig(args);
+        if (!outcome.ok) throw new Refusal(outcome.reason, outcome.message, outcome.errors);
+        return { ...outcome.result };
       }
     }
   }

@@ -20,6 +20,9 @@ export interface KioskRow {
   letters_today: number | null;
   outbox_depth: number | null;
   version: string | null;
+  /** State v2: which remote settings the kiosk runs (cmd/config) and the hash of its whole config. */
+  remote_config_version: number | null;
+  config_hash: string | null;
   /** ISO time of the last message from this kiosk seen by this monitor (retained ones: their own time). */
   last_seen: string | null;
 }
@@ -85,6 +88,8 @@ export class FleetView extends EventEmitter<{ change: [KioskRow] }> {
         letters_today: null,
         outbox_depth: null,
         version: null,
+        remote_config_version: null,
+        config_hash: null,
         last_seen: null,
       };
       this.kiosks.set(key, row);
@@ -103,6 +108,8 @@ export class FleetView extends EventEmitter<{ change: [KioskRow] }> {
       row.letters_today = s.letters_today ?? null;
       row.outbox_depth = s.outbox_depth ?? null;
       row.version = s.version ?? null;
+      row.remote_config_version = s.remote_config_version ?? null;
+      row.config_hash = s.config_hash ?? null;
       if (typeof s.time === 'string' && (!row.last_seen || s.time > row.last_seen)) row.last_seen = s.time;
       this.emit('change', row);
       return;

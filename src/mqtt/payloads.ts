@@ -4,6 +4,7 @@
  * only as `resident_ref`, a keyed hash that the district cannot reverse.
  */
 import { randomUUID } from 'node:crypto';
+import type { ConfigRefusalReason } from '../config/remote-settings.ts';
 import type { DomainEvent, KioskStatus } from '../events.ts';
 
 export const PAYLOAD_VERSION = 1;
@@ -104,7 +105,9 @@ export type CommandRefusal =
   | 'bad_args'
   | 'no_district_key'
   | 'bad_reply_topic'
-  | 'not_permitted';
+  | 'not_permitted'
+  /** cmd/config (src/config/remote-settings.ts). */
+  | ConfigRefusalReason;
 
 /** `cmd/<name>` request, signed by the district (src/mqtt/command-signing.ts). */
 export interface CommandRequest {
@@ -130,7 +133,7 @@ export interface CommandResponse {
   ok: boolean;
   time: string;
   result?: Record<string, unknown>;
-  error?: { reason: CommandRefusal | 'failed'; message: string };
+  error?: { reason: CommandRefusal | 'failed'; message: string; errors?: string[] };
   /** Echoed from the request payload (MQTT 3.1.1). */
   correlation_id?: string;
 }

@@ -77,10 +77,11 @@ test('--dry-run on a fake root lists every change and changes nothing', () => {
     /would: set gpio=5,6,13,19=ip,pu in \/boot\/firmware\/config\.txt/,
     /would: write \/etc\/systemd\/system\/anjungan\.service/,
     /would: make \/etc\/anjungan root:nogroup 0750/,
+    /would: make \/etc\/anjungan\/config\.d nobody:nogroup 0750 \(remote settings\)/,
     /would: write \/etc\/systemd\/system\.conf\.d\/anjungan-watchdog\.conf/,
     /would: write \/etc\/systemd\/journald\.conf\.d\/anjungan\.conf/,
     /skip: console hardening/,
-    /DRY RUN done: 11 change\(s\) would be made/,
+    /DRY RUN done: 12 change\(s\) would be made/,
   ]) {
     assert.match(r.out, expected);
   }
@@ -108,7 +109,7 @@ test('a real run into a fake root installs the files once; the second run change
   const root = fakeRoot();
   const first = install(['--prefix', root, ...TEST_USER]);
   assert.is(first.code, 0, first.out);
-  assert.match(first.out, /done: 11 change\(s\)/);
+  assert.match(first.out, /done: 12 change\(s\)/);
   const unit = fs.readFileSync(path.join(root, 'etc/systemd/system/anjungan.service'), 'utf8');
   assert.is(unit, fs.readFileSync(path.join(ROOT, 'systemd/anjungan.service'), 'utf8'));
   assert.match(

@@ -45,11 +45,13 @@ export function startSimKiosk(config: string): DaemonProcess {
 /** A complete session with the first demo card: tap, four OKs, the letter printed. */
 export async function issueLetter(kiosk: DaemonProcess): Promise<void> {
   await waitFor('idle', () => kiosk.screens().at(-1) === 'idle', 30_000);
-  const done = kiosk.screens().filter((s) => s === 'done').length;
-  kiosk.send(`tap ${DEMO_CARDS[0]!.uid}`);
-  await kiosk.waitOut('--- screen: greeting ---', 10_000, done + 1);
-  for (const next of ['choose_letter', 'choose_purpose', 'confirm', 'done']) {
-    kiosk.send('press ok');
-    await kiosk.waitOut(`--- screen: ${next} ---`, 10_000, done + 1);
+  // Counted per screen: a screen is printed again when its text changes (the status bar's clock
+  // turning a minute), so the number of earlier sessions does not tell how often each appeared.
+  const before = (name: string) => kiosk.screens().filter((s) => s === name).length;
+  const steps = ['greeting', 'choose_letter', 'choose_purpose', 'confirm', 'done'];
+  const seen = new Map(steps.map((name) => [name, before(name)]));
+  for (const [i, next] of steps.entries()) {
+    kiosk.send(i === 0 ? `tap ${DEMO_CARDS[0]!.uid}` : 'press ok');
+    await kiosk.waitOut(`--- screen: ${next} ---`, 10_000, seen.get(next)! + 1);
   }
 }
