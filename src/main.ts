@@ -220,6 +220,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       types.clear();
       for (const t of loadLetterTypes(config.letters.types)) types.set(t.id, t);
       letterDeps.logo = currentLogo(config, warnLogo);
+      void reloadAnnouncementImages();
       draw(runner.state);
       publishStatus(runner.state);
     },
@@ -252,6 +253,15 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   const speech = createSpeech(config, logger);
   let shown: ScreenModel | null = null;
   let announcementImages: AnnouncementImages = new Map();
+  // The news pictures decode in the background (at start, and when the district changes the
+  // announcements remotely): until then the idle screen shows the text alone.
+  const reloadAnnouncementImages = () =>
+    loadAnnouncementImages(config.village.announcements ?? [], logicalCanvas(config.hardware.display), logger)
+      .then((images) => {
+        announcementImages = images;
+        if (images.size > 0) draw(runner.state);
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'announcement images not loaded: text only'));
   const draw = (state: KioskState) => {
     const model = screenFor(state, {
       village: config.village,
@@ -382,13 +392,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   await adapters.touch?.start();
   await printer.probe();
   runner.start();
-  // The news pictures decode in the background: until then the idle screen shows the text alone.
-  loadAnnouncementImages(config.village.announcements ?? [], logicalCanvas(config.hardware.display), logger)
-    .then((images) => {
-      announcementImages = images;
-      if (images.size > 0) draw(runner.state);
-    })
-    .catch((err: unknown) => logger.warn({ err }, 'announcement images not loaded: text only'));
+  void reloadAnnouncementImages();
   // A receipt printer's faults do not take the kiosk out of service: they show in the state only.
   receiptPrinter?.on('status', () => publishStatus(runner.state));
   // Adapters report presence/status while starting, before the runner listened: take them now.

@@ -25,6 +25,8 @@ export const REMOTE_KEYS: readonly string[] = [
   'village.address',
   'village.logo_url',
   'village.logo_sha256',
+  // The village's news (issue 12 §5); a picture names a file already on the kiosk.
+  'village.announcements',
   'letters.types',
   'letters.verify_url',
   'limits',

@@ -69,7 +69,14 @@ test('mergePatch follows RFC 7386 (the examples of its appendix A)', () => {
 test('forbiddenKeys: only the remotely changeable settings pass', () => {
   assert.equal(
     forbiddenKeys({
-      village: { head_name: 'X', head_title: 'Y', address: 'Z', logo_url: null, logo_sha256: null },
+      village: {
+        head_name: 'X',
+        head_title: 'Y',
+        address: 'Z',
+        logo_url: null,
+        logo_sha256: null,
+        announcements: [{ text: 'Posyandu Sabtu', until: null, image: null }],
+      },
       letters: { types: { sktm: { code: '400.12' } }, verify_url: 'https://v.example/' },
       limits: { daily_per_type: 3 },
       timeouts: { inactivity_s: 40 },
@@ -186,7 +193,7 @@ test('a valid patch is written as the layer and changes the live config in place
   const outcome = await settings.apply({
     version: 7,
     patch: {
-      village: { head_name: 'SITI AMINAH' },
+      village: { head_name: 'SITI AMINAH', announcements: [{ text: 'Posyandu Sabtu pagi' }] },
       limits: { unknown_card_pause_s: 90 },
       mqtt: { telemetry_interval_s: 300 },
       letters: { types: { sktm: { purposes: ['Beasiswa'] } } },
@@ -194,10 +201,12 @@ test('a valid patch is written as the layer and changes the live config in place
   });
   assert.ok(outcome.ok, JSON.stringify(outcome));
   assert.is(village.head_name, 'SITI AMINAH', 'the same object, changed: holders see the new name');
+  assert.is(village.announcements?.[0]?.text, 'Posyandu Sabtu pagi', 'the idle screen reads it live');
   assert.equal(outcome.result.keys_changed, [
     'letters.types.sktm.purposes',
     'limits.unknown_card_pause_s',
     'mqtt.telemetry_interval_s',
+    'village.announcements',
     'village.head_name',
   ]);
   assert.equal(outcome.result.restart_needed, ['mqtt.telemetry_interval_s']);
@@ -206,7 +215,10 @@ test('a valid patch is written as the layer and changes the live config in place
   assert.is(settings.configHash, configHash(config));
   assert.equal(applied, [outcome.result.keys_changed]);
   const layer = JSON.parse(readFileSync(k.remote, 'utf8'));
-  assert.equal(layer.settings.village, { head_name: 'SITI AMINAH' });
+  assert.equal(layer.settings.village, {
+    head_name: 'SITI AMINAH',
+    announcements: [{ text: 'Posyandu Sabtu pagi' }],
+  });
   assert.is(layer.version, 7);
   assert.equal(events.at(-1), {
     type: 'config_applied',
