@@ -10,7 +10,7 @@
  * libc.so.6 of another glibc build from /etc/ld.so.cache, and Node then spins forever inside its
  * first pthread_create (the stack-cache list it walks never returns to its head).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -184,12 +184,12 @@ export function proveLoads(
       if (!mapped.includes(path.resolve(f))) process.dlopen({ exports: {} }, path.resolve(f));
     console.log(JSON.stringify({ abi: process.versions.modules, version: process.version, arch: process.arch }));`;
   const [cmd, ...args] = node as [string, ...string[]];
-  const out = execFileSync(cmd, [...args, '-e', script], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 300_000,
-  });
+  const run = spawnSync(cmd, [...args, '-e', script], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  if (run.status !== 0) {
+    const why = run.error?.message ?? run.stderr.split('\n').find((l) => /Error/.test(l)) ?? run.stderr;
+    throw new Error(`native modules do not load in the target's Node (${node.join(' ')}): ${why}`);
+  }
+  const out = run.stdout;
   const report = JSON.parse(out.trim().split('\n').pop() as string) as { abi: string; version: string };
   return { abi: report.abi, version: report.version, addons };
 }
