@@ -115,6 +115,39 @@ test('npm run release -- --arch arm64 cross-builds a bundle whose native modules
   assert.equal(JSON.parse(report), { arch: 'arm64', png: 'PNG', pcsclite: 'function', epoll: 'function' });
 });
 
+test("an arm64 kiosk's own update check accepts the bundle: architecture, Node ABI, native modules", () => {
+  if (skip() || !fs.existsSync(path.join(unpacked, 'bin/anjungan.js'))) return;
+  // A kiosk root running 0.1.0 with a PC/SC reader and GPIO buttons (it needs all three addons),
+  // trusting the release key; the bundle's own CLI runs on the arm64 Node under qemu.
+  const root = path.join(work, 'kiosk');
+  fs.mkdirSync(path.join(root, 'opt/anjungan/releases/0.1.0'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'opt/anjungan/releases/0.1.0/package.json'), '{"version":"0.1.0"}');
+  fs.symlinkSync('releases/0.1.0', path.join(root, 'opt/anjungan/current'));
+  fs.mkdirSync(path.join(root, 'etc/anjungan/release-keys'), { recursive: true });
+  fs.copyFileSync(path.join(work, 'release.pub'), path.join(root, 'etc/anjungan/release-keys/district.pub'));
+  const config = path.join(root, 'etc/anjungan/config.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      data_dir: path.join(root, 'var/lib/anjungan'),
+      update: { root },
+      log: { level: 'warn' },
+      hardware: { reader: { driver: 'pcsc' }, buttons: { driver: 'gpio' } },
+    }),
+  );
+  const [cmd, ...args] = nodeCommand('arm64', armNodeDir(KIOSK_NODE_MAJOR)) as [string, ...string[]];
+  const checked = execFileSync(
+    cmd,
+    [...args, 'bin/anjungan.js', 'update', '--from', out, '--check', '--config', config],
+    { cwd: unpacked, encoding: 'utf8', timeout: 300_000 },
+  );
+  assert.match(
+    checked,
+    /bundle 0\.1\.1 for linux-arm64 \(Node ABI \d+\), signed by district\.pub: all checks passed/,
+  );
+  assert.match(checked, /would install 0\.1\.1 \(running 0\.1\.0\); nothing changed/);
+});
+
 test('an addon built for x86 in the arm64 tree is named by the architecture check and fails to load', () => {
   if (skip() || !fs.existsSync(path.join(unpacked, 'node_modules/epoll'))) return;
   const x86Addon = path.join(ROOT, 'node_modules/epoll/build/Release/epoll.node');
