@@ -46,10 +46,10 @@ const work = tempDir();
 const out = path.join(work, 'bundle');
 const unpacked = path.join(work, 'unpacked');
 
-/** Runs `script` with the kiosks' arm64 Node under qemu in `cwd`; its stdout. */
-function armNode(script: string, cwd: string): string {
-  const [cmd, ...args] = nodeCommand('arm64', armNodeDir(KIOSK_NODE_MAJOR)) as [string, ...string[]];
-  return execFileSync(cmd, [...args, '-e', script], { cwd, encoding: 'utf8', timeout: 300_000 });
+/** Runs the kiosks' arm64 Node under qemu with `args` in `cwd`; its stdout. */
+function armNode(args: string[], cwd: string): string {
+  const [cmd, ...qemuArgs] = nodeCommand('arm64', armNodeDir(KIOSK_NODE_MAJOR)) as [string, ...string[]];
+  return execFileSync(cmd, [...qemuArgs, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
 }
 
 test('npm run release -- --arch arm64 cross-builds a bundle whose native modules load on arm64 Node', () => {
@@ -85,7 +85,7 @@ test('npm run release -- --arch arm64 cross-builds a bundle whose native modules
     ['@pokusew/pcsclite', 'epoll', 'sharp'],
     'the manifest lists every native module the kiosk may need',
   );
-  const abi = armNode('console.log(process.versions.modules)', work).trim();
+  const abi = armNode(['-e', 'console.log(process.versions.modules)'], work).trim();
   assert.is(manifest.node_abi, abi, "the ABI of the kiosks' arm64 Node, not of the Node that built it");
 
   fs.mkdirSync(unpacked);
@@ -104,12 +104,15 @@ test('npm run release -- --arch arm64 cross-builds a bundle whose native modules
   }
 
   const report = armNode(
-    `const sharp = require('sharp');
+    [
+      '-e',
+      `const sharp = require('sharp');
      const pcsclite = require('@pokusew/pcsclite');
      const { Epoll } = require('epoll');
      sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } }).png().toBuffer().then((png) =>
        console.log(JSON.stringify({ arch: process.arch, png: png.subarray(1, 4).toString(),
          pcsclite: typeof pcsclite, epoll: typeof Epoll })));`,
+    ],
     unpacked,
   );
   assert.equal(JSON.parse(report), { arch: 'arm64', png: 'PNG', pcsclite: 'function', epoll: 'function' });
@@ -120,26 +123,25 @@ test("an arm64 kiosk's own update check accepts the bundle: architecture, Node A
   // A kiosk root running 0.1.0 with a PC/SC reader and GPIO buttons (it needs all three addons),
   // trusting the release key; the bundle's own CLI runs on the arm64 Node under qemu.
   const root = path.join(work, 'kiosk');
-  fs.mkdirSync(path.join(root, 'opt/anjungan/releases/0.1.0'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'opt/anjungan/releases/0.1.0/package.json'), '{"version":"0.1.0"}');
-  fs.symlinkSync('releases/0.1.0', path.join(root, 'opt/anjungan/current'));
-  fs.mkdirSync(path.join(root, 'etc/anjungan/release-keys'), { recursive: true });
-  fs.copyFileSync(path.join(work, 'release.pub'), path.join(root, 'etc/anjungan/release-keys/district.pub'));
   const config = path.join(root, 'etc/anjungan/config.json');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
+  const kioskFiles: Record<string, string> = {
+    'opt/anjungan/releases/0.1.0/package.json': '{"version":"0.1.0"}',
+    'etc/anjungan/release-keys/district.pub': fs.readFileSync(path.join(work, 'release.pub'), 'utf8'),
+    'etc/anjungan/config.json': JSON.stringify({
       data_dir: path.join(root, 'var/lib/anjungan'),
       update: { root },
       log: { level: 'warn' },
       hardware: { reader: { driver: 'pcsc' }, buttons: { driver: 'gpio' } },
     }),
-  );
-  const [cmd, ...args] = nodeCommand('arm64', armNodeDir(KIOSK_NODE_MAJOR)) as [string, ...string[]];
-  const checked = execFileSync(
-    cmd,
-    [...args, 'bin/anjungan.js', 'update', '--from', out, '--check', '--config', config],
-    { cwd: unpacked, encoding: 'utf8', timeout: 300_000 },
+  };
+  for (const [rel, text] of Object.entries(kioskFiles)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  fs.symlinkSync('releases/0.1.0', path.join(root, 'opt/anjungan/current'));
+  const checked = armNode(
+    ['bin/anjungan.js', 'update', '--from', out, '--check', '--config', config],
+    unpacked,
   );
   assert.match(
     checked,
