@@ -1,6 +1,7 @@
 /**
- * `npm run release -- --out DIR --key FILE [--version X.Y.Z] [--notes TEXT]`: a signed release
- * bundle of this tree for this machine's architecture (docs/technician.md, "Updates"):
+ * `npm run release -- --out DIR --key FILE [--version X.Y.Z] [--notes TEXT] [--arch arm64]`: a
+ * signed release bundle of this tree for this machine's architecture, or cross-built for arm64
+ * on an x86 machine (scripts/release-cross.ts; docs/technician.md, "Updates"):
  *
  *   DIR/anjungan-<version>-linux-<arch>.tar.gz   built code + production node_modules
  *   DIR/manifest.json                            version, arch, Node floor and ABI, native
@@ -8,7 +9,8 @@
  *   DIR/manifest.sig                             Ed25519 (anjungan-release-v1 + JCS)
  *
  * npm drops an optional native module that fails to build without failing itself, so the
- * release refuses to finish unless every native module is there and loads.
+ * release refuses to finish unless every native module is there, is built for the target
+ * machine and loads in the target's Node (for arm64: the arm64 Node under qemu-aarch64).
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -27,6 +29,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fileSha256 } from '../src/file-sha256.ts';
 import { type NativeModule, type ReleaseManifest, signManifest } from '../src/update/manifest.ts';
+import {
+  armNodeDir,
+  crossInstall,
+  missingCrossPackages,
+  nodeCommand,
+  proveLoads,
+  type ReleaseArch,
+  wrongArchAddons,
+} from './release-cross.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHIPPED = [
@@ -47,11 +58,15 @@ const { values } = parseArgs({
     key: { type: 'string' },
     version: { type: 'string' },
     notes: { type: 'string' },
+    arch: { type: 'string', default: process.arch },
+    node: { type: 'string' },
     'skip-build': { type: 'boolean' },
   },
 });
 if (!values.out || !values.key) {
-  console.error('usage: npm run release -- --out DIR --key FILE [--version X.Y.Z] [--notes TEXT]');
+  console.error(
+    'usage: npm run release -- --out DIR --key FILE [--version X.Y.Z] [--notes TEXT] [--arch x64|arm64] [--node MAJOR]',
+  );
   process.exit(2);
 }
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -60,7 +75,20 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 };
 const version = values.version ?? pkg.version;
 if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`version ${version} is not x.y.z`);
-const arch = process.arch as 'x64' | 'arm64';
+const arch = values.arch as ReleaseArch;
+const cross = arch !== process.arch;
+if (arch !== 'x64' && arch !== 'arm64') throw new Error(`--arch ${arch}: a release is for x64 or arm64`);
+if (cross && arch !== 'arm64') throw new Error(`cannot cross-build for ${arch} on ${process.arch}`);
+if (cross) {
+  const missing = missingCrossPackages();
+  if (missing.length > 0)
+    throw new Error(`an arm64 release on ${process.arch} needs the Debian packages: ${missing.join(', ')}`);
+}
+// The kiosks' Node major (scripts/install.sh NODE_MAJOR) unless --node says otherwise: the
+// cross-built addons are for its ABI, and a kiosk refuses a bundle built for another.
+const kioskNodeMajor =
+  values.node ?? readFileSync(path.join(ROOT, 'scripts/install.sh'), 'utf8').match(/^NODE_MAJOR=(\d+)/m)?.[1];
+const armNode = cross ? armNodeDir(kioskNodeMajor ?? '24') : undefined;
 const minNode = (pkg.engines.node.match(/(\d+\.\d+(\.\d+)?)/)?.[1] ?? '22.13').split('.');
 while (minNode.length < 3) minNode.push('0');
 
@@ -85,7 +113,8 @@ try {
   stagedPkg.version = version;
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(stagedPkg, null, 2)}\n`);
   console.log(`release ${version} linux-${arch}: installing production dependencies`);
-  sh('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], stage);
+  if (armNode) crossInstall(stage, armNode, NATIVE);
+  else sh('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], stage);
 
   // Every native module present and loadable by this Node, or no release.
   const missing = NATIVE.filter((m) => !existsSync(path.join(stage, m.file)));
@@ -93,8 +122,13 @@ try {
     throw new Error(
       `native modules missing after npm ci (npm drops a failed optional build silently): ${missing.map((m) => m.name).join(', ')}`,
     );
-  const loadCheck = `for (const m of ${JSON.stringify(NATIVE.map((m) => m.name))}) require(m === 'sharp' ? 'sharp' : m === 'epoll' ? 'epoll' : '@pokusew/pcsclite');`;
-  sh(process.execPath, ['-e', loadCheck], stage);
+  const wrongArch = wrongArchAddons(stage, arch);
+  if (wrongArch.length > 0)
+    throw new Error(`native modules not built for linux-${arch}: ${wrongArch.join(', ')}`);
+  const target = proveLoads(stage, nodeCommand(arch, armNode), NATIVE);
+  console.log(
+    `release: ${target.addons.length} native addons load in Node ${target.version} linux-${arch} (ABI ${target.abi})${cross ? ' under qemu-aarch64' : ''}`,
+  );
 
   mkdirSync(values.out, { recursive: true });
   const archiveName = `anjungan-${version}-linux-${arch}.tar.gz`;
@@ -111,7 +145,7 @@ try {
     platform: 'linux',
     arch,
     min_node: minNode.join('.'),
-    node_abi: process.versions.modules,
+    node_abi: target.abi,
     native_modules: NATIVE,
     archive: archiveName,
     size: statSync(archive).size,
