@@ -11,6 +11,8 @@ import { EventEmitter } from 'node:events';
 import type { OutOfServiceReason, RatingChoice, ScreenName } from './flows/kiosk-state.ts';
 import type { PrinterStatus } from './hardware/printer.ts';
 import type { LetterPolicy } from './letters/letter-type.ts';
+import type { UpdateFailure } from './update/check-bundle.ts';
+import type { UpdateStatus } from './update/update-job.ts';
 
 export type DomainEvent =
   | { type: 'started' }
@@ -36,7 +38,13 @@ export type DomainEvent =
   | { type: 'reader_missing' }
   | { type: 'clock_untrusted' }
   /** A technician changed the resident data and the running kiosk took it up (counts only). */
-  | { type: 'residents_reloaded'; residents: number; cards: number };
+  | { type: 'residents_reloaded'; residents: number; cards: number }
+  /** Online updates (cmd/update, src/update/online-update.ts): each step, nothing personal. */
+  | { type: 'update_available'; version: string; size: number }
+  | { type: 'update_started'; version: string }
+  | { type: 'update_done'; version: string }
+  | { type: 'update_failed'; version: string; reason: UpdateFailure; detail: string }
+  | { type: 'rolled_back'; from: string; to: string; reason: string };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -52,6 +60,8 @@ export interface KioskStatus {
   reader_present: boolean;
   clock_trusted: boolean;
   letters_today: number;
+  /** State v2: where an online update stands (src/update/online-update.ts). */
+  update?: UpdateStatus;
 }
 
 export interface BusEvents {
@@ -75,6 +85,8 @@ export interface KioskControls {
   setRemoteOutOfService(reason: string | null): void | Promise<void>;
   /** The running kiosk's own health checks, for `cmd/health` (the CLI selftest needs the devices). */
   health?(): Promise<HealthCheck[]>;
+  /** Takes a checked `cmd/update` order; throws a message when its arguments are unusable. */
+  update?(args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** One line of `cmd/health`: PASS / FAIL with what was found. */
