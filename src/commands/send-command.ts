@@ -12,11 +12,12 @@ import { generateDistrictKeyPair } from '../mqtt/command-signing.ts';
 import { COMMAND_NAMES } from '../mqtt/commands.ts';
 import { sendCommand } from '../mqtt/district-client.ts';
 import type { Command } from './command.ts';
+import { UPDATE_ORDER_OPTIONS, updateOrderArgs } from './update-order.ts';
 
 const sendCommandCli: Command = {
   name: 'command',
   summary:
-    "send a signed command to a kiosk (status, out_of_service, ping, logs, health); 'keygen' makes the district key",
+    "send a signed command to a kiosk (status, out_of_service, ping, logs, health, update); 'keygen' makes the district key",
   help: `Usage: anjungan command <village>/<device> <name> [args...] --key FILE [--url URL]
        anjungan command keygen --out DIR
 
@@ -36,12 +37,19 @@ Commands:
                                  text; no NIK, not even masked (the resident reference instead)
   health                         the running kiosk's own checks: printer (asked now), reader,
                                  data, register, clock, disk, broker, as PASS / FAIL lines
+  update --bundle-dir DIR --release-url URL [--allow-downgrade]
+                                 install the release in DIR (manifest.json, manifest.sig), published
+                                 at URL (https, the folder holding the archive): the kiosk downloads,
+                                 verifies, installs at a quiet time and reports update_* events
   Other args are sent as key=value pairs (values parsed as JSON when they can be).
 
 Options:
   --key FILE           the district private key (PKCS#8 PEM), from 'anjungan command keygen'
   --timeout S          seconds to wait for the answer (default 10)
   --out DIR            keygen: where to write district-command.key (0600) and district-command.pub.pem
+  --bundle-dir DIR     update: the release folder npm run release wrote
+  --release-url URL    update: the https:// folder where that release is published
+  --allow-downgrade    update: install it even if older than the kiosk's version
 
 ${BROKER_HELP}
 
@@ -56,7 +64,13 @@ Examples:
   async run(argv, io) {
     const { values, positionals } = parseCli(
       argv,
-      { ...BROKER_OPTIONS, key: { type: 'string' }, timeout: { type: 'string' }, out: { type: 'string' } },
+      {
+        ...BROKER_OPTIONS,
+        key: { type: 'string' },
+        timeout: { type: 'string' },
+        out: { type: 'string' },
+        ...UPDATE_ORDER_OPTIONS,
+      },
       'command',
     );
     if (positionals[0] === 'keygen') return keygen(values.out, io.stdout);
@@ -84,7 +98,14 @@ Examples:
       village: m[1]!,
       device: m[2]!,
       name,
-      args: commandArgs(name, rest),
+      args:
+        name === 'update'
+          ? updateOrderArgs({
+              bundleDir: values['bundle-dir'],
+              releaseUrl: values['release-url'],
+              allowDowngrade: values['allow-downgrade'],
+            })
+          : commandArgs(name, rest),
       privateKeyPem,
       protocolVersion: broker.protocolVersion,
       timeoutMs: timeout * 1000,
