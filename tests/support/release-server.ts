@@ -31,7 +31,9 @@ export class ReleaseServer {
   ) {}
 
   get url(): string {
-    return `https://127.0.0.1:${(this.server?.address() as AddressInfo).port}/releases/`;
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('the release server is not started');
+    return `https://127.0.0.1:${address.port}/releases/`;
   }
 
   async start(): Promise<void> {
