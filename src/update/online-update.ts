@@ -64,7 +64,7 @@ const FINISHED = new Set(['idle', 'done', 'failed', 'rolled_back']);
 
 export class OnlineUpdate {
   private readonly spool: SpoolLayout;
-  private readonly quiet: QuietHours | null;
+  private quiet: QuietHours | null;
   private job: UpdateJob | null = null;
   private running: Promise<void> | null = null;
   private readonly abort = new AbortController();
@@ -72,7 +72,13 @@ export class OnlineUpdate {
 
   constructor(private readonly deps: OnlineUpdateDeps) {
     this.spool = spoolLayout(deps.config);
-    this.quiet = parseQuietHours(deps.config.update.quiet_hours);
+    this.quiet = null;
+    try {
+      this.quiet = parseQuietHours(deps.config.update.quiet_hours);
+    } catch (err) {
+      // The schema lets through only an empty window ("10:00-10:00"): said, not fatal.
+      deps.logger.error({ err: errorMessage(err) }, 'update.quiet_hours ignored');
+    }
   }
 
   status(): UpdateStatus {
