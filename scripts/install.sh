@@ -513,12 +513,14 @@ NTP=$servers"
 # --- 8. the systemd unit -------------------------------------------------------------------------
 install_unit() {
   local unit=/etc/systemd/system/anjungan.service update_unit=/etc/systemd/system/anjungan-update.service
+  local path_unit=/etc/systemd/system/anjungan-update.path
   local before after
   [[ "$(cat "$PREFIX$unit" 2>/dev/null || true)" != "$(cat "$SRC_DIR/systemd/anjungan.service")" ]] && NEEDS_RESTART=1
-  before="$(cat "$PREFIX$unit" "$PREFIX$update_unit" 2>/dev/null || true)"
+  before="$(cat "$PREFIX$unit" "$PREFIX$update_unit" "$PREFIX$path_unit" 2>/dev/null || true)"
   put_file "$unit" 644 "$(cat "$SRC_DIR/systemd/anjungan.service")"
   put_file "$update_unit" 644 "$(cat "$SRC_DIR/systemd/anjungan-update.service")"
-  after="$(cat "$PREFIX$unit" "$PREFIX$update_unit" 2>/dev/null || true)"
+  put_file "$path_unit" 644 "$(cat "$SRC_DIR/systemd/anjungan-update.path")"
+  after="$(cat "$PREFIX$unit" "$PREFIX$update_unit" "$PREFIX$path_unit" 2>/dev/null || true)"
   services_managed || return 0
   [[ "$before" != "$after" ]] && run sysctl daemon-reload
   if ! sysctl is-enabled --quiet anjungan 2>/dev/null; then
@@ -528,6 +530,10 @@ install_unit() {
   if ! sysctl is-enabled --quiet anjungan-update 2>/dev/null; then
     change "enable anjungan-update.service (finishes an interrupted update at boot)"
     run sysctl enable anjungan-update.service
+  fi
+  if ! sysctl is-enabled --quiet anjungan-update.path 2>/dev/null; then
+    change "enable anjungan-update.path (installs an update the kiosk downloaded when it asks)"
+    run sysctl enable --now anjungan-update.path
   fi
 }
 

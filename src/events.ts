@@ -12,6 +12,8 @@ import type { ConfigOutcome } from './config/remote-settings.ts';
 import type { OutOfServiceReason, RatingChoice, ScreenName } from './flows/kiosk-state.ts';
 import type { PrinterStatus } from './hardware/printer.ts';
 import type { LetterPolicy } from './letters/letter-type.ts';
+import type { UpdateFailure } from './update/check-bundle.ts';
+import type { UpdateStatus } from './update/update-job.ts';
 
 export type DomainEvent =
   | { type: 'started' }
@@ -41,7 +43,13 @@ export type DomainEvent =
   /** The district's remote settings (cmd/config) took effect: key names only, never values. */
   | { type: 'config_applied'; version: number; config_hash: string; keys: string[]; restart_needed: string[] }
   /** Remote settings refused (cmd/config), or a remote layer on disk left out at start (version null). */
-  | { type: 'config_refused'; version: number | null; reasons: string[] };
+  | { type: 'config_refused'; version: number | null; reasons: string[] }
+  /** Online updates (cmd/update, src/update/online-update.ts): each step, nothing personal. */
+  | { type: 'update_available'; version: string; size: number }
+  | { type: 'update_started'; version: string }
+  | { type: 'update_done'; version: string }
+  | { type: 'update_failed'; version: string; reason: UpdateFailure; detail: string }
+  | { type: 'rolled_back'; from: string; to: string; reason: string };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -60,6 +68,8 @@ export interface KioskStatus {
   /** State v2: sha256 of the effective config (RFC 8785 key order) and the remote layer's version. */
   config_hash?: string;
   remote_config_version?: number | null;
+  /** State v2: where an online update stands (src/update/online-update.ts). */
+  update?: UpdateStatus;
 }
 
 export interface BusEvents {
@@ -85,6 +95,8 @@ export interface KioskControls {
   health?(): Promise<HealthCheck[]>;
   /** The district's remote settings, for `cmd/config` (src/config/remote-settings.ts). */
   applyConfig?(args: Record<string, unknown>): Promise<ConfigOutcome>;
+  /** Takes a checked `cmd/update` order; throws a message when its arguments are unusable. */
+  update?(args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** One line of `cmd/health`: PASS / FAIL with what was found. */

@@ -53,6 +53,7 @@ import { type ResidentLookup, UnavailableResidents } from './store/resident-look
 import { ResidentStore } from './store/resident-store.ts';
 import { wireTouch } from './touch-input.ts';
 import { wireHealthFile } from './update/wire-health.ts';
+import { createOnlineUpdate } from './update/wire-online-update.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
 import type { WebOptions } from './web/web-options.ts';
 import { mirrorForWeb, startWeb } from './web/wire-web.ts';
@@ -240,6 +241,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     letters_today: register.countOn(now()),
     config_hash: remoteSettings.configHash,
     remote_config_version: remoteSettings.version,
+    ...(onlineUpdate ? { update: onlineUpdate.status() } : {}),
   });
   const publishStatus = (state: KioskState) => {
     const status = computeStatus(state);
@@ -342,6 +344,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       bus.emitEvent({ type: 'resumed_on_site', remote_reason: reason }, Date.parse(at)),
   });
   const heldReason = await remoteHold.load();
+  // cmd/update: download, verify and wait for a quiet time here; the root unit installs.
+  const onlineUpdate = createOnlineUpdate({
+    config,
+    simulator,
+    bus,
+    logger,
+    screen: () => runner.state.screen.name,
+    onStatus: () => publishStatus(runner.state),
+    now,
+  });
   const controls: KioskControls = {
     status: () => computeStatus(runner.state),
     setRemoteOutOfService: (reason) => remoteHold.set(reason),
@@ -355,6 +367,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         network: () => network,
       }),
     applyConfig: (args) => remoteSettings.apply(args),
+    update: onlineUpdate ? (args) => onlineUpdate.accept(args) : undefined,
   };
   const reporting = new ReportingLink({ config, simulator, bus, controls, logger, startedAt: clock.now() });
 
@@ -418,6 +431,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   // Never throws: a broker or TLS problem turns reporting off, never the kiosk.
   await reporting.start();
   const healthFile = wireHealthFile({ config, simulator, bus, status: controls.status, reporting, logger });
+  onlineUpdate?.start();
   const simCommands: SimCommandContext = {
     sim: adapters.sim,
     cards: () => demoCardLines(simulator),
@@ -456,6 +470,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       await web?.stop();
       clockGuard.stop();
       remoteHold.stop();
+      onlineUpdate?.stop();
       clearInterval(clockTick);
       await revocations.stop();
       await store.stop();

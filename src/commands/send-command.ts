@@ -13,11 +13,12 @@ import { COMMAND_NAMES } from '../mqtt/commands.ts';
 import { sendCommand } from '../mqtt/district-client.ts';
 import type { Command } from './command.ts';
 import { CONFIG_COMMAND_OPTIONS, configCommandArgs, configReplyText } from './config-command-args.ts';
+import { UPDATE_ORDER_OPTIONS, updateOrderArgs } from './update-order.ts';
 
 const sendCommandCli: Command = {
   name: 'command',
   summary:
-    "send a signed command to a kiosk (status, out_of_service, ping, logs, health, config); 'keygen' makes the district key",
+    "send a signed command to a kiosk (status, out_of_service, ping, logs, health, config, update); 'keygen' makes the district key",
   help: `Usage: anjungan command <village>/<device> <name> [args...] --key FILE [--url URL]
        anjungan command keygen --out DIR
 
@@ -42,6 +43,10 @@ Commands:
                                  the settings a district may change (docs/district.md); N must
                                  be newer than the kiosk's (default: the time in seconds); the
                                  answer names the keys changed and those needing a restart
+  update --bundle-dir DIR --release-url URL [--allow-downgrade]
+                                 install the release in DIR (manifest.json, manifest.sig), published
+                                 at URL (https, the folder holding the archive): the kiosk downloads,
+                                 verifies, installs at a quiet time and reports update_* events
   Other args are sent as key=value pairs (values parsed as JSON when they can be).
 
 Options:
@@ -50,6 +55,9 @@ Options:
   --patch FILE         config: the merge patch (JSON object)
   --version N          config: the version of the remote settings (default: now, in seconds)
   --out DIR            keygen: where to write district-command.key (0600) and district-command.pub.pem
+  --bundle-dir DIR     update: the release folder npm run release wrote
+  --release-url URL    update: the https:// folder where that release is published
+  --allow-downgrade    update: install it even if older than the kiosk's version
 
 ${BROKER_HELP}
 
@@ -70,6 +78,7 @@ Examples:
         timeout: { type: 'string' },
         out: { type: 'string' },
         ...CONFIG_COMMAND_OPTIONS,
+        ...UPDATE_ORDER_OPTIONS,
       },
       'command',
     );
@@ -98,7 +107,16 @@ Examples:
       village: m[1]!,
       device: m[2]!,
       name,
-      args: name === 'config' ? configCommandArgs(values, rest) : commandArgs(name, rest),
+      args:
+        name === 'config'
+          ? configCommandArgs(values, rest)
+          : name === 'update'
+            ? updateOrderArgs({
+                bundleDir: values['bundle-dir'],
+                releaseUrl: values['release-url'],
+                allowDowngrade: values['allow-downgrade'],
+              })
+            : commandArgs(name, rest),
       privateKeyPem,
       protocolVersion: broker.protocolVersion,
       timeoutMs: timeout * 1000,

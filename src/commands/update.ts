@@ -14,7 +14,9 @@ import { isRoot } from '../systemd/service-user.ts';
 import { checkBundle, type RunningSystem } from '../update/check-bundle.ts';
 import { updateLayout } from '../update/layout.ts';
 import { trustedReleaseKeys } from '../update/manifest.ts';
+import { neededNativeModules } from '../update/needed-native.ts';
 import { currentVersion, installedVersions } from '../update/releases.ts';
+import { installFromSpool } from '../update/spool-install.ts';
 import {
   applyUpdate,
   readUpdateState,
@@ -27,7 +29,7 @@ import type { Command, CommandIo } from './command.ts';
 import { CONFIG_HELP, CONFIG_OPTION, parseCommandArgs, usageError } from './context.ts';
 
 const HELP = `Usage: anjungan update --from FILE|DIR [--check] [--allow-downgrade] [--config FILE]
-       anjungan update --status | --rollback | --recover [--config FILE]
+       anjungan update --status | --rollback | --recover | --spool [--config FILE]
 
 Installs a signed release bundle (manifest.json, manifest.sig and the .tar.gz, e.g. on a USB
 stick) as /opt/anjungan/releases/<version>, switches /opt/anjungan/current to it, restarts the
@@ -44,18 +46,11 @@ Options:
   --status            the running release, the installed ones, the last update's outcome
   --rollback          switch back to the previous release now
   --recover           finish an update that was interrupted (run at boot by the update unit)
+  --spool             install what the kiosk downloaded for a cmd/update and asked for
+                      (<data_dir>/spool/update/request.json; run by anjungan-update.path)
 ${CONFIG_HELP}
 
 Exit codes: 0 done (or would install), 1 refused or failed (the reason is printed), 2 usage.`;
-
-/** Native modules this kiosk's configuration loads: a bundle without one would not run here. */
-export function neededNativeModules(config: Config): string[] {
-  const needed = ['sharp'];
-  if (config.hardware.reader.driver === 'pcsc') needed.push('@pokusew/pcsclite');
-  if (config.hardware.buttons.driver === 'gpio' || config.hardware.indicator.driver === 'gpio')
-    needed.push('epoll');
-  return needed;
-}
 
 function running(config: Config): RunningSystem {
   const layout = updateLayout(config.update.root);
@@ -104,12 +99,14 @@ const update: Command = {
         status: { type: 'boolean' },
         rollback: { type: 'boolean' },
         recover: { type: 'boolean' },
+        spool: { type: 'boolean' },
       },
       'update',
     );
     if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0]}'`, 'update');
-    const modes = [values.from !== undefined, values.status, values.rollback, values.recover].filter(Boolean);
-    if (modes.length !== 1) throw usageError('give one of --from, --status, --rollback, --recover', 'update');
+    const modes = [values.from !== undefined, values.status, values.rollback, values.recover, values.spool];
+    if (modes.filter(Boolean).length !== 1)
+      throw usageError('give one of --from, --status, --rollback, --recover, --spool', 'update');
     const { config } = loadConfig({ path: values.config, env: io.env });
     const layout = updateLayout(config.update.root);
 
@@ -139,6 +136,21 @@ const update: Command = {
           : 'nothing to recover\n',
       );
       return state?.phase === 'rolled_back' || state?.phase === 'failed' ? 1 : 0;
+    }
+
+    if (values.spool) {
+      requireRoot('--spool');
+      const state = await installFromSpool(config, updaterDeps(config, io), {
+        keys: trustedReleaseKeys(layout.releaseKeysDir),
+        running: running(config),
+        neededNative: neededNativeModules(config),
+      });
+      io.stdout.write(
+        state
+          ? `update ${state.version}: ${state.phase}${state.reason ? ` (${state.reason})` : ''}\n`
+          : 'no install request in the spool\n',
+      );
+      return !state || state.phase === 'done' ? 0 : 1;
     }
 
     const check = await checkBundle(values.from!, {

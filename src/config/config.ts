@@ -203,6 +203,12 @@ export interface Config {
     root: string;
     /** A new release must be healthy within this many seconds of the switch, or it is rolled back. */
     health_window_s: number;
+    /** Cap on online update downloads in kbit/s (3G villages); 0 = unlimited. */
+    bandwidth_kbps: number;
+    /** Local-time window for installing online updates, "22:00-05:00"; null = any quiet moment. */
+    quiet_hours: string | null;
+    /** A CA certificate (PEM) trusted for the district's update server besides the system's. */
+    ca_file: string | null;
   };
 }
 

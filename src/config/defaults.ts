@@ -97,6 +97,6 @@ export function defaultConfig(): Config {
     },
     audio: { driver: 'none', device: null, volume: 80, prompts_dir: null },
     log: { level: 'info' },
-    update: { root: '/', health_window_s: 120 },
+    update: { root: '/', health_window_s: 120, bandwidth_kbps: 0, quiet_hours: null, ca_file: null },
   };
 }

@@ -2,6 +2,8 @@
  * JSON Schema of the config file. Unknown keys are errors, so a typo ("paper_size") is caught
  * at start instead of being silently ignored. Also drives the ANJUNGAN_* environment overrides.
  */
+import { QUIET_HOURS_PATTERN } from '../update/quiet-hours.ts';
+
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const posInt = { type: 'integer', minimum: 1 } as const;
@@ -192,5 +194,8 @@ export const configSchema = obj({
   update: obj({
     root: { type: 'string', minLength: 1 },
     health_window_s: posInt,
+    bandwidth_kbps: { type: 'integer', minimum: 0 },
+    quiet_hours: { type: ['string', 'null'], pattern: QUIET_HOURS_PATTERN },
+    ca_file: nullableStr,
   }),
 });

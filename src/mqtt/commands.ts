@@ -27,7 +27,15 @@ import { collectLogs } from './remote-logs.ts';
 import type { KioskTopics } from './topics.ts';
 
 export const MAX_COMMAND_BYTES = 8192;
-export const COMMAND_NAMES = ['status', 'out_of_service', 'ping', 'logs', 'health', 'config'] as const;
+export const COMMAND_NAMES = [
+  'status',
+  'out_of_service',
+  'ping',
+  'logs',
+  'health',
+  'config',
+  'update',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 /** What a key of `mqtt.operator_public_keys` (the dashboard's) may sign; the district key signs all. */
 export const OPERATOR_COMMANDS: readonly string[] = ['status', 'out_of_service', 'ping'];
@@ -243,6 +251,8 @@ export class CommandHandler {
         if (!outcome.ok) throw new Refusal(outcome.reason, outcome.message, outcome.errors);
         return { ...outcome.result };
       }
+      case 'update':
+        return acceptUpdate(this.opts.controls, args);
     }
   }
 
@@ -292,6 +302,17 @@ export class CommandHandler {
     const tmp = `${this.opts.nonceFile}.tmp`;
     await writeFile(tmp, JSON.stringify(Object.fromEntries(this.nonces)), { flush: true });
     await rename(tmp, this.opts.nonceFile);
+  }
+}
+
+/** `cmd/update` (src/update/online-update.ts): accepted at once, its steps reported as events. */
+async function acceptUpdate(controls: KioskControls, args: Record<string, unknown>) {
+  if (!controls.update)
+    throw new Refusal('bad_args', 'online updates are off on this kiosk (simulator mode)');
+  try {
+    return await controls.update(args);
+  } catch (err) {
+    throw new Refusal('bad_args', (err as Error).message);
   }
 }
 

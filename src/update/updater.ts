@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { BundleCheck } from './check-bundle.ts';
+import type { BundleCheck, UpdateFailure } from './check-bundle.ts';
 import type { KioskHealth } from './health-file.ts';
 import type { UpdateLayout } from './layout.ts';
 import { currentVersion, pruneReleases, switchCurrent, unpackRelease } from './releases.ts';
@@ -29,6 +29,10 @@ export interface UpdateState {
   /** What the old release had just before the switch: the new one must have it too. */
   expect: { reader_present: boolean; broker_connected: boolean };
   reason: string | null;
+  /** Why it failed, as `update_failed` names it (online updates report it). */
+  failure?: UpdateFailure | null;
+  /** The kiosk's install request this update answers (online updates; null by hand). */
+  request_id?: string | null;
   updated_at: string;
 }
 
@@ -134,9 +138,10 @@ async function holdToHealth(deps: UpdaterDeps, state: UpdateState): Promise<Upda
 
 async function rollBack(deps: UpdaterDeps, state: UpdateState, reason: string): Promise<UpdateState> {
   deps.logger.warn({ version: state.version, previous: state.previous, reason }, 'update: rolling back');
-  if (!state.previous) return saveState(deps.layout, { ...state, phase: 'failed', reason });
+  if (!state.previous)
+    return saveState(deps.layout, { ...state, phase: 'failed', reason, failure: 'health' });
   switchCurrent(deps.layout, state.previous);
-  const saved = saveState(deps.layout, { ...state, phase: 'rolled_back', reason });
+  const saved = saveState(deps.layout, { ...state, phase: 'rolled_back', reason, failure: 'health' });
   await deps
     .restart()
     .catch((err: unknown) => deps.logger.error({ err: errorMessage(err) }, 'restart after rollback failed'));
@@ -144,7 +149,11 @@ async function rollBack(deps: UpdaterDeps, state: UpdateState, reason: string): 
 }
 
 /** Installs a bundle that passed checkBundle, switches, restarts, holds it to its health. */
-export async function applyUpdate(check: BundleCheck, deps: UpdaterDeps): Promise<UpdateState> {
+export async function applyUpdate(
+  check: BundleCheck,
+  deps: UpdaterDeps,
+  requestId: string | null = null,
+): Promise<UpdateState> {
   const { layout } = deps;
   const previous = currentVersion(layout);
   let state = saveState(layout, {
@@ -155,13 +164,14 @@ export async function applyUpdate(check: BundleCheck, deps: UpdaterDeps): Promis
     deadline: null,
     expect: { reader_present: false, broker_connected: false },
     reason: null,
+    request_id: requestId,
     updated_at: '',
   });
   try {
     await unpackRelease(layout, check.archive, check.manifest);
     await waitQuiet(deps);
   } catch (err) {
-    saveState(layout, { ...state, phase: 'failed', reason: errorMessage(err) });
+    saveState(layout, { ...state, phase: 'failed', reason: errorMessage(err), failure: 'install' });
     throw err;
   }
   const before = readHealth(layout);
@@ -181,6 +191,28 @@ export async function applyUpdate(check: BundleCheck, deps: UpdaterDeps): Promis
     .restart()
     .catch((err: unknown) => deps.logger.error({ err: errorMessage(err) }, 'restart failed'));
   return holdToHealth(deps, state);
+}
+
+/** Records a bundle the root side refused before installing, for the kiosk to report. */
+export function recordRefusal(
+  layout: UpdateLayout,
+  version: string,
+  failure: UpdateFailure,
+  reason: string,
+  requestId: string | null,
+): UpdateState {
+  return saveState(layout, {
+    phase: 'failed',
+    version,
+    previous: currentVersion(layout),
+    started_at: new Date().toISOString(),
+    deadline: null,
+    expect: { reader_present: false, broker_connected: false },
+    reason,
+    failure,
+    request_id: requestId,
+    updated_at: '',
+  });
 }
 
 /** Finishes whatever an interrupted updater left: a partial unpack is dropped, a switch is judged. */

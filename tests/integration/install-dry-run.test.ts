@@ -71,6 +71,7 @@ test('--dry-run on a fake root lists every change and changes nothing', () => {
     /would: install the application as \/opt\/anjungan\/releases\/\d+\.\d+\.\d+/,
     /would: point \/opt\/anjungan\/current at releases\/\d+\.\d+\.\d+/,
     /would: write \/etc\/systemd\/system\/anjungan-update\.service/,
+    /would: write \/etc\/systemd\/system\/anjungan-update\.path/,
     /would: link \/usr\/local\/bin\/anjungan/,
     /would: write \/etc\/polkit-1\/rules\.d\/50-anjungan-pcscd\.rules/,
     /would: write \/etc\/modprobe\.d\/anjungan-nfc-blacklist\.conf/,

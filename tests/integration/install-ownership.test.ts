@@ -186,6 +186,7 @@ test('re-runs: nothing changed restarts nothing; changed code stops, self-tests,
     'systemctl daemon-reload',
     'systemctl enable anjungan.service',
     'systemctl enable anjungan-update.service',
+    'systemctl enable --now anjungan-update.path',
     'selftest while inactive',
     'systemctl start anjungan.service',
   ]);

@@ -48,6 +48,11 @@ test('the dashboard unit passes systemd-analyze verify with no warnings', () => 
   verifyUnit('anjungan-dashboard.service');
 });
 
+test('the update units (the root updater and the path unit that starts it) pass verify', () => {
+  verifyUnit('anjungan-update.service');
+  verifyUnit('anjungan-update.path');
+});
+
 test('the unit keeps notify, watchdog, restart and device access', () => {
   assert.equal(setting('Type'), ['notify']);
   assert.equal(setting('NotifyAccess'), ['all'], 'the notify helper is a child process');

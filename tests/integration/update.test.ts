@@ -7,14 +7,13 @@
  * bundles are refused with nothing changed; kill -9 of the updater at random moments always
  * leaves exactly one working release.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ReleaseManifest, signManifest } from '../../src/update/manifest.ts';
 import { ROOT, runCli, tempDir } from '../support/cli-process.ts';
+import { currentRelease, healthOf, listing, manifestOf, ReleaseBundles } from '../support/release-bundles.ts';
 import { Supervisor } from '../support/supervisor.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -31,113 +30,13 @@ function skip(): boolean {
 }
 
 const work = tempDir();
-const keys = path.join(work, 'keys');
-const base = path.join(work, 'bundle-0.1.1');
-let built = false;
-
-/** The base bundle, built once by the real release script. */
-function baseBundle(): string {
-  if (built) return base;
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'release', 'keygen', '--out', keys], {
-    cwd: ROOT,
-  });
-  execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/release.ts',
-      '--out',
-      base,
-      '--key',
-      path.join(keys, 'release.key'),
-      '--version',
-      '0.1.1',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 },
-  );
-  built = true;
-  return base;
-}
-
-const manifestOf = (dir: string) =>
-  JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as ReleaseManifest;
-
-/** A variant of the base bundle: another version, changed files, another arch or signing key. */
-function rebundle(
-  name: string,
-  opts: { version: string; mutate?: (dir: string) => void; arch?: 'x64' | 'arm64'; keyPem?: string },
-): string {
-  const src = baseBundle();
-  const m = manifestOf(src);
-  const unpacked = path.join(work, `${name}.tree`);
-  fs.mkdirSync(unpacked, { recursive: true });
-  execFileSync('tar', ['-xzf', path.join(src, m.archive), '-C', unpacked]);
-  const pkgFile = path.join(unpacked, 'package.json');
-  fs.writeFileSync(
-    pkgFile,
-    JSON.stringify({ ...JSON.parse(fs.readFileSync(pkgFile, 'utf8')), version: opts.version }),
-  );
-  opts.mutate?.(unpacked);
-  const out = path.join(work, name);
-  fs.mkdirSync(out, { recursive: true });
-  const archive = `anjungan-${opts.version}-linux-${opts.arch ?? m.arch}.tar.gz`;
-  execFileSync('tar', ['-czf', path.join(out, archive), '-C', unpacked, '.']);
-  fs.rmSync(unpacked, { recursive: true, force: true });
-  const bytes = fs.readFileSync(path.join(out, archive));
-  const manifest: ReleaseManifest = {
-    ...m,
-    version: opts.version,
-    arch: opts.arch ?? m.arch,
-    archive,
-    size: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
-  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  fs.writeFileSync(
-    path.join(out, 'manifest.sig'),
-    signManifest(manifest, opts.keyPem ?? fs.readFileSync(path.join(keys, 'release.key'), 'utf8')),
-  );
-  return out;
-}
-
-/** A kiosk root: release `version` installed from the base bundle and current, the key trusted. */
-function kioskRoot(version: string, healthWindowS: number): { root: string; config: string } {
-  const root = tempDir();
-  const release = path.join(root, 'opt/anjungan/releases', version);
-  fs.mkdirSync(release, { recursive: true });
-  const m = manifestOf(baseBundle());
-  execFileSync('tar', ['-xzf', path.join(base, m.archive), '-C', release]);
-  const pkgFile = path.join(release, 'package.json');
-  fs.writeFileSync(pkgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(pkgFile, 'utf8')), version }));
-  fs.symlinkSync(path.join('releases', version), path.join(root, 'opt/anjungan/current'));
-  fs.mkdirSync(path.join(root, 'etc/anjungan/release-keys'), { recursive: true });
-  fs.copyFileSync(path.join(keys, 'release.pub'), path.join(root, 'etc/anjungan/release-keys/test.pub'));
-  const config = path.join(root, 'etc/anjungan/config.json');
-  fs.writeFileSync(
-    config,
-    JSON.stringify({
-      data_dir: path.join(root, 'var/lib/anjungan'),
-      update: { root, health_window_s: healthWindowS },
-      log: { level: 'warn' },
-    }),
-  );
-  return { root, config };
-}
-
-const current = (root: string) => path.basename(fs.readlinkSync(path.join(root, 'opt/anjungan/current')));
-const health = (root: string) => {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(root, 'run/anjungan/health.json'), 'utf8')) as {
-      version: string;
-      ready: boolean;
-      pid: number;
-    };
-  } catch {
-    return null;
-  }
-};
-const listing = (root: string) => fs.readdirSync(path.join(root, 'opt/anjungan/releases')).sort();
+const bundles = new ReleaseBundles(work);
+const base = bundles.base;
+const baseBundle = () => bundles.baseBundle();
+const rebundle = bundles.rebundle.bind(bundles);
+const kioskRoot = bundles.kioskRoot.bind(bundles);
+const current = currentRelease;
+const health = healthOf;
 
 function update(config: string, args: string[], restart: string) {
   return runCli(['update', ...args, '--config', config], {
