@@ -94,9 +94,9 @@ export function nodeCommand(arch: ReleaseArch, armNode?: string): string[] {
  * The production node_modules for arm64 in `stage`, on an x86 machine: npm picks the arm64
  * optional packages (sharp's @img/sharp-linux-arm64 and its libvips); install scripts run only
  * for the kiosk's native modules, built by node-gyp against the arm64 Node's headers with the
- * aarch64 cross compilers. better-sqlite3 is left out: it is the district dashboard's store on
- * Node 20 only (src/dashboard/sqlite.ts prefers node:sqlite), the bundle needs Node >= 22.13, and
- * its SQLite amalgamation alone would take minutes to cross-compile.
+ * aarch64 cross compilers. (better-sqlite3, the dashboard's store on Node 20 only, is a
+ * development dependency: src/dashboard/sqlite.ts uses node:sqlite on the Node >= 22.13 a bundle
+ * needs, so no bundle carries it.)
  */
 export function crossInstall(stage: string, armNode: string, modules: NativeModule[]): void {
   const tool = (name: string) => `${CROSS_PREFIX}${name}`;
@@ -119,7 +119,6 @@ export function crossInstall(stage: string, armNode: string, modules: NativeModu
     });
   npm(['ci', '--omit=dev', '--ignore-scripts']);
   npm(['rebuild', ...modules.map((m) => m.name)]);
-  rmSync(path.join(stage, 'node_modules/better-sqlite3'), { recursive: true, force: true });
 }
 
 /** Every compiled addon (`*.node`) under `dir`/`under` (a folder or one file), relative to `dir`. */

@@ -1,6 +1,7 @@
 /**
  * One SQLite interface over two engines: Node's own `node:sqlite` where the running Node has it
- * (22.13 and later, no flag), else better-sqlite3 (Node 20, which the project still supports).
+ * (22.13 and later, no flag), else better-sqlite3 (Node 20 on a development machine: a dev
+ * dependency, so release bundles, which need Node >= 22.13, do not carry or compile it).
  * A native addon is built for one Node ABI; with `node:sqlite` preferred, a checkout installed
  * under one Node and run under another still opens its store. Both engines take the same SQL,
  * `@name` parameters and `run/get/all`; transactions are plain BEGIN / COMMIT here.
