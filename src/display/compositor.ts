@@ -71,21 +71,23 @@ export class FrameCompositor {
     private readonly cacheBytes = Math.max(2 ** 21, width * height * 12),
   ) {}
 
-  /**
-   * Draws `layout` into `out` (RGBA, width*height*4 bytes). Returns false, leaving `out`
-   * untouched, when the layout uses something the compositor does not draw (a colour that is
-   * not #rgb/#rrggbb): the caller renders that frame whole.
-   */
   /** Bytes the cached patches take (for tests and the benchmark). */
   get cacheSize(): number {
     return this.cachedBytes;
   }
 
+  /**
+   * Draws `layout` into `out` (RGBA, width*height*4 bytes). Returns false, leaving `out`
+   * untouched, when the layout uses something the compositor does not draw (a colour that is
+   * not #rgb/#rrggbb): the caller renders that frame whole.
+   */
   async compose(layout: Layout, out: Buffer): Promise<boolean> {
     if (layout.width !== this.width || layout.height !== this.height) return false;
     const background = parseColour(layout.background);
     if (!background) return false;
     const steps: (Placement | { solid: RectItem; rgb: Rgb })[] = [];
+    // The frame's patches, held here: the cache may evict one of them while this frame is drawn.
+    const frame = new Map<string, Patch>();
     const missing = new Map<string, Placement>();
     for (const item of layout.items) {
       const solid = solidRect(item);
@@ -95,36 +97,39 @@ export class FrameCompositor {
       }
       const place = placement(item);
       if (!place) return false;
-      if (
-        place.ox >= this.width ||
-        place.oy >= this.height ||
-        place.ox + place.w <= 0 ||
-        place.oy + place.h <= 0
-      )
-        continue;
+      if (!this.onFrame(place)) continue;
       steps.push(place);
-      if (!this.patches.has(place.key)) missing.set(place.key, place);
+      const patch = this.patches.get(place.key);
+      if (!patch) missing.set(place.key, place);
+      else {
+        // Most recently used last: the map's order is the eviction order.
+        this.patches.delete(place.key);
+        this.patches.set(place.key, patch);
+        frame.set(place.key, patch);
+      }
     }
-    if (missing.size > 0) await this.renderAtlas([...missing.values()]);
+    if (missing.size > 0) {
+      for (const [key, patch] of await this.renderAtlas([...missing.values()])) frame.set(key, patch);
+    }
     fillRect(out, this.width, 0, 0, this.width, this.height, background);
     for (const step of steps) {
       if ('solid' in step) {
         const r = step.solid;
         fillRect(out, this.width, r.x, r.y, r.x + r.w, Math.min(r.y + r.h, this.height), step.rgb);
-        continue;
+      } else {
+        const patch = frame.get(step.key);
+        if (patch) this.blend(out, patch, step);
       }
-      const patch = this.patches.get(step.key);
-      if (!patch) continue;
-      // Most recently used last: the map's order is the eviction order.
-      this.patches.delete(step.key);
-      this.patches.set(step.key, patch);
-      this.blend(out, patch, step);
     }
     return true;
   }
 
+  private onFrame(p: Placement): boolean {
+    return p.ox < this.width && p.oy < this.height && p.ox + p.w > 0 && p.oy + p.h > 0;
+  }
+
   /** Rasterises the given items, stacked one under the other, in one SVG: one librsvg call. */
-  private async renderAtlas(items: Placement[]): Promise<void> {
+  private async renderAtlas(items: Placement[]): Promise<Map<string, Patch>> {
     const width = Math.max(...items.map((p) => p.w));
     let y = 0;
     const body = items
@@ -137,14 +142,19 @@ export class FrameCompositor {
     const height = y;
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><g font-family="${FONT_FAMILY}">${body}</g></svg>`;
     const atlas = await this.rasterise(svg);
+    const fresh = new Map<string, Patch>();
     let top = 0;
     for (const p of items) {
-      this.store(p.key, cutPatch(atlas.data, atlas.width, top, p));
+      const patch = cutPatch(atlas.data, atlas.width, top, p);
+      fresh.set(p.key, patch);
+      this.store(p.key, patch);
       top += p.h;
     }
+    return fresh;
   }
 
   private store(key: string, patch: Patch): void {
+    this.cachedBytes -= this.patches.get(key)?.data.length ?? 0;
     this.patches.set(key, patch);
     this.cachedBytes += patch.data.length;
     for (const [oldKey, old] of this.patches) {
