@@ -40,7 +40,7 @@ export interface RawFrame {
 }
 
 /** A whole SVG document → RGBA, through librsvg. */
-async function rasterise(svg: string): Promise<RawFrame> {
+export async function rasterise(svg: string): Promise<RawFrame> {
   const sharp = await loadSharp();
   const { data, info } = await sharp(Buffer.from(svg))
     .ensureAlpha()

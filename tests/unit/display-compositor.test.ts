@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { FrameCompositor, type Rasterise } from '../../src/display/compositor.ts';
 import { layoutScreen } from '../../src/display/layout.ts';
 import type { Layout } from '../../src/display/layout-text.ts';
-import { loadSharp, ScreenRenderer } from '../../src/display/renderer.ts';
+import { rasterise, ScreenRenderer } from '../../src/display/renderer.ts';
 import type { ScreenModel } from '../../src/display/screen-model.ts';
 import { type ScreenContext, screenFor } from '../../src/display/screens.ts';
 import { layoutToSvg } from '../../src/display/svg.ts';
@@ -19,15 +19,6 @@ import { touchOptions } from '../support/touch-fixtures.ts';
 
 /** Largest channel difference allowed: rounding of premultiplied 8-bit colour, nothing more. */
 const ROUNDING = 3;
-
-const rasterise: Rasterise = async (svg) => {
-  const sharp = await loadSharp();
-  const { data, info } = await sharp(Buffer.from(svg))
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-};
 
 async function wholeRender(layout: Layout): Promise<Buffer> {
   return (await rasterise(layoutToSvg(layout))).data;
