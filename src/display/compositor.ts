@@ -21,7 +21,7 @@
  * coverage (one byte a pixel, any colour); shapes keep colour and coverage. The result equals
  * the full librsvg render up to 8-bit rounding (tests/unit/display-compositor.test.ts).
  */
-import { FONT_FAMILY } from './fonts.ts';
+import { FONT_FAMILY, unsureChars } from './fonts.ts';
 import type { CircleItem, Item, Layout, RectItem, TextItem } from './layout-text.ts';
 import { itemSvg } from './svg.ts';
 
@@ -55,6 +55,8 @@ const BLACK: Rgb = [0, 0, 0];
 const TEXT_SIDE_EM = 0.2;
 const TEXT_ABOVE_EM = 1.25;
 const TEXT_BELOW_EM = 0.45;
+/** Widest a character the font cannot measure may be drawn: a hex box of up to six digits. */
+const UNSURE_EM = 2;
 
 export class FrameCompositor {
   private readonly patches = new Map<string, Patch>();
@@ -236,11 +238,14 @@ function bounds(item: Item): { x0: number; y0: number; x1: number; y1: number } 
 }
 
 function textBounds(t: TextItem): { x0: number; y0: number; x1: number; y1: number } {
-  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - t.width / 2 : t.x - t.width;
+  // The drawn width is at most the measured one plus UNSURE_EM for each character the font
+  // cannot measure (see unsureChars); the box holds the text wherever its anchor puts it.
+  const width = t.width + unsureChars(t.text, t.bold) * t.size * UNSURE_EM;
+  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - width / 2 : t.x - width;
   const side = t.size * TEXT_SIDE_EM + 2;
   return {
     x0: left - side,
-    x1: left + t.width + side,
+    x1: left + width + side,
     y0: t.y - t.size * TEXT_ABOVE_EM - 2,
     y1: t.y + t.size * TEXT_BELOW_EM + 2,
   };

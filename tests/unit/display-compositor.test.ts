@@ -132,6 +132,14 @@ test('a sequence of screens through one renderer: every frame equals an uncached
   }
 });
 
+test('names the font cannot measure (missing characters, bare combining marks) are not cut', async () => {
+  const renderer = new ScreenRenderer(480, 320);
+  for (const nama of ['ÑÇÅÉ ŻÓŁĆ gjpqy', 'WAWAN 😀 王 ﷽', '\u0301\u0301\u0301ADI', 'ﬁ ﬂ Ţ̈̃ ǅ']) {
+    const greeting = state({ name: 'greeting', session: session({ resident: { ...resident, nama } }) });
+    await assertSameAsWhole(renderer, screenFor(greeting, context()), nama);
+  }
+});
+
 test('a cache far too small for a screen evicts and still draws every frame right', async () => {
   const canvas = { width: 480, height: 320 };
   const compositor = new FrameCompositor(canvas.width, canvas.height, rasterise, 20_000);
