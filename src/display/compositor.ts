@@ -21,7 +21,7 @@
  * coverage (one byte a pixel, any colour); shapes keep colour and coverage. The result equals
  * the full librsvg render up to 8-bit rounding (tests/unit/display-compositor.test.ts).
  */
-import { FONT_FAMILY, unsureChars } from './fonts.ts';
+import { FONT_FAMILY, textWidth, unsureChars } from './fonts.ts';
 import type { CircleItem, Item, Layout, RectItem, TextItem } from './layout-text.ts';
 import { itemSvg } from './svg.ts';
 
@@ -240,7 +240,9 @@ function bounds(item: Item): { x0: number; y0: number; x1: number; y1: number } 
 function textBounds(t: TextItem): { x0: number; y0: number; x1: number; y1: number } {
   // The drawn width is at most the measured one plus UNSURE_EM for each character the font
   // cannot measure (see unsureChars); the box holds the text wherever its anchor puts it.
-  const width = t.width + unsureChars(t.text, t.bold) * t.size * UNSURE_EM;
+  // Measured here, not taken from the item: a layout that edits a text keeps its patch right.
+  const measured = textWidth(t.text, t.size, t.bold);
+  const width = measured + unsureChars(t.text, t.bold) * t.size * UNSURE_EM;
   const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - width / 2 : t.x - width;
   const side = t.size * TEXT_SIDE_EM + 2;
   return {
