@@ -49,6 +49,15 @@ interface Placement {
 }
 
 type Rgb = [number, number, number];
+
+/** Rows [first, end) of a frame. */
+export interface RowSpan {
+  first: number;
+  end: number;
+}
+
+/** One drawing step, the rows [y0, y1) it touches, and what it draws there, as a string. */
+type Step = { y0: number; y1: number; sig: string } & ({ solid: RectItem; rgb: Rgb } | { place: Placement });
 const BLACK: Rgb = [0, 0, 0];
 
 /** Room around a text's measured box: glyph overhang, accents above capitals, descenders. */
@@ -61,6 +70,8 @@ const UNSURE_EM = 2;
 export class FrameCompositor {
   private readonly patches = new Map<string, Patch>();
   private cachedBytes = 0;
+  /** The buffer last drawn into, and the signature of each of its rows. */
+  private previous: { out: Buffer; rows: string[] } | null = null;
 
   /**
    * @param cacheBytes memory the patches may take; the least recently used go first. The
@@ -80,28 +91,42 @@ export class FrameCompositor {
   }
 
   /**
-   * Draws `layout` into `out` (RGBA, width*height*4 bytes). Returns false, leaving `out`
-   * untouched, when the layout uses something the compositor does not draw (a colour that is
-   * not #rgb/#rrggbb): the caller renders that frame whole.
+   * Draws `layout` into `out` (RGBA, width*height*4 bytes) and returns the rows it changed.
+   * When `out` holds this compositor's previous frame, only rows whose items differ from that
+   * frame's are drawn again (screens of one flow share their status bar, hints and blank
+   * space: about half the rows). Returns null, leaving `out` untouched, when the layout uses
+   * something the compositor does not draw (a colour that is not #rgb/#rrggbb): the caller
+   * renders that frame whole.
    */
-  async compose(layout: Layout, out: Buffer): Promise<boolean> {
-    if (layout.width !== this.width || layout.height !== this.height) return false;
+  async compose(layout: Layout, out: Buffer): Promise<RowSpan[] | null> {
     const background = parseColour(layout.background);
-    if (!background) return false;
-    const steps: (Placement | { solid: RectItem; rgb: Rgb })[] = [];
+    if (layout.width !== this.width || layout.height !== this.height || !background) return this.cannot();
+    const steps: Step[] = [];
     // The frame's patches, held here: the cache may evict one of them while this frame is drawn.
     const frame = new Map<string, Patch>();
     const missing = new Map<string, Placement>();
     for (const item of layout.items) {
       const solid = solidRect(item);
       if (solid) {
-        steps.push({ solid: item as RectItem, rgb: solid });
+        const rect = item as RectItem;
+        steps.push({
+          solid: rect,
+          rgb: solid,
+          y0: rect.y,
+          y1: rect.y + rect.h,
+          sig: `r${rect.x},${rect.w},${solid}`,
+        });
         continue;
       }
       const place = placement(item);
-      if (!place) return false;
+      if (!place) return this.cannot();
       if (!this.onFrame(place)) continue;
-      steps.push(place);
+      steps.push({
+        place,
+        y0: place.oy,
+        y1: place.oy + place.h,
+        sig: `p${place.ox},${place.oy},${place.fill},${place.key}`,
+      });
       const patch = this.patches.get(place.key);
       if (!patch) missing.set(place.key, place);
       else {
@@ -111,20 +136,35 @@ export class FrameCompositor {
         frame.set(place.key, patch);
       }
     }
+    const rows = rowSignatures(steps, `${background}`, this.height);
     if (missing.size > 0) {
       for (const [key, patch] of await this.renderAtlas([...missing.values()])) frame.set(key, patch);
     }
-    fillRect(out, this.width, 0, 0, this.width, this.height, background);
-    for (const step of steps) {
-      if ('solid' in step) {
-        const r = step.solid;
-        fillRect(out, this.width, r.x, r.y, r.x + r.w, Math.min(r.y + r.h, this.height), step.rgb);
-      } else {
-        const patch = frame.get(step.key);
-        if (patch) this.blend(out, patch, step);
+    // From here on synchronous: `previous` is what `out` holds now.
+    const previous = this.previous?.out === out ? this.previous.rows : null;
+    const spans = changedSpans(rows, previous);
+    for (const span of spans) {
+      fillRect(out, this.width, 0, span.first, this.width, span.end, background);
+      for (const step of steps) {
+        const y0 = Math.max(step.y0, span.first);
+        const y1 = Math.min(step.y1, span.end);
+        if (y1 <= y0) continue;
+        if ('solid' in step) {
+          fillRect(out, this.width, step.solid.x, y0, step.solid.x + step.solid.w, y1, step.rgb);
+        } else {
+          const patch = frame.get(step.place.key);
+          if (patch) this.blend(out, patch, step.place, y0, y1);
+        }
       }
     }
-    return true;
+    this.previous = { out, rows };
+    return spans;
+  }
+
+  /** The caller renders this frame whole, into a buffer whose rows are then unknown here. */
+  private cannot(): null {
+    this.previous = null;
+    return null;
   }
 
   private onFrame(p: Placement): boolean {
@@ -167,12 +207,12 @@ export class FrameCompositor {
     }
   }
 
-  /** `patch` OVER `out` at the placement, clipped to the frame. */
-  private blend(out: Buffer, patch: Patch, at: Placement): void {
+  /** `patch` OVER `out` at the placement, in rows [rowFrom, rowTo), clipped to the frame. */
+  private blend(out: Buffer, patch: Patch, at: Placement, rowFrom: number, rowTo: number): void {
     const x0 = Math.max(0, at.ox);
     const x1 = Math.min(this.width, at.ox + patch.w);
-    const y0 = Math.max(0, at.oy);
-    const y1 = Math.min(this.height, at.oy + patch.h);
+    const y0 = Math.max(0, at.oy, rowFrom);
+    const y1 = Math.min(this.height, at.oy + patch.h, rowTo);
     const src = patch.data;
     const rgba = patch.kind === 'rgba';
     const fill = at.fill ?? BLACK;
@@ -199,6 +239,37 @@ export class FrameCompositor {
       }
     }
   }
+}
+
+/**
+ * What each row of the frame shows, as a string: the background and, in order, every step
+ * that touches the row. Two frames' rows with equal strings have equal pixels. Rows between
+ * the same step edges share one string.
+ */
+function rowSignatures(steps: Step[], background: string, height: number): string[] {
+  const edges = [...new Set([0, height, ...steps.flatMap((s) => [s.y0, s.y1])])]
+    .filter((y) => y >= 0 && y <= height)
+    .sort((a, b) => a - b);
+  const rows = new Array<string>(height);
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const top = edges[i]!;
+    const bottom = edges[i + 1]!;
+    const sig = [background, ...steps.filter((s) => s.y0 < bottom && s.y1 > top).map((s) => s.sig)].join('|');
+    rows.fill(sig, top, bottom);
+  }
+  return rows;
+}
+
+/** The runs of rows whose signature differs from `previous` (all rows without one). */
+function changedSpans(rows: string[], previous: string[] | null): RowSpan[] {
+  const spans: RowSpan[] = [];
+  for (let y = 0; y < rows.length; y++) {
+    if (previous && previous[y] === rows[y]) continue;
+    const last = spans[spans.length - 1];
+    if (last && last.end === y) last.end = y + 1;
+    else spans.push({ first: y, end: y + 1 });
+  }
+  return spans;
 }
 
 /** A plain rectangle on whole pixels: no anti-aliasing anywhere, so it is filled directly. */

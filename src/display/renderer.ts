@@ -6,7 +6,7 @@
  * is slow (font cache); call warmUp() at start.
  */
 import type { Sharp, SharpOptions } from 'sharp';
-import { FrameCompositor } from './compositor.ts';
+import { FrameCompositor, type RowSpan } from './compositor.ts';
 import { useShippedFonts } from './fonts.ts';
 import { layoutScreen } from './layout.ts';
 import type { ScreenModel } from './screen-model.ts';
@@ -72,12 +72,16 @@ export class ScreenRenderer {
 
   /**
    * The screen as RGBA into `data` (width*height*4 bytes), which a display reuses frame after
-   * frame: no 1.5 MB allocation per frame for the garbage collector to chase.
+   * frame: no 1.5 MB allocation per frame for the garbage collector to chase, and only the rows
+   * that differ from the previous frame are drawn again. Returns those rows. `data` must not be
+   * written between calls except by this method.
    */
-  async rawInto(model: ScreenModel, data: Buffer): Promise<void> {
+  async rawInto(model: ScreenModel, data: Buffer): Promise<RowSpan[]> {
     const layout = layoutScreen(model, { width: this.width, height: this.height });
-    if (await this.compositor.compose(layout, data)) return;
+    const changed = await this.compositor.compose(layout, data);
+    if (changed) return changed;
     (await rasterise(layoutToSvg(layout))).data.copy(data);
+    return [{ first: 0, end: this.height }];
   }
 
   async png(model: ScreenModel): Promise<Buffer> {

@@ -121,6 +121,8 @@ class FramebufferDisplay implements Display {
   /** The RGBA render target, reused frame after frame (no 1.5 MB garbage per frame). */
   private readonly rgba: Buffer;
   private readonly frame: Buffer;
+  /** `frame` holds the packing of the previous `rgba` (false until the first frame). */
+  private packed = false;
   private lastKey: string | null = null;
   private latest: ScreenModel | null = null;
   private drawing: Promise<void> | null = null;
@@ -180,8 +182,18 @@ class FramebufferDisplay implements Display {
       const key = JSON.stringify(screen);
       if (key === this.lastKey) continue;
       if (!this.handle) await this.start();
-      await this.renderer.rawInto(screen, this.rgba);
-      packFrame(this.rgba, this.renderer.width, this.renderer.height, this.fb, this.frame);
+      // Only the rows that changed are drawn and packed; the whole frame is written, so the
+      // panel's memory is always the full frame even if something else drew on it.
+      const rows = await this.renderer.rawInto(screen, this.rgba);
+      packFrame(
+        this.rgba,
+        this.renderer.width,
+        this.renderer.height,
+        this.fb,
+        this.frame,
+        this.packed ? rows : undefined,
+      );
+      this.packed = true;
       const handle = this.handle;
       if (!handle) return;
       try {

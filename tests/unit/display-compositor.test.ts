@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { FrameCompositor, type Rasterise } from '../../src/display/compositor.ts';
 import { layoutScreen } from '../../src/display/layout.ts';
 import type { Layout } from '../../src/display/layout-text.ts';
+import { packFrame } from '../../src/display/pixels.ts';
 import { rasterise, ScreenRenderer } from '../../src/display/renderer.ts';
 import type { ScreenModel } from '../../src/display/screen-model.ts';
 import { type ScreenContext, screenFor } from '../../src/display/screens.ts';
@@ -140,6 +141,52 @@ test('names the font cannot measure (missing characters, bare combining marks) a
   }
 });
 
+test('one buffer through a sequence: only changed rows are redrawn and repacked, and every frame is right', async () => {
+  for (const touch of [false, true]) {
+    const renderer = new ScreenRenderer(480, 320);
+    const canvas = { width: 480, height: 320 };
+    const fb = { width: 480, height: 320, bpp: 16 as const, stride: 480 * 2 + 16 };
+    const rgba = Buffer.alloc(canvas.width * canvas.height * 4);
+    const panel = Buffer.alloc(fb.stride * fb.height);
+    let redrawn = 0;
+    let frames = 0;
+    for (const step of [...sequence(), ...sequence()]) {
+      const ctx = touch ? { ...step.ctx, touch: touchOptions(480, 320) } : step.ctx;
+      const model = screenFor(step.state, ctx);
+      const rows = await renderer.rawInto(model, rgba);
+      packFrame(rgba, canvas.width, canvas.height, fb, panel, frames === 0 ? undefined : rows);
+      const label = `${step.label}${touch ? ' (touch)' : ''}`;
+      const worst = worstDifference(rgba, await wholeRender(layoutScreen(model, canvas)), canvas.width);
+      assert.ok(worst.diff <= ROUNDING, `${label}: differs by ${worst.diff} at (${worst.x}, ${worst.y})`);
+      assert.ok(
+        packFrame(rgba, canvas.width, canvas.height, fb).equals(panel),
+        `${label}: the panel got every change`,
+      );
+      redrawn += rows.reduce((n, r) => n + r.end - r.first, 0);
+      frames++;
+    }
+    assert.ok(
+      redrawn < 0.75 * frames * canvas.height,
+      `rows redrawn: ${redrawn} of ${frames * canvas.height}`,
+    );
+  }
+});
+
+test('the same screen twice into one buffer: nothing redrawn; a network change: only the status bar', async () => {
+  const renderer = new ScreenRenderer(800, 480);
+  const rgba = Buffer.alloc(800 * 480 * 4);
+  const idle = state({ name: 'idle' });
+  await renderer.rawInto(screenFor(idle, context()), rgba);
+  assert.equal(await renderer.rawInto(screenFor(idle, context()), rgba), []);
+  const rows = await renderer.rawInto(screenFor(idle, context({ network: 'offline' })), rgba);
+  assert.ok(rows.length > 0, 'the status bar changed');
+  const status = layoutScreen(screenFor(idle, context()), { width: 800, height: 480 }).bands.find(
+    (b) => b.name === 'status',
+  );
+  for (const r of rows)
+    assert.ok(status && r.first >= status.top && r.end <= status.bottom + 1, `rows ${r.first}–${r.end}`);
+});
+
 test('a cache far too small for a screen evicts and still draws every frame right', async () => {
   const canvas = { width: 480, height: 320 };
   const compositor = new FrameCompositor(canvas.width, canvas.height, rasterise, 20_000);
@@ -187,7 +234,7 @@ test('a colour the compositor does not parse: the frame is rendered whole, the s
     background: 'white',
   };
   const compositor = new FrameCompositor(canvas.width, canvas.height, rasterise);
-  assert.is(await compositor.compose(layout, Buffer.alloc(canvas.width * canvas.height * 4)), false);
+  assert.is(await compositor.compose(layout, Buffer.alloc(canvas.width * canvas.height * 4)), null);
 });
 
 test.run();
