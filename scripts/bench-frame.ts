@@ -7,13 +7,19 @@
  * and 800×480. A frame counts as written when the adapter's show() resolves, i.e. after its
  * write at offset 0 of the device returned.
  *
+ * Beside the wall time, the process's CPU time from the UID to the frame (main thread and
+ * sharp's threads: `process.cpuUsage`), which depends much less on what else the machine runs.
+ *
  *   node --import tsx scripts/bench-frame.ts          (or: npm run bench -- frame)
- *   BENCH_FRAME_RESIDENTS=… BENCH_FRAME_SESSIONS=…     smaller runs (e.g. under pi-budget)
+ *   BENCH_FRAME_RESIDENTS=… BENCH_FRAME_SESSIONS=…     smaller runs
+ *   BENCH_PI=1 ../shared/tools/pi-budget -- node --import tsx scripts/bench-frame.ts   (keys end in _pi)
+ *   BENCH_MERGE=docs/bench-results.json …             also update those keys in the results file
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mergeFigures, piSuffix } from './bench-merge.ts';
 import { percentile, round } from './bench-stats.ts';
 import { nikOf, startQuietDaemon, uidOf, villageDataDir } from './bench-store.ts';
 
@@ -28,11 +34,15 @@ export async function benchFrame(): Promise<Record<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anj-bench-frame-'));
   try {
     const { dataDir } = await villageDataDir(dir, RESIDENTS);
-    const figures: Record<string, number> = { residents: RESIDENTS, sessions: SESSIONS };
+    const pi = piSuffix();
+    const figures: Record<string, number> = { [`residents${pi}`]: RESIDENTS, [`sessions${pi}`]: SESSIONS };
     for (const [width, height] of SIZES) {
-      const times = await measureSize(dir, dataDir, width, height);
-      figures[`tap_to_frame_${width}x${height}_p50_ms`] = round(percentile(times, 50), 1);
-      figures[`tap_to_frame_${width}x${height}_p99_ms`] = round(percentile(times, 99), 1);
+      const { wall, cpu } = await measureSize(dir, dataDir, width, height);
+      const key = `tap_to_frame_${width}x${height}`;
+      figures[`${key}_p50_ms${pi}`] = round(percentile(wall, 50), 1);
+      figures[`${key}_p99_ms${pi}`] = round(percentile(wall, 99), 1);
+      figures[`${key}_cpu_p50_ms${pi}`] = round(percentile(cpu, 50), 2);
+      figures[`${key}_cpu_p99_ms${pi}`] = round(percentile(cpu, 99), 2);
     }
     return figures;
   } finally {
@@ -54,7 +64,12 @@ function fakePanel(root: string, width: number, height: number) {
   return { sysfsRoot, devRoot };
 }
 
-async function measureSize(dir: string, dataDir: string, width: number, height: number): Promise<number[]> {
+async function measureSize(
+  dir: string,
+  dataDir: string,
+  width: number,
+  height: number,
+): Promise<{ wall: number[]; cpu: number[] }> {
   const root = path.join(dir, `panel-${width}x${height}`);
   const config = path.join(root, 'config.json');
   const framebufferPaths = fakePanel(root, width, height);
@@ -70,22 +85,25 @@ async function measureSize(dir: string, dataDir: string, width: number, height: 
   const { display } = daemon.adapters;
   const reader = daemon.adapters.sim.reader!;
   const buttons = daemon.adapters.sim.buttons!;
-  let frameAt = 0;
+  // Resolved when the greeting's frame is written: the measurement waits on that event (a
+  // polling loop would spend the CPU the render needs, on a quarter of a core most of all).
+  let onGreeting: ((at: number) => void) | null = null;
   let lastDraw: Promise<void> = Promise.resolve();
   const show = display.show.bind(display);
   display.show = (model) => {
     const drawn = show(model);
     lastDraw = drawn.catch(() => undefined);
-    if (model.id === 'greeting' && frameAt === 0) {
-      void drawn.then(() => {
-        frameAt = performance.now();
-      });
+    const done = model.id === 'greeting' ? onGreeting : null;
+    if (done) {
+      onGreeting = null;
+      void drawn.then(() => done(performance.now()));
     }
     return drawn;
   };
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   try {
-    for (let i = 0; times.length < SESSIONS; i++) {
+    for (let i = 0; wall.length < SESSIONS; i++) {
       const n = i * 37 + 11;
       const uid = uidOf(n);
       const resident = daemon.store.findByCard(uid);
@@ -97,14 +115,16 @@ async function measureSize(dir: string, dataDir: string, width: number, height: 
       // and the clock starts at the UID, with every earlier frame already on the panel.
       reader.emit('detected');
       await lastDraw;
-      frameAt = 0;
+      const greeted = new Promise<number>((resolve) => {
+        onGreeting = resolve;
+      });
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       reader.emit('tap', { uid });
-      await waitUntil(
-        () => frameAt !== 0,
-        () => daemon.runner.state.screen.name,
-      );
-      times.push(frameAt - t0);
+      const frameAt = await withTimeout(greeted, () => daemon.runner.state.screen.name);
+      const used = process.cpuUsage(cpu0);
+      wall.push(frameAt - t0);
+      cpu.push((used.user + used.system) / 1000);
       reader.emit('removed');
       buttons.press('back');
       await daemon.runner.idle();
@@ -112,18 +132,23 @@ async function measureSize(dir: string, dataDir: string, width: number, height: 
   } finally {
     await daemon.stop();
   }
-  return times;
+  return { wall, cpu };
 }
 
-async function waitUntil(check: () => boolean, screen: () => string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`bench: no greeting frame (screen: ${screen()})`);
-    await new Promise((r) => setImmediate(r));
+async function withTimeout<T>(p: Promise<T>, screen: () => string, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench: no greeting frame (screen: ${screen()})`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await benchFrame();
   console.table(Object.entries(figures).map(([figure, value]) => ({ figure, value })));
+  mergeFigures('frame', figures);
 }

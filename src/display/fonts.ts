@@ -49,6 +49,20 @@ export function textWidth(text: string, size: number, bold = false): number {
   return (units / m.unitsPerEm) * size;
 }
 
+const COMBINING = /\p{M}/u;
+
+/**
+ * Characters whose drawn width `textWidth` cannot promise: ones the shipped font lacks (pango
+ * draws a hex box, wider than any advance) and combining marks (with nothing to sit on, pango
+ * draws them on a dotted circle). Their number bounds how much wider the drawing may be.
+ */
+export function unsureChars(text: string, bold = false): number {
+  const m = metrics(bold);
+  let n = 0;
+  for (const ch of text) if (!m.advances.has(ch.codePointAt(0) ?? 0) || COMBINING.test(ch)) n++;
+  return n;
+}
+
 /** Reads unitsPerEm (head), advance widths (hhea + hmtx) and the BMP cmap (format 4) of a TTF. */
 function parseMetrics(font: Buffer): Metrics {
   const tables = new Map<string, number>();

@@ -15,17 +15,46 @@ export interface FbGeometry {
 
 /**
  * Packs an RGBA frame of srcW×srcH into `out` (stride*height bytes). When srcW×srcH is the
- * panel's size transposed, the frame is rotated 90° clockwise to fill the panel.
+ * panel's size transposed, the frame is rotated 90° clockwise to fill the panel. With `rows`
+ * (the rows of `rgba` that changed since `out` was last packed from it), an unrotated frame
+ * packs only those.
  */
-export function packFrame(rgba: Buffer, srcW: number, srcH: number, fb: FbGeometry, out?: Buffer): Buffer {
+export function packFrame(
+  rgba: Buffer,
+  srcW: number,
+  srcH: number,
+  fb: FbGeometry,
+  out?: Buffer,
+  rows?: readonly { first: number; end: number }[],
+): Buffer {
   const buf = out ?? Buffer.alloc(fb.stride * fb.height);
   const rotate = srcW !== fb.width || srcH !== fb.height;
   if (rotate && (srcW !== fb.height || srcH !== fb.width)) {
     throw new RangeError(`frame ${srcW}x${srcH} does not fit a ${fb.width}x${fb.height} framebuffer`);
   }
+  const spans = rotate || !out || !rows ? [{ first: 0, end: fb.height }] : rows;
+  const words =
+    fb.bpp === 16 && !rotate && LITTLE_ENDIAN && aligned(rgba, 4) && aligned(buf, 2) && fb.stride % 2 === 0;
+  for (const { first, end } of spans) {
+    if (words) packRgb565Words(rgba, fb, buf, first, end);
+    else packRows(rgba, srcW, srcH, fb, buf, rotate, first, end);
+  }
+  return buf;
+}
+
+/** Panel rows [first, end), a byte at a time: any depth, straight or rotated. */
+function packRows(
+  rgba: Buffer,
+  srcW: number,
+  srcH: number,
+  fb: FbGeometry,
+  buf: Buffer,
+  rotate: boolean,
+  first: number,
+  end: number,
+): void {
   const w = fb.width;
-  const h = fb.height;
-  for (let y = 0; y < h; y++) {
+  for (let y = first; y < end; y++) {
     let o = y * fb.stride;
     // Source index of (x=0, y) and its step per x, for straight and rotated frames:
     // rotated clockwise, panel (x, y) shows source (sx = y, sy = srcH - 1 - x).
@@ -46,7 +75,31 @@ export function packFrame(rgba: Buffer, srcW: number, srcH: number, fb: FbGeomet
       }
     }
   }
-  return buf;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function aligned(b: Buffer, bytes: number): boolean {
+  return b.byteOffset % bytes === 0;
+}
+
+/**
+ * The common case (an unrotated RGB565 panel) a pixel at a time instead of a byte at a time:
+ * one 32-bit read and one 16-bit write each, about three times faster than the byte loop, which
+ * matters at a quarter of a Pi's core. Little-endian hosts only (the Pi is).
+ */
+function packRgb565Words(rgba: Buffer, fb: FbGeometry, buf: Buffer, first: number, end: number): void {
+  const src = new Uint32Array(rgba.buffer, rgba.byteOffset, fb.width * fb.height);
+  const dst = new Uint16Array(buf.buffer, buf.byteOffset, buf.length >> 1);
+  const rowWords = fb.stride >> 1;
+  for (let y = first; y < end; y++) {
+    let i = y * fb.width;
+    let o = y * rowWords;
+    for (let x = 0; x < fb.width; x++, i++, o++) {
+      const p = src[i]!; // bytes R, G, B, A → 0xAABBGGRR
+      dst[o] = ((p & 0xf8) << 8) | ((p >> 5) & 0x7e0) | ((p >> 19) & 0x1f);
+    }
+  }
 }
 
 /** Framebuffer bytes → RGBA (for tests and screenshots of a real panel): the inverse of packFrame without rotation. */

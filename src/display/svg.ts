@@ -17,7 +17,8 @@ function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
-function itemSvg(item: Item): string {
+/** One layout item as an SVG element (also what the compositor renders and caches). */
+export function itemSvg(item: Item): string {
   switch (item.kind) {
     case 'rect': {
       const rx = item.rx ? ` rx="${item.rx}"` : '';

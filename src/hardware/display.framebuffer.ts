@@ -91,7 +91,8 @@ export async function findFramebuffer(
 }
 
 /**
- * Linux framebuffer display: renders each screen (SVG → sharp → RGBA), packs it for the panel
+ * Linux framebuffer display: renders each screen (cached items composited into one reused RGBA
+ * buffer, see display/compositor.ts), packs it for the panel
  * (RGB565 or XRGB8888, honouring the stride, rotated for portrait on a landscape panel) and
  * writes it at offset 0 of /dev/fbN. Identical screens are not redrawn; when screens arrive
  * faster than they are drawn, only the newest is drawn.
@@ -117,7 +118,11 @@ export async function createFramebufferDisplay(
 class FramebufferDisplay implements Display {
   private handle: FileHandle | null = null;
   private readonly renderer: ScreenRenderer;
+  /** The RGBA render target, reused frame after frame (no 1.5 MB garbage per frame). */
+  private readonly rgba: Buffer;
   private readonly frame: Buffer;
+  /** `frame` holds the packing of the previous `rgba` (false until the first frame). */
+  private packed = false;
   private lastKey: string | null = null;
   private latest: ScreenModel | null = null;
   private drawing: Promise<void> | null = null;
@@ -129,6 +134,7 @@ class FramebufferDisplay implements Display {
   ) {
     const size = logicalSize(fb.width, fb.height, orientation);
     this.renderer = new ScreenRenderer(size.width, size.height);
+    this.rgba = Buffer.allocUnsafeSlow(size.width * size.height * 4);
     this.frame = Buffer.alloc(fb.stride * fb.height);
   }
 
@@ -176,8 +182,18 @@ class FramebufferDisplay implements Display {
       const key = JSON.stringify(screen);
       if (key === this.lastKey) continue;
       if (!this.handle) await this.start();
-      const raw = await this.renderer.raw(screen);
-      packFrame(raw.data, raw.width, raw.height, this.fb, this.frame);
+      // Only the rows that changed are drawn and packed; the whole frame is written, so the
+      // panel's memory is always the full frame even if something else drew on it.
+      const rows = await this.renderer.rawInto(screen, this.rgba);
+      packFrame(
+        this.rgba,
+        this.renderer.width,
+        this.renderer.height,
+        this.fb,
+        this.frame,
+        this.packed ? rows : undefined,
+      );
+      this.packed = true;
       const handle = this.handle;
       if (!handle) return;
       try {
