@@ -43,11 +43,10 @@ export function solidRect(item: Item): Rgb | null {
 }
 
 /** Where `item` goes and how it is drawn on its patch; null for a colour not parsed here. */
-/** Where `item` goes and how it is drawn on its patch; null for a colour not parsed here. */
 export function placement(item: Item): Placement | null {
   // Text and unstroked shapes are one colour: rasterised in black, only their coverage is kept,
-  // and it serves every colour. Stroked rectangles keep their colours.
-  const coverage = item.kind !== 'rect' || !item.stroke;
+  // and it serves every colour. Stroked rectangles and pictures keep their colours.
+  const coverage = item.kind !== 'image' && (item.kind !== 'rect' || !item.stroke);
   const fill = coverage ? parseColour(item.fill) : null;
   if (coverage && !fill) return null;
   const box = bounds(item);
@@ -56,7 +55,7 @@ export function placement(item: Item): Placement | null {
   const w = Math.ceil(box.x1) - ox;
   const h = Math.ceil(box.y1) - oy;
   if (w <= 0 || h <= 0) return null;
-  const local = translate(coverage ? { ...item, fill: '#000000' } : item, -ox, -oy);
+  const local = translate(coverage ? ({ ...item, fill: '#000000' } as Item) : item, -ox, -oy);
   return { ox, oy, w, h, local, key: `${w}x${h}${itemSvg(local)}`, fill };
 }
 
@@ -71,6 +70,8 @@ function bounds(item: Item): { x0: number; y0: number; x1: number; y1: number } 
     }
     case 'circle':
       return circleBounds(item);
+    case 'image':
+      return { x0: item.x, y0: item.y, x1: item.x + item.w, y1: item.y + item.h };
   }
 }
 
@@ -103,6 +104,8 @@ export function translate(item: Item, dx: number, dy: number): Item {
       return { ...item, x: item.x + dx, y: item.y + dy };
     case 'circle':
       return { ...item, cx: item.cx + dx, cy: item.cy + dy };
+    case 'image':
+      return { ...item, x: item.x + dx, y: item.y + dy };
   }
 }
 

@@ -4,17 +4,22 @@
  * status bar (network, printer, minute), name or menu. Compared with librsvg's render of the
  * same layout as one SVG; only 8-bit rounding may differ.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loadAnnouncementImages } from '../../src/display/announcement-images.ts';
 import { FrameCompositor, type Rasterise } from '../../src/display/compositor.ts';
 import { layoutScreen } from '../../src/display/layout.ts';
 import type { Layout } from '../../src/display/layout-text.ts';
 import { packFrame } from '../../src/display/pixels.ts';
-import { rasterise, ScreenRenderer } from '../../src/display/renderer.ts';
+import { loadSharp, rasterise, ScreenRenderer } from '../../src/display/renderer.ts';
 import type { ScreenModel } from '../../src/display/screen-model.ts';
 import { type ScreenContext, screenFor } from '../../src/display/screens.ts';
 import { layoutToSvg } from '../../src/display/svg.ts';
 import type { KioskState } from '../../src/flows/kiosk-state.ts';
+import { createLogger } from '../../src/log.ts';
 import { allScreens, context, NOW, resident, session, state } from '../support/display-fixtures.ts';
 import { touchOptions } from '../support/touch-fixtures.ts';
 
@@ -235,6 +240,41 @@ test('a colour the compositor does not parse: the frame is rendered whole, the s
   };
   const compositor = new FrameCompositor(canvas.width, canvas.height, rasterise);
   assert.is(await compositor.compose(layout, Buffer.alloc(canvas.width * canvas.height * 4)), null);
+});
+
+
+test('an announcement picture (an image item, its own colours) composes as the whole render draws it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anjungan-compose-'));
+  try {
+    const file = join(dir, 'posyandu.png');
+    const sharp = await loadSharp();
+    // A gradient, so a patch placed a pixel off or drawn as coverage would show.
+    const raw = Buffer.alloc(120 * 60 * 3);
+    for (let i = 0; i < raw.length; i += 3) raw[i] = ((i / 3) % 120) * 2;
+    writeFileSync(
+      file,
+      await sharp(raw, { raw: { width: 120, height: 60, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const images = await loadAnnouncementImages(
+      [{ text: 'Posyandu Kamis', image: file }],
+      { width: 800, height: 480 },
+      createLogger('silent'),
+    );
+    const ctx = context({
+      village: {
+        ...context().village,
+        announcements: [{ text: 'Posyandu Kamis', until: null, image: file }],
+      },
+      announcementImages: images,
+    });
+    const model = screenFor(state({ name: 'idle' }), ctx);
+    assert.ok(layoutScreen(model, { width: 800, height: 480 }).items.some((i) => i.kind === 'image'));
+    await assertSameAsWhole(new ScreenRenderer(800, 480), model, 'idle with a picture');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
