@@ -7,6 +7,9 @@
  *   {"op":"revoke","id":"20241015-000042","number":"…","reason":"…","code":"…","revoked_at":"…"}
  *                                                            the village withdrew it (letters revoke)
  *
+ * New lines end with a `"crc"` field (store/line-checksum.ts) so that a flipped bit that still
+ * parses is caught and named; old lines without it still read.
+ *
  * A number is reserved (and the line fsynced) BEFORE the print starts, so a power cut mid-print
  * leaves an entry `printing`, which the next start marks `interrupted`: the number is neither
  * given twice nor lost. The next sequence is the highest ever seen for (counter, year) + 1, so
@@ -25,6 +28,7 @@ import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AppendLog } from '../store/append-log.ts';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import { parseLine } from '../store/line-checksum.ts';
 import type { LetterPolicy } from './letter-type.ts';
 import { formatLetterNumber, validateNumberFormat } from './numbering.ts';
 import {
@@ -52,8 +56,8 @@ export interface RegisterOptions {
 
 const STATUSES = new Set<RegisterStatus>(['printing', 'printed', 'failed', 'interrupted']);
 const REPAIR_HINT =
-  'the register is the village record of issued letters: copy the file somewhere safe, then remove or ' +
-  'repair that line by hand and start again';
+  'the register is the village record of issued letters: copy the file somewhere safe, then repair that ' +
+  'line by hand (dropping its "crc" field) or remove it, and start again (docs/technician.md)';
 /** A checkpoint is written after this many new lines (and on close). */
 const CHECKPOINT_EVERY = 500;
 /** Per-resident daily counts are kept in memory for this many days back. */
@@ -362,7 +366,7 @@ export class LetterRegister {
       start = stop + 1;
       if (text.trim() === '') continue;
       try {
-        applyRecord(full, JSON.parse(text));
+        applyRecord(full, parseLine(text));
       } catch (err) {
         throw new KioskError(
           'register_corrupt',
