@@ -43,7 +43,11 @@ export async function runHealthChecks(deps: {
     ok: h.data_ok,
     detail: h.data_ok ? 'resident data open' : 'resident data unavailable',
   });
-  checks.push({ name: 'register', ok: true, detail: `open, ${deps.registerEntries()} entries` });
+  checks.push(
+    h.register_ok === false
+      ? { name: 'register', ok: false, detail: 'damaged: see the log for the file and line' }
+      : { name: 'register', ok: true, detail: `open, ${deps.registerEntries()} entries` },
+  );
   checks.push({ name: 'clock', ok: h.clock_trusted, detail: h.clock_trusted ? 'trusted' : 'not trusted' });
   try {
     const fs = await statfs(deps.dataDir);

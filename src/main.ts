@@ -146,11 +146,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     dataOk,
     opened.version,
   );
-  const register = await LetterRegister.open(config.data_dir, {
-    numbering: config.letters.numbering,
-    villageCode: config.village.code,
-    logger,
-  });
+  const register = await openRegister(config, logger);
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
   const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;
@@ -295,6 +291,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       reader_present: reader.present,
       clock_trusted: firstClock.trusted,
       data_ok: dataOk,
+      register_ok: register.damage === null,
     },
   );
 
@@ -501,6 +498,25 @@ async function openResidents(
     if (!isKioskError(err, 'data_corrupt')) throw err;
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
     return { store: new UnavailableResidents(uidKey), dataOk: false, version };
+  }
+}
+
+/**
+ * Opens the letter register. A damaged one keeps the kiosk up but out of service, saying which
+ * file and line and what to do: exiting would only make systemd restart it in a loop, and a kiosk
+ * that cannot read its register must not give a number.
+ */
+async function openRegister(config: Config, logger: Logger): Promise<LetterRegister> {
+  const opts = { numbering: config.letters.numbering, villageCode: config.village.code, logger };
+  try {
+    return await LetterRegister.open(config.data_dir, opts);
+  } catch (err) {
+    if (!isKioskError(err, 'register_corrupt')) throw err;
+    logger.fatal(
+      { file: path.join(config.data_dir, 'register.jsonl'), err: err.message },
+      'LETTER REGISTER DAMAGED: out of service until a technician repairs it (docs/technician.md, "A damaged register")',
+    );
+    return LetterRegister.unavailable(config.data_dir, opts, err);
   }
 }
 

@@ -175,6 +175,8 @@ export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
   reader_missing: 'Pembaca kartu tidak terhubung',
   clock_untrusted: 'Jam belum disetel',
   data_unavailable: 'Data penduduk tidak tersedia',
+  register_damaged: 'Data surat rusak — hubungi petugas',
+  storage_full: 'Penyimpanan penuh',
   remote: 'Dihentikan sementara oleh petugas',
 };
 

@@ -80,6 +80,8 @@ export class LetterRegister {
   #appliedBytes = 0;
   #checkpointLines = 0;
   #checkpointing: Promise<void> = Promise.resolve();
+  /** Set when the file could not be opened: every write refuses with it. */
+  #damage: KioskError | null = null;
 
   private constructor(file: string, opts: RegisterOptions) {
     this.file = file;
@@ -106,6 +108,23 @@ export class LetterRegister {
     );
     reg.#maybeCheckpoint();
     return reg;
+  }
+
+  /**
+   * A register that could not be opened (`damage`: the 'register_corrupt' error naming the file and
+   * line): it knows no letters and refuses every write with that error, so that the kiosk can stay
+   * up out of service (a process that exits would be restarted by systemd in a loop) and can never
+   * give a number from a register it did not read.
+   */
+  static unavailable(dataDir: string, opts: RegisterOptions, damage: KioskError): LetterRegister {
+    const reg = new LetterRegister(path.join(dataDir, 'register.jsonl'), { ...opts, readOnly: true });
+    reg.#damage = damage;
+    return reg;
+  }
+
+  /** Why the register could not be opened (null: it is open). */
+  get damage(): KioskError | null {
+    return this.#damage;
   }
 
   /**
@@ -304,7 +323,8 @@ export class LetterRegister {
       }
     }
     if (reason !== null) {
-      logger.info(
+      // A first start has none; anything else (damaged, torn, stale) is worth a technician's eye.
+      logger[reason === 'none yet' ? 'info' : 'warn'](
         { file: this.checkpointFile, reason },
         'no usable register checkpoint: reading the whole register',
       );
@@ -452,6 +472,7 @@ export class LetterRegister {
   }
 
   #writable(): AppendLog {
+    if (this.#damage !== null) throw this.#damage;
     if (this.#log === null || this.#opts.readOnly) {
       throw new KioskError('usage', `${this.file} is opened read-only or closed`);
     }
