@@ -52,6 +52,8 @@ export interface KioskStatus {
   reader_present: boolean;
   clock_trusted: boolean;
   letters_today: number;
+  /** State v2: free MB in the data directory (storage.min_free_mb); null: not measured. */
+  storage_free_mb?: number | null;
 }
 
 export interface BusEvents {

@@ -48,6 +48,7 @@ import { RatingsLog } from './store/ratings.ts';
 import { RemoteHold } from './store/remote-hold.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { StorageGuard, type StorageReading } from './store/storage-guard.ts';
 import { wireTouch } from './touch-input.ts';
 import { wireHealthFile } from './update/wire-health.ts';
 import { BUILD_DATE, VERSION } from './version.ts';
@@ -147,6 +148,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     opened.version,
   );
   const register = await openRegister(config, logger);
+  // Free space in data_dir (storage.min_free_mb): out of service before a number is taken.
+  let onStorage: (reading: StorageReading) => void = () => {};
+  const storage = new StorageGuard({
+    dataDir: config.data_dir,
+    minFreeMb: config.storage.min_free_mb,
+    intervalMs: config.storage.check_interval_s * 1000,
+    logger,
+    onChange: (reading) => onStorage(reading),
+  });
+  const firstStorage = await storage.checkNow();
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
   const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;
@@ -200,6 +211,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     // The runner's health is the one record of whether the clock is trusted.
     clockTrusted: () => runner.state.health.clock_trusted,
     onClockRefused: () => void clockGuard.checkNow(),
+    storage,
     now,
     logger,
     logo,
@@ -217,6 +229,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     reader_present: state.health.reader_present,
     clock_trusted: state.health.clock_trusted,
     letters_today: register.countOn(now()),
+    storage_free_mb: storage.reading.freeMb,
   });
   const publishStatus = (state: KioskState) => {
     const status = computeStatus(state);
@@ -292,8 +305,13 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       clock_trusted: firstClock.trusted,
       data_ok: dataOk,
       register_ok: register.damage === null,
+      storage_ok: firstStorage.ok,
     },
   );
+  onStorage = (reading) => {
+    runner.setHealth({ storage_ok: reading.ok });
+    publishStatus(runner.state);
+  };
 
   // The district's out-of-service survives restarts until the district or a technician lifts it.
   const remoteHold = new RemoteHold({
@@ -314,6 +332,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         health: () => runner.state.health,
         registerEntries: () => register.size(),
         dataDir: config.data_dir,
+        minFreeMb: config.storage.min_free_mb,
         network: () => network,
       }),
   };
@@ -364,6 +383,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   clockGuard.start((trusted) => {
     runner.setHealth({ clock_trusted: trusted });
   });
+  storage.start();
   // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing); the
   // status is re-published only if it changed (letters_today resets at midnight).
   const clockTick = setInterval(() => {
@@ -414,6 +434,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       detachStdin?.();
       await web?.stop();
       clockGuard.stop();
+      storage.stop();
       remoteHold.stop();
       clearInterval(clockTick);
       await revocations.stop();

@@ -188,6 +188,7 @@ export const PRINT_FAILURE: Record<string, string> = {
   print_connection_lost: 'Printer terputus saat mencetak',
   print_timeout: 'Printer tidak menjawab',
   clock_untrusted: 'Jam anjungan belum disetel',
+  storage_full: 'Penyimpanan anjungan penuh',
 };
 
 /** The district link in the status bar (with a dot: green connected, red not). */

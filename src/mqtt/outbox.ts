@@ -267,6 +267,17 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     return first === undefined ? undefined : this.segments.get(first);
   }
 
+  /**
+   * Drops every pending message of `cls` (not those in flight), counted and reported like the
+   * bound's drops: a nearly full disk sheds telemetry so that events keep their room.
+   */
+  dropAll(cls: OutboxClass): number {
+    let n = 0;
+    for (let victim = this.oldestOf(cls); victim; victim = this.oldestOf(cls), n++) this.drop(victim);
+    if (n > 0) this.emit('dropped');
+    return n;
+  }
+
   // ---- the bound ----
 
   private enforceBound(): void {
@@ -274,14 +285,18 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     while (this.pending.size > this.opts.maxMessages) {
       const victim = this.oldestOf('telemetry') ?? this.oldestOf('event') ?? this.oldestOf('letter');
       if (!victim) break;
-      this.remove(victim);
-      this.countDrop(victim);
-      this.logAck(
-        `d ${victim.seq} ${victim.cls}${victim.number ? ` ${encodeURIComponent(victim.number)}` : ''}`,
-      );
+      this.drop(victim);
       droppedAny = true;
     }
     if (droppedAny) this.emit('dropped');
+  }
+
+  private drop(victim: OutboxRecord): void {
+    this.remove(victim);
+    this.countDrop(victim);
+    this.logAck(
+      `d ${victim.seq} ${victim.cls}${victim.number ? ` ${encodeURIComponent(victim.number)}` : ''}`,
+    );
   }
 
   private oldestOf(cls: OutboxClass): OutboxRecord | undefined {

@@ -118,8 +118,14 @@ export class AppendLog {
     const bytes = Buffer.from(text, 'utf8');
     try {
       const { bytesWritten } = await fh.write(bytes, 0, bytes.length);
+      // A regular file's short write means the disk (or a quota) is full.
       if (bytesWritten !== bytes.length)
-        throw new Error(`short write (${bytesWritten} of ${bytes.length} bytes)`);
+        throw Object.assign(
+          new Error(`short write (${bytesWritten} of ${bytes.length} bytes): no space left`),
+          {
+            code: 'ENOSPC',
+          },
+        );
       await fh.datasync();
       this.#size += bytes.length;
     } catch (err) {
