@@ -8,6 +8,7 @@
  *
  * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
  */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSpeech } from './audio/wire-audio.ts';
@@ -42,7 +43,7 @@ import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
-import { loadOrCreateKeys } from './store/keys.ts';
+import { type DeviceKeys, loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
 import { RatingsLog } from './store/ratings.ts';
 import { RemoteHold } from './store/remote-hold.ts';
@@ -130,9 +131,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   }
 
   mkdirSync(config.data_dir, { recursive: true });
-  const keys = await loadOrCreateKeys(config);
+  const { keys, keysOk } = await loadKeys(config, logger);
   const residentsFile = path.join(config.data_dir, 'residents.json');
-  const opened = await openResidents(residentsFile, keys.uidKey, simulator, logger);
+  // Never seed demo data under throwaway keys.
+  const opened = await openResidents(residentsFile, keys.uidKey, simulator && keysOk, logger);
   const dataOk = opened.dataOk;
   // Technicians change residents and cards with the CLI while the kiosk runs: reload, no restart.
   const store = new LiveResidents(
@@ -304,7 +306,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       reader_present: reader.present,
       clock_trusted: firstClock.trusted,
       data_ok: dataOk,
-      register_ok: register.damage === null,
+      register_ok: register.damage === null && keysOk,
       storage_ok: firstStorage.ok,
     },
   );
@@ -519,6 +521,34 @@ async function openResidents(
     if (!isKioskError(err, 'data_corrupt')) throw err;
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
     return { store: new UnavailableResidents(uidKey), dataOk: false, version };
+  }
+}
+
+/**
+ * Loads the device keys. A damaged key file keeps the kiosk up but out of service (the letter data
+ * cannot be trusted), saying which file to restore: never a restart loop, and never a key made
+ * anew in its place (that would unbind every card or sign letters with a key nobody knows).
+ * The throwaway keys used meanwhile are never written anywhere.
+ */
+async function loadKeys(config: Config, logger: Logger): Promise<{ keys: DeviceKeys; keysOk: boolean }> {
+  try {
+    return { keys: await loadOrCreateKeys(config, { logger }), keysOk: true };
+  } catch (err) {
+    if (!isKioskError(err, 'data_corrupt')) throw err;
+    logger.fatal(
+      { err: err.message },
+      'DEVICE KEY DAMAGED: out of service until the keys directory is restored from its backup (docs/technician.md)',
+    );
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const keys = {
+      uidKey: randomBytes(32),
+      signingKey: privateKey,
+      publicKey,
+      publicKeyPem,
+      keyId: 'unavailable',
+    };
+    return { keys, keysOk: false };
   }
 }
 

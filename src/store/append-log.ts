@@ -16,7 +16,7 @@ import path from 'node:path';
 import { type ErrorCode, errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir } from './durable-file.ts';
-import { LineChecksumError, parseLine, sealLine } from './line-checksum.ts';
+import { isSealedLine, LineChecksumError, parseLine, sealLine } from './line-checksum.ts';
 
 const CHUNK = 1 << 20;
 const NL = 0x0a;
@@ -170,8 +170,9 @@ async function replay(
       record = parseLine(text);
     } catch (err) {
       // A torn write is a prefix of a line: a complete line (newline included) that does not
-      // parse, or a checksum that does not match, was damaged after it was written.
-      if (hasNewline || err instanceof LineChecksumError)
+      // parse, a checksum that does not match, or a whole checksummed line followed by one more
+      // byte (its newline, damaged) was damaged after it was written.
+      if (hasNewline || err instanceof LineChecksumError || isSealedLine(text.slice(0, -1)))
         throw damaged(file, lineNo, errorMessage(err), opts);
       pending = { lineNo, offset, reason: errorMessage(err) };
       return;

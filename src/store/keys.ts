@@ -20,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { fsyncDir } from './durable-file.ts';
 
 export interface DeviceKeys {
@@ -52,7 +53,10 @@ export function keyPaths(config: Config): {
  * A key file that exists but is malformed is never replaced: that would silently unbind every
  * card or invalidate every printed letter.
  */
-export async function loadOrCreateKeys(config: Config, opts: { create?: boolean } = {}): Promise<DeviceKeys> {
+export async function loadOrCreateKeys(
+  config: Config,
+  opts: { create?: boolean; logger?: Pick<Logger, 'warn'> } = {},
+): Promise<DeviceKeys> {
   const create = opts.create ?? true;
   const paths = keyPaths(config);
 
@@ -98,11 +102,33 @@ export async function loadOrCreateKeys(config: Config, opts: { create?: boolean 
   }
   const publicKey = createPublicKey(signingKey);
   const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  // The public file is derived data: (re)write it when absent or stale.
-  if ((await readIfExists(paths.publicKeyFile)) !== publicKeyPem) {
-    await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
+  // The public file is derived data: (re)write it when absent or unreadable. A different key
+  // that reads fine means one of the two files changed (a flipped bit in the private key still
+  // makes a valid Ed25519 key): which one is right only the backup can tell.
+  const stored = await readIfExists(paths.publicKeyFile);
+  if (stored !== null && stored !== publicKeyPem) {
+    if (readsAsPublicKey(stored)) {
+      throw new KioskError(
+        'data_corrupt',
+        `${paths.signingKeyFile} and ${paths.publicKeyFile} hold different keys: one of them is damaged; ` +
+          'restore the keys directory from its backup (or, when the private key is known good, delete the .pub.pem file)',
+      );
+    }
+    opts.logger?.warn(
+      { file: paths.publicKeyFile },
+      'letter-signing public key file damaged: written again from the private key',
+    );
   }
+  if (stored !== publicKeyPem) await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
   return { uidKey, signingKey, publicKey, publicKeyPem, keyId: keyIdOf(publicKey) };
+}
+
+function readsAsPublicKey(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 /** The 32 raw bytes of an Ed25519 public key (the last 32 bytes of its SPKI DER form). */

@@ -15,6 +15,7 @@ import { DEMO_CARDS } from '../../src/store/demo-data.ts';
 import { SCREEN_MS, startKiosk } from '../support/daemon-kiosk.ts';
 import { DaemonProcess } from '../support/daemon-process.ts';
 import { hasPython, listen } from '../support/notify-listener.ts';
+import { sktmRequest } from '../support/register-request.ts';
 import { PROCESS_START_MS, waitFor } from '../support/wait.ts';
 
 /** A register of two printed letters whose last reserve line had one digit of its sequence flipped. */
@@ -25,15 +26,7 @@ async function damagedRegister(dataDir: string): Promise<{ file: string; bytes: 
     logger: silentLogger(),
   });
   for (let i = 0; i < 2; i++) {
-    const e = await reg.reserve({
-      letter_type: 'sktm',
-      code: 'S-11',
-      resident_ref: 'r_0123456789abcdef0123',
-      nik_masked: '************1234',
-      purpose: 'Persyaratan beasiswa',
-      policy: 'final',
-      at: new Date(2024, 9, 15, 9, i),
-    });
+    const e = await reg.reserve(sktmRequest(new Date(2024, 9, 15, 9, i)));
     await reg.markPrinted(e.id, new Date(2024, 9, 15, 9, i, 30));
   }
   await reg.close();
@@ -112,6 +105,26 @@ test('a damaged register is reported in the state as register_damaged; every wri
         (e: unknown) => e as Error,
       );
     assert.ok(err?.message.includes(`${file} line 3`), String(err));
+  } finally {
+    await again.daemon.stop();
+  }
+});
+
+test('a damaged device key keeps the kiosk up, out of service, naming the key file; no key is made anew', async () => {
+  const first = await startKiosk();
+  await first.daemon.stop();
+  const keyFile = join(first.dataDir, 'keys', 'uid-hmac.key');
+  const cut = readFileSync(keyFile).subarray(0, 40);
+  writeFileSync(keyFile, cut);
+  const again = await startKiosk(undefined, { dataDir: first.dataDir });
+  try {
+    await waitFor(
+      'out of service',
+      () => again.daemon.runner.state.screen.name === 'out_of_service',
+      SCREEN_MS,
+    );
+    assert.ok(again.daemon.status().out_of_service.includes('register_damaged'));
+    assert.equal(readFileSync(keyFile), cut, 'the damaged key is left for the technician, not replaced');
   } finally {
     await again.daemon.stop();
   }

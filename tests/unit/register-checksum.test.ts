@@ -6,6 +6,7 @@ import type { Config } from '../../src/config/config.ts';
 import { LetterRegister } from '../../src/letters/register.ts';
 import { silentLogger } from '../../src/log.ts';
 import { LineChecksumError, parseLine, sealLine } from '../../src/store/line-checksum.ts';
+import { sktmRequest } from '../support/register-request.ts';
 import { throwsCode, tmpDir } from '../support/store-helpers.ts';
 
 const NUMBERING: Config['letters']['numbering'] = {
@@ -15,17 +16,7 @@ const NUMBERING: Config['letters']['numbering'] = {
 const open = (dir: string) =>
   LetterRegister.open(dir, { numbering: NUMBERING, villageCode: '1809102004', logger: silentLogger() });
 
-function req(minute: number) {
-  return {
-    letter_type: 'sktm',
-    code: 'S-11',
-    resident_ref: 'r_0123456789abcdef0123',
-    nik_masked: '************1234',
-    purpose: 'Persyaratan beasiswa',
-    policy: 'final' as const,
-    at: new Date(2024, 9, 15, 9, minute),
-  };
-}
+const req = (minute: number) => sktmRequest(new Date(2024, 9, 15, 9, minute));
 
 async function registerWith(letters: number): Promise<{ dir: string; file: string; lines: string[] }> {
   const dir = tmpDir();
@@ -61,6 +52,12 @@ test('one changed digit that still parses is caught by the checksum', () => {
 test('old lines without a checksum still read; a checksum field out of place does not', () => {
   assert.equal(parseLine('{"id":"a","seq":1}'), { id: 'a', seq: 1 });
   assert.throws(() => parseLine('{"crc":"00000000","id":"a"}'), /out of place/);
+});
+
+test("a bit flipped in the checksum field's own name is caught, not read as a line without checksum", () => {
+  const line = sealLine({ id: 'a', seq: 1 });
+  for (const broken of [line.replace('"crc"', '"cbc"'), line.replace('"crc"', '"crs"')])
+    assert.throws(() => parseLine(broken), /checksum field damaged/);
 });
 
 test('every new register line carries a checksum', async () => {
