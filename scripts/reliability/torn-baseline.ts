@@ -50,17 +50,56 @@ export interface Expected {
   publicKeyPem: string;
 }
 
-export function kioskConfig(dataDir: string): string {
+/** A provisioned kiosk's config file beside `dataDir` (sim devices, `extra` merged in). */
+export function kioskConfig(dataDir: string, extra: Record<string, unknown> = {}): string {
   const file = path.join(dataDir, '..', `${path.basename(dataDir)}.config.json`);
   // A broker nobody listens on: the outbox is opened and keeps what it holds.
-  writeFileSync(file, JSON.stringify({ data_dir: dataDir, mqtt: { url: 'mqtt://127.0.0.1:9' } }));
+  writeFileSync(file, JSON.stringify({ data_dir: dataDir, mqtt: { url: 'mqtt://127.0.0.1:9' }, ...extra }));
   return file;
 }
 
-export async function startKioskOn(dataDir: string, logger = silentLogger()) {
+/** The daemon through startDaemon, as `anjungan run --config <file>` starts it. */
+export async function startKioskOn(
+  dataDir: string,
+  logger = silentLogger(),
+  extra: Record<string, unknown> = {},
+) {
   const out = new PassThrough();
   out.resume();
-  return startDaemon({ configPath: kioskConfig(dataDir), env: {}, stdin: null, stdout: out, logger });
+  return startDaemon({ configPath: kioskConfig(dataDir, extra), env: {}, stdin: null, stdout: out, logger });
+}
+
+/** Residents and their cards imported as `anjungan residents import` / `cards bind` leave them. */
+export async function provisionResidents(dataDir: string): Promise<void> {
+  const { config } = loadConfig({ path: kioskConfig(dataDir), env: {} });
+  const keys = await loadOrCreateKeys(config);
+  const store = await ResidentStore.open(dataDir, keys.uidKey, silentLogger());
+  const residents = demoResidents();
+  const cards = DEMO_CARDS.map((c) => ({ uid: Buffer.from(c.uid, 'hex'), nik: c.nik }));
+  await store.importResidents(residents, cards.slice(0, -1));
+  // A second write: residents.json.bak then holds the first version, as on a kiosk in use.
+  await store.importResidents(residents, cards);
+}
+
+type Daemon = Awaited<ReturnType<typeof startDaemon>>;
+
+/** One resident's whole session (tap, ok through to print) on the simulated reader and buttons. */
+export async function session(daemon: Daemon, card: number, end: 'done' | 'confirm' = 'done'): Promise<void> {
+  const { reader, buttons } = daemon.adapters.sim;
+  reader!.tap(Buffer.from(DEMO_CARDS[card % 2]!.uid, 'hex'));
+  await until(() => daemon.runner.state.screen.name === 'greeting');
+  for (let k = 0; k < (end === 'done' ? 4 : 3); k++) {
+    buttons!.press('ok');
+    await daemon.runner.idle();
+  }
+  await until(() => daemon.runner.state.screen.name === end);
+}
+
+/** Card off the reader and back to idle after a session. */
+export async function leave(daemon: Daemon): Promise<void> {
+  daemon.adapters.sim.reader!.remove();
+  daemon.adapters.sim.buttons!.press('back');
+  await until(() => daemon.runner.state.screen.name === 'idle');
 }
 
 export async function buildBaseline(): Promise<Baseline> {
@@ -68,32 +107,14 @@ export async function buildBaseline(): Promise<Baseline> {
   const root = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'anj-torn-'));
   const printed = path.join(root, 'printed');
   const { config } = loadConfig({ path: kioskConfig(printed), env: {} });
-  const keys = await loadOrCreateKeys(config);
-  const store = await ResidentStore.open(printed, keys.uidKey, silentLogger());
-  const residents = demoResidents();
-  const cards = DEMO_CARDS.map((c) => ({ uid: Buffer.from(c.uid, 'hex'), nik: c.nik }));
-  await store.importResidents(residents, cards.slice(0, -1));
-  // A second write: residents.json.bak then holds the first version, as on a kiosk in use.
-  await store.importResidents(residents, cards);
-
+  await provisionResidents(printed);
   const daemon = await startKioskOn(printed);
-  const registerBefore = () => readFileSync(path.join(printed, 'register.jsonl')).length;
   let statusLine = { start: 0, end: 0 };
   for (let i = 0; i < 3; i++) {
-    const { reader, buttons } = daemon.adapters.sim;
-    reader!.tap(Buffer.from(DEMO_CARDS[i % 2]!.uid, 'hex'));
-    await until(() => daemon.runner.state.screen.name === 'greeting');
-    for (let k = 0; k < 4; k++) {
-      buttons!.press('ok');
-      await daemon.runner.idle();
-    }
-    await until(() => daemon.runner.state.screen.name === 'done');
-    const size = registerBefore();
-    const text = readFileSync(path.join(printed, 'register.jsonl'), 'utf8');
-    statusLine = { start: text.lastIndexOf('\n', size - 2) + 1, end: size };
-    reader!.remove();
-    buttons!.press('back');
-    await until(() => daemon.runner.state.screen.name === 'idle');
+    await session(daemon, i);
+    const bytes = readFileSync(path.join(printed, 'register.jsonl'));
+    statusLine = { start: bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, end: bytes.length };
+    await leave(daemon);
   }
   await daemon.stop();
 
@@ -131,7 +152,7 @@ export async function buildBaseline(): Promise<Baseline> {
     .filter((f) => f.endsWith('.seg'))
     .sort();
   const newest = `outbox/${segments.at(-1)}`;
-  const segText = readFileSync(path.join(printed, newest), 'utf8');
+  const segText = readFileSync(path.join(printed, newest));
   const targets: TornTarget[] = [
     { name: 'register (status line)', base: 'printed', file: 'register.jsonl', ...statusLine, append: true },
     {
@@ -149,7 +170,7 @@ export async function buildBaseline(): Promise<Baseline> {
       name: 'outbox segment',
       base: 'printed',
       file: newest,
-      start: segText.lastIndexOf('\n', segText.length - 2) + 1,
+      start: segText.lastIndexOf(0x0a, segText.length - 2) + 1,
       end: segText.length,
       append: true,
     },
@@ -191,10 +212,10 @@ export function residentsOf(store: Pick<ResidentStore, 'refOf' | 'byRef'>): Reco
   return out;
 }
 
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
+export async function until(check: () => boolean, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('baseline session did not reach its screen');
+    if (Date.now() > deadline) throw new Error('the kiosk did not reach the awaited state');
     await new Promise((r) => setTimeout(r, 5));
   }
 }
