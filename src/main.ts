@@ -8,7 +8,6 @@
  *
  * `startDaemon` is used by `anjungan run` and by the in-process end-to-end tests.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSpeech } from './audio/wire-audio.ts';
@@ -33,17 +32,17 @@ import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { runHealthChecks } from './health-checks.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
-import { LetterRegister, localDay } from './letters/register.ts';
+import { type LetterRegister, localDay } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RotatingLogFile } from './log-file.ts';
 import { kioskLogDir } from './mqtt/remote-logs.ts';
+import { loadKeys, openRegister } from './open-durable-data.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
-import { type DeviceKeys, loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
 import { RatingsLog } from './store/ratings.ts';
 import { RemoteHold } from './store/remote-hold.ts';
@@ -521,53 +520,6 @@ async function openResidents(
     if (!isKioskError(err, 'data_corrupt')) throw err;
     logger.fatal({ err: err.message }, 'RESIDENT DATA UNREADABLE: out of service until the file is restored');
     return { store: new UnavailableResidents(uidKey), dataOk: false, version };
-  }
-}
-
-/**
- * Loads the device keys. A damaged key file keeps the kiosk up but out of service (the letter data
- * cannot be trusted), saying which file to restore: never a restart loop, and never a key made
- * anew in its place (that would unbind every card or sign letters with a key nobody knows).
- * The throwaway keys used meanwhile are never written anywhere.
- */
-async function loadKeys(config: Config, logger: Logger): Promise<{ keys: DeviceKeys; keysOk: boolean }> {
-  try {
-    return { keys: await loadOrCreateKeys(config, { logger }), keysOk: true };
-  } catch (err) {
-    if (!isKioskError(err, 'data_corrupt')) throw err;
-    logger.fatal(
-      { err: err.message },
-      'DEVICE KEY DAMAGED: out of service until the keys directory is restored from its backup (docs/technician.md)',
-    );
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    const keys = {
-      uidKey: randomBytes(32),
-      signingKey: privateKey,
-      publicKey,
-      publicKeyPem,
-      keyId: 'unavailable',
-    };
-    return { keys, keysOk: false };
-  }
-}
-
-/**
- * Opens the letter register. A damaged one keeps the kiosk up but out of service, saying which
- * file and line and what to do: exiting would only make systemd restart it in a loop, and a kiosk
- * that cannot read its register must not give a number.
- */
-async function openRegister(config: Config, logger: Logger): Promise<LetterRegister> {
-  const opts = { numbering: config.letters.numbering, villageCode: config.village.code, logger };
-  try {
-    return await LetterRegister.open(config.data_dir, opts);
-  } catch (err) {
-    if (!isKioskError(err, 'register_corrupt')) throw err;
-    logger.fatal(
-      { file: path.join(config.data_dir, 'register.jsonl'), err: err.message },
-      'LETTER REGISTER DAMAGED: out of service until a technician repairs it (docs/technician.md, "A damaged register")',
-    );
-    return LetterRegister.unavailable(config.data_dir, opts, err);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The torn-write campaign (issue 9 §2): for each durable file, cut it at EVERY byte offset of its
- * last write, and flip random bits in it (`--runs` flips per file, default 200, from the seed);
+ * last write, and flip random bits in it (`--runs` flips per file, default 100, from the seed);
  * then start the kiosk and judge the outcome (torn-case.ts). Stops at the wall-clock budget and
  * says how far it got.
  */
@@ -110,7 +110,7 @@ export function mulberry32(seed: number): () => number {
 
 export const tornCampaign: Campaign = {
   name: 'torn',
-  async run({ seed, budgetMs, runs = 200 }) {
+  async run({ seed, budgetMs, runs = 100 }) {
     const r = await runTorn({
       seed,
       budgetMs,
