@@ -5,7 +5,6 @@
  * judged:
  *
  *   previous_state        the cut left exactly the file as it was before its last write
- *   same_content          the damage changed nothing the file means (a hex digit's letter case)
  *   recovered_complete    only the last newline is missing: nothing was lost
  *   recovered_named       in service, with a warning naming the file, and the data is right
  *   out_of_service_named  up, out of service, a log line naming the file
@@ -20,7 +19,6 @@ import { type Baseline, residentsOf, startKioskOn, type TornTarget } from './tor
 
 export type TornOutcome =
   | 'previous_state'
-  | 'same_content'
   | 'recovered_complete'
   | 'recovered_named'
   | 'out_of_service_named'
@@ -82,9 +80,6 @@ export async function runTornCase(
     if (onlyNewline) return { outcome: 'recovered_complete', detail: '' };
     if (named) return { outcome: 'recovered_named', detail: '' };
     if (damaged.equals(original)) return { outcome: 'previous_state', detail: 'no change' };
-    // Hex digits are hex digits in either case: the key is the very same bytes.
-    if (target.file.endsWith('.key') && sameHex(damaged, original))
-      return { outcome: 'same_content', detail: '' };
     return { outcome: 'silent', detail: `in service, ${target.file} damaged and not named` };
   } finally {
     await daemon.stop();
@@ -116,8 +111,4 @@ function wrongData(
   const pub = readFileSync(path.join(caseDir, 'keys', 'letter-signing.pub.pem'), 'utf8');
   if (pub !== after.publicKeyPem) return 'the letter-signing key is not the one written';
   return null;
-}
-
-function sameHex(a: Buffer, b: Buffer): boolean {
-  return a.toString('latin1').toLowerCase() === b.toString('latin1').toLowerCase();
 }

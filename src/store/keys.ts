@@ -74,6 +74,9 @@ export async function loadOrCreateKeys(
     );
   }
   const uidKey = Buffer.from(hex, 'hex');
+  // Written as lower-case hex and a newline: anything else that still reads (a letter's case, a
+  // lost newline) is damage that happens to leave the key intact. Say so, use the key.
+  if (uidHex !== `${hex.toLowerCase()}\n`) notExactly(opts.logger, paths.uidKeyFile);
 
   let pem = await readIfExists(paths.signingKeyFile);
   if (pem === null) {
@@ -100,6 +103,10 @@ export async function loadOrCreateKeys(
       `${paths.signingKeyFile} holds a ${signingKey.asymmetricKeyType} key; the letter signing key must be Ed25519`,
     );
   }
+  // The same for the PEM: a flipped bit can leave a key that still parses (in the encoding's
+  // header, or after the end line); if it is another key, the public key file below tells.
+  if (signingKey.export({ format: 'pem', type: 'pkcs8' }).toString() !== pem)
+    notExactly(opts.logger, paths.signingKeyFile);
   const publicKey = createPublicKey(signingKey);
   const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
   // The public file is derived data: (re)write it when absent or unreadable. A different key
@@ -121,6 +128,14 @@ export async function loadOrCreateKeys(
   }
   if (stored !== publicKeyPem) await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
   return { uidKey, signingKey, publicKey, publicKeyPem, keyId: keyIdOf(publicKey) };
+}
+
+function notExactly(logger: Pick<Logger, 'warn'> | undefined, file: string): void {
+  logger?.warn(
+    { file },
+    'key file is not exactly as the kiosk wrote it (damaged?), though the key in it still reads and is used: ' +
+      'restore the keys directory from its backup',
+  );
 }
 
 function readsAsPublicKey(pem: string): boolean {

@@ -105,4 +105,19 @@ test('keys: a damaged public key file is written again from the private key, wit
   fs.rmSync(dir, { recursive: true });
 });
 
+test('keys: a key file that still reads but is not as the kiosk wrote it (letter case, lost newline) is named', async () => {
+  const dir = tmpDir();
+  const keys = await loadOrCreateKeys(configIn(dir));
+  const uid = path.join(dir, 'keys', 'uid-hmac.key');
+  const pem = path.join(dir, 'keys', 'letter-signing.pem');
+  fs.writeFileSync(uid, fs.readFileSync(uid, 'utf8').toUpperCase());
+  fs.writeFileSync(pem, fs.readFileSync(pem, 'utf8').trimEnd());
+  const { logger, warnings } = capturingLogger();
+  const again = await loadOrCreateKeys(configIn(dir), { logger });
+  assert.ok(again.uidKey.equals(keys.uidKey), 'the same key is used');
+  const said = JSON.stringify(warnings());
+  assert.ok(said.includes(uid) && said.includes(pem), said);
+  fs.rmSync(dir, { recursive: true });
+});
+
 test.run();
