@@ -70,6 +70,8 @@ export interface KioskStatus {
   remote_config_version?: number | null;
   /** State v2: where an online update stands (src/update/online-update.ts). */
   update?: UpdateStatus;
+  /** State v2: free MB in the data directory (storage.min_free_mb); null: not measured. */
+  storage_free_mb?: number | null;
 }
 
 export interface BusEvents {

@@ -9,9 +9,6 @@ import type { HealthCheck } from './events.ts';
 import type { Health } from './flows/kiosk-state.ts';
 import type { Printer } from './hardware/printer.ts';
 
-/** Below this the kiosk cannot be sure of writing a letter's register line and its copy. */
-const MIN_FREE_MB = 50;
-
 export async function runHealthChecks(deps: {
   printer: Printer;
   /** True while a letter prints: the probe would wait behind it, so the last status is used. */
@@ -19,6 +16,8 @@ export async function runHealthChecks(deps: {
   health: () => Health;
   registerEntries: () => number;
   dataDir: string;
+  /** storage.min_free_mb: below it the kiosk cannot be sure of writing a letter's register line and its copy. */
+  minFreeMb: number;
   network: () => 'online' | 'offline' | 'none';
 }): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = [];
@@ -43,12 +42,20 @@ export async function runHealthChecks(deps: {
     ok: h.data_ok,
     detail: h.data_ok ? 'resident data open' : 'resident data unavailable',
   });
-  checks.push({ name: 'register', ok: true, detail: `open, ${deps.registerEntries()} entries` });
+  checks.push(
+    h.register_ok === false
+      ? { name: 'register', ok: false, detail: 'damaged: see the log for the file and line' }
+      : { name: 'register', ok: true, detail: `open, ${deps.registerEntries()} entries` },
+  );
   checks.push({ name: 'clock', ok: h.clock_trusted, detail: h.clock_trusted ? 'trusted' : 'not trusted' });
   try {
     const fs = await statfs(deps.dataDir);
     const freeMb = Math.floor((fs.bavail * fs.bsize) / 2 ** 20);
-    checks.push({ name: 'disk', ok: freeMb >= MIN_FREE_MB, detail: `${freeMb} MB free in ${deps.dataDir}` });
+    checks.push({
+      name: 'disk',
+      ok: freeMb >= deps.minFreeMb,
+      detail: `${freeMb} MB free in ${deps.dataDir}`,
+    });
   } catch (err) {
     checks.push({ name: 'disk', ok: false, detail: errorMessage(err) });
   }

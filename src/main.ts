@@ -35,22 +35,23 @@ import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { runHealthChecks } from './health-checks.ts';
 import { LetterService, type LetterServiceDeps } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
-import { LetterRegister, localDay } from './letters/register.ts';
+import { type LetterRegister, localDay } from './letters/register.ts';
 import { RevocationInbox } from './letters/revocations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RotatingLogFile } from './log-file.ts';
 import { kioskLogDir } from './mqtt/remote-logs.ts';
+import { loadKeys, openRegister } from './open-durable-data.ts';
 import { ReportingLink } from './reporting-link.ts';
 import { SimOutput } from './sim/sim-output.ts';
 import { attachSimCommands, type SimCommandContext } from './sim/stdin-commands.ts';
 import { DEMO_CARDS, seedDemo } from './store/demo-data.ts';
 import { fileVersion } from './store/durable-file.ts';
-import { loadOrCreateKeys } from './store/keys.ts';
 import { LiveResidents } from './store/live-residents.ts';
 import { RatingsLog } from './store/ratings.ts';
 import { RemoteHold } from './store/remote-hold.ts';
 import { type ResidentLookup, UnavailableResidents } from './store/resident-lookup.ts';
 import { ResidentStore } from './store/resident-store.ts';
+import { StorageGuard, type StorageReading } from './store/storage-guard.ts';
 import { wireTouch } from './touch-input.ts';
 import { wireHealthFile } from './update/wire-health.ts';
 import { createOnlineUpdate } from './update/wire-online-update.ts';
@@ -133,9 +134,10 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   }
 
   mkdirSync(config.data_dir, { recursive: true });
-  const keys = await loadOrCreateKeys(config);
+  const { keys, keysOk } = await loadKeys(config, logger);
   const residentsFile = path.join(config.data_dir, 'residents.json');
-  const opened = await openResidents(residentsFile, keys.uidKey, simulator, logger);
+  // Never seed demo data under throwaway keys.
+  const opened = await openResidents(residentsFile, keys.uidKey, simulator && keysOk, logger);
   const dataOk = opened.dataOk;
   // Technicians change residents and cards with the CLI while the kiosk runs: reload, no restart.
   const store = new LiveResidents(
@@ -150,11 +152,17 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     dataOk,
     opened.version,
   );
-  const register = await LetterRegister.open(config.data_dir, {
-    numbering: config.letters.numbering,
-    villageCode: config.village.code,
+  const register = await openRegister(config, logger);
+  // Free space in data_dir (storage.min_free_mb): out of service before a number is taken.
+  let onStorage: (reading: StorageReading) => void = () => {};
+  const storage = new StorageGuard({
+    dataDir: config.data_dir,
+    minFreeMb: config.storage.min_free_mb,
+    intervalMs: config.storage.check_interval_s * 1000,
     logger,
+    onChange: (reading) => onStorage(reading),
   });
+  const firstStorage = await storage.checkNow();
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
   const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;
@@ -205,6 +213,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     // The runner's health is the one record of whether the clock is trusted.
     clockTrusted: () => runner.state.health.clock_trusted,
     onClockRefused: () => void clockGuard.checkNow(),
+    storage,
     now,
     logger,
     logo: currentLogo(config, warnLogo),
@@ -242,6 +251,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     config_hash: remoteSettings.configHash,
     remote_config_version: remoteSettings.version,
     ...(onlineUpdate ? { update: onlineUpdate.status() } : {}),
+    storage_free_mb: storage.reading.freeMb,
   });
   const publishStatus = (state: KioskState) => {
     const status = computeStatus(state);
@@ -332,8 +342,14 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       reader_present: reader.present,
       clock_trusted: firstClock.trusted,
       data_ok: dataOk,
+      register_ok: register.damage === null && keysOk,
+      storage_ok: firstStorage.ok,
     },
   );
+  onStorage = (reading) => {
+    runner.setHealth({ storage_ok: reading.ok });
+    publishStatus(runner.state);
+  };
 
   // The district's out-of-service survives restarts until the district or a technician lifts it.
   const remoteHold = new RemoteHold({
@@ -364,6 +380,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
         health: () => runner.state.health,
         registerEntries: () => register.size(),
         dataDir: config.data_dir,
+        minFreeMb: config.storage.min_free_mb,
         network: () => network,
       }),
     applyConfig: (args) => remoteSettings.apply(args),
@@ -417,6 +434,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
   clockGuard.start((trusted) => {
     runner.setHealth({ clock_trusted: trusted });
   });
+  storage.start();
   // The status bar shows the time: redraw every 20 s (an unchanged frame costs nothing); the
   // status is re-published only if it changed (letters_today resets at midnight).
   const clockTick = setInterval(() => {
@@ -469,6 +487,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
       detachStdin?.();
       await web?.stop();
       clockGuard.stop();
+      storage.stop();
       remoteHold.stop();
       onlineUpdate?.stop();
       clearInterval(clockTick);

@@ -84,6 +84,12 @@ export interface Config {
     /** The district's NTP servers; scripts/install.sh points systemd-timesyncd at them. */
     ntp_servers: string[];
   };
+  storage: {
+    /** Below this many MB free in data_dir the kiosk is out of service (storage_full) before a number is taken. */
+    min_free_mb: number;
+    /** How often the free space is measured (also before every letter and after a full disk refused a write). */
+    check_interval_s: number;
+  };
   letters: {
     numbering: {
       /** Placeholders: {code} {seq:N} {village_code} {roman_month} {month} {year}. */

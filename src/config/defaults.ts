@@ -27,6 +27,7 @@ export function defaultConfig(): Config {
     limits: { daily_per_type: 2, unknown_cards_per_minute: 5, unknown_card_pause_s: 60 },
     flow: { repeat_tap_ms: 1000, rating: false },
     clock: { require_sync: false, check_interval_s: 10, ntp_servers: [] },
+    storage: { min_free_mb: 50, check_interval_s: 10 },
     letters: {
       numbering: { format: '{code}/{seq:3}/{village_code}/{roman_month}/{year}', counter: 'per_type' },
       types: {},

@@ -83,6 +83,7 @@ export const configSchema = obj({
     // Host names or addresses only: install.sh writes them into timesyncd.conf.
     ntp_servers: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]*$' } },
   }),
+  storage: obj({ min_free_mb: { type: 'integer', minimum: 0 }, check_interval_s: posInt }),
   letters: obj({
     numbering: obj({
       format: {

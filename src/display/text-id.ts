@@ -177,6 +177,8 @@ export const OUT_OF_SERVICE: Record<OutOfServiceReason, string> = {
   reader_missing: 'Pembaca kartu tidak terhubung',
   clock_untrusted: 'Jam belum disetel',
   data_unavailable: 'Data penduduk tidak tersedia',
+  register_damaged: 'Data surat rusak — hubungi petugas',
+  storage_full: 'Penyimpanan penuh',
   remote: 'Dihentikan sementara oleh petugas',
 };
 
@@ -188,6 +190,7 @@ export const PRINT_FAILURE: Record<string, string> = {
   print_connection_lost: 'Printer terputus saat mencetak',
   print_timeout: 'Printer tidak menjawab',
   clock_untrusted: 'Jam anjungan belum disetel',
+  storage_full: 'Penyimpanan anjungan penuh',
 };
 
 /** The district link in the status bar (with a dot: green connected, red not). */

@@ -62,6 +62,8 @@ export function outOfServiceReasons(health: Health): OutOfServiceReason[] {
   const reasons: OutOfServiceReason[] = [];
   if (health.remote_reason !== null) reasons.push('remote');
   if (!health.data_ok) reasons.push('data_unavailable');
+  if (health.register_ok === false) reasons.push('register_damaged');
+  if (health.storage_ok === false) reasons.push('storage_full');
   if (!health.clock_trusted) reasons.push('clock_untrusted');
   if (!health.reader_present) reasons.push('reader_missing');
   if (health.printer === 'paper_out') reasons.push('paper_out');

@@ -20,6 +20,10 @@ export type OutOfServiceReason =
   | 'reader_missing'
   | 'clock_untrusted'
   | 'data_unavailable'
+  /** The letter register (or another durable file the kiosk cannot serve without) is damaged. */
+  | 'register_damaged'
+  /** Less free space in the data directory than storage.min_free_mb. */
+  | 'storage_full'
   | 'remote';
 
 /** What the greeting may show: never the full NIK. */
@@ -76,6 +80,10 @@ export interface Health {
   remote_reason: string | null;
   /** The resident data could not be loaded. */
   data_ok: boolean;
+  /** False: the letter register is damaged (the log names the file); absent: fine. */
+  register_ok?: boolean;
+  /** False: the data directory has less free space than storage.min_free_mb; absent: fine. */
+  storage_ok?: boolean;
 }
 
 export type Screen = ScreenVariant & {

@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import type { DeviceKeys } from '../store/keys.ts';
 import { maskNik } from '../store/resident.ts';
 import type { ResidentLookup } from '../store/resident-lookup.ts';
+import { isNoSpace, type StorageGuard } from '../store/storage-guard.ts';
 import { composeLetter } from './compose-letter.ts';
 import { composeReceipt } from './compose-receipt.ts';
 import { archiveLetter } from './letter-archive.ts';
@@ -42,6 +43,8 @@ export interface LetterServiceDeps {
   clockTrusted: () => boolean;
   /** The register refused a letter dated before its newest entry (the clock jumped back). */
   onClockRefused?: () => void;
+  /** Free space in the data directory: measured before a number is taken, told of a full disk. */
+  storage?: Pick<StorageGuard, 'checkNow' | 'noteFull'>;
   now: () => Date;
   logger: Logger;
   logo: Buffer | null;
@@ -74,6 +77,10 @@ export class LetterService {
       logger.warn({ letter_type: type.id, printer: status }, 'letter refused: printer not ready');
       return { kind: 'not_ready', printer: status };
     }
+    if (this.deps.storage && !(await this.deps.storage.checkNow()).ok) {
+      logger.warn({ letter_type: type.id }, 'letter refused: storage almost full');
+      return { kind: 'failed', number: null, reason: 'storage_full' };
+    }
     const issuedAt = this.deps.now();
     let entry: RegisterEntry;
     try {
@@ -87,6 +94,12 @@ export class LetterService {
         at: issuedAt,
       });
     } catch (err) {
+      if (isNoSpace(err)) {
+        // The threshold raced: the register cut its partial line off, so no number was taken.
+        this.deps.storage?.noteFull(register.file);
+        logger.error({ letter_type: type.id }, 'letter refused: the disk is full, no number was taken');
+        return { kind: 'failed', number: null, reason: 'storage_full' };
+      }
       if (!isKioskError(err, 'clock_untrusted')) throw err;
       // The clock went back since the guard last looked: let it look now, so the kiosk goes out
       // of service instead of refusing one resident after another.
@@ -153,13 +166,14 @@ export class LetterService {
         );
       await printer.print({ id: entry.id, document, onProgress, pdf });
     } catch (err) {
-      const reason = isKioskError(err) ? err.code : 'print_error';
+      const reason = isKioskError(err) ? err.code : isNoSpace(err) ? 'storage_full' : 'print_error';
       log.error({ reason, err: errorMessage(err) }, 'letter failed while printing');
-      await register.markFailed(entry.id, reason, this.deps.now());
+      if (isNoSpace(err)) this.deps.storage?.noteFull(config.data_dir);
+      await this.#mark(() => register.markFailed(entry.id, reason, this.deps.now()), log);
       bus.emitEvent({ type: 'letter_failed', number: entry.number, letter_type: type.id, reason });
       return { kind: 'failed', number: entry.number, reason };
     }
-    await register.markPrinted(entry.id, this.deps.now());
+    await this.#mark(() => register.markPrinted(entry.id, this.deps.now()), log);
     log.info({ policy: type.policy }, 'letter printed');
     await this.#printReceipt(entry.id, type, entry.number, issuedAt, token, log);
     bus.emitEvent({
@@ -170,6 +184,21 @@ export class LetterService {
       resident_ref: req.resident_ref,
     });
     return { kind: 'printed', number: entry.number };
+  }
+
+  /**
+   * Records a letter's outcome. A full disk can refuse even this short line: the entry then stays
+   * `printing` on disk (the next start marks it interrupted, its number never reused), the
+   * resident is told what happened all the same, and the kiosk goes out of service.
+   */
+  async #mark(write: () => Promise<unknown>, log: Logger): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (!isNoSpace(err)) throw err;
+      log.error({ err: errorMessage(err) }, 'letter outcome not recorded: the disk is full');
+      this.deps.storage?.noteFull(this.deps.register.file);
+    }
   }
 
   /**

@@ -7,6 +7,9 @@
  *   {"op":"revoke","id":"20241015-000042","number":"…","reason":"…","code":"…","revoked_at":"…"}
  *                                                            the village withdrew it (letters revoke)
  *
+ * New lines end with a `"crc"` field (store/line-checksum.ts) so that a flipped bit that still
+ * parses is caught and named; old lines without it still read.
+ *
  * A number is reserved (and the line fsynced) BEFORE the print starts, so a power cut mid-print
  * leaves an entry `printing`, which the next start marks `interrupted`: the number is neither
  * given twice nor lost. The next sequence is the highest ever seen for (counter, year) + 1, so
@@ -25,6 +28,7 @@ import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { AppendLog } from '../store/append-log.ts';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint.ts';
+import { parseLine } from '../store/line-checksum.ts';
 import type { LetterPolicy } from './letter-type.ts';
 import { formatLetterNumber, validateNumberFormat } from './numbering.ts';
 import {
@@ -52,8 +56,8 @@ export interface RegisterOptions {
 
 const STATUSES = new Set<RegisterStatus>(['printing', 'printed', 'failed', 'interrupted']);
 const REPAIR_HINT =
-  'the register is the village record of issued letters: copy the file somewhere safe, then remove or ' +
-  'repair that line by hand and start again';
+  'the register is the village record of issued letters: copy the file somewhere safe, then repair that ' +
+  'line by hand (dropping its "crc" field) or remove it, and start again (docs/technician.md)';
 /** A checkpoint is written after this many new lines (and on close). */
 const CHECKPOINT_EVERY = 500;
 /** Per-resident daily counts are kept in memory for this many days back. */
@@ -76,6 +80,8 @@ export class LetterRegister {
   #appliedBytes = 0;
   #checkpointLines = 0;
   #checkpointing: Promise<void> = Promise.resolve();
+  /** Set when the file could not be opened: every write refuses with it. */
+  #damage: KioskError | null = null;
 
   private constructor(file: string, opts: RegisterOptions) {
     this.file = file;
@@ -102,6 +108,23 @@ export class LetterRegister {
     );
     reg.#maybeCheckpoint();
     return reg;
+  }
+
+  /**
+   * A register that could not be opened (`damage`: the 'register_corrupt' error naming the file and
+   * line): it knows no letters and refuses every write with that error, so that the kiosk can stay
+   * up out of service (a process that exits would be restarted by systemd in a loop) and can never
+   * give a number from a register it did not read.
+   */
+  static unavailable(dataDir: string, opts: RegisterOptions, damage: KioskError): LetterRegister {
+    const reg = new LetterRegister(path.join(dataDir, 'register.jsonl'), { ...opts, readOnly: true });
+    reg.#damage = damage;
+    return reg;
+  }
+
+  /** Why the register could not be opened (null: it is open). */
+  get damage(): KioskError | null {
+    return this.#damage;
   }
 
   /**
@@ -300,7 +323,8 @@ export class LetterRegister {
       }
     }
     if (reason !== null) {
-      logger.info(
+      // A first start has none; anything else (damaged, torn, stale) is worth a technician's eye.
+      logger[reason === 'none yet' ? 'info' : 'warn'](
         { file: this.checkpointFile, reason },
         'no usable register checkpoint: reading the whole register',
       );
@@ -362,7 +386,7 @@ export class LetterRegister {
       start = stop + 1;
       if (text.trim() === '') continue;
       try {
-        applyRecord(full, JSON.parse(text));
+        applyRecord(full, parseLine(text));
       } catch (err) {
         throw new KioskError(
           'register_corrupt',
@@ -448,6 +472,7 @@ export class LetterRegister {
   }
 
   #writable(): AppendLog {
+    if (this.#damage !== null) throw this.#damage;
     if (this.#log === null || this.#opts.readOnly) {
       throw new KioskError('usage', `${this.file} is opened read-only or closed`);
     }

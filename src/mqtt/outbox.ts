@@ -23,6 +23,7 @@ import { EventEmitter } from 'node:events';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
+import { parseLine, sealLine } from '../store/line-checksum.ts';
 import { ClassQueues, type OutboxClass } from './outbox-classes.ts';
 import type { OutboxDropCounts } from './payloads.ts';
 
@@ -200,7 +201,8 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
       const seg = await this.segmentFor(recs[i]!.seq);
       const room = (this.opts.segmentRecords ?? 1000) - seg.count;
       const part = recs.slice(i, i + Math.max(1, room));
-      const text = part.map((r) => `${JSON.stringify(r)}\n`).join('');
+      // Each line carries its checksum: a flipped bit must not deliver a different event.
+      const text = part.map((r) => `${sealLine(r)}\n`).join('');
       await seg.fh.write(text);
       await seg.fh.datasync();
       seg.count += part.length;
@@ -267,6 +269,17 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     return first === undefined ? undefined : this.segments.get(first);
   }
 
+  /**
+   * Drops every pending message of `cls` (not those in flight), counted and reported like the
+   * bound's drops: a nearly full disk sheds telemetry so that events keep their room.
+   */
+  dropAll(cls: OutboxClass): number {
+    let n = 0;
+    for (let victim = this.oldestOf(cls); victim; victim = this.oldestOf(cls), n++) this.drop(victim);
+    if (n > 0) this.emit('dropped');
+    return n;
+  }
+
   // ---- the bound ----
 
   private enforceBound(): void {
@@ -274,14 +287,18 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     while (this.pending.size > this.opts.maxMessages) {
       const victim = this.oldestOf('telemetry') ?? this.oldestOf('event') ?? this.oldestOf('letter');
       if (!victim) break;
-      this.remove(victim);
-      this.countDrop(victim);
-      this.logAck(
-        `d ${victim.seq} ${victim.cls}${victim.number ? ` ${encodeURIComponent(victim.number)}` : ''}`,
-      );
+      this.drop(victim);
       droppedAny = true;
     }
     if (droppedAny) this.emit('dropped');
+  }
+
+  private drop(victim: OutboxRecord): void {
+    this.remove(victim);
+    this.countDrop(victim);
+    this.logAck(
+      `d ${victim.seq} ${victim.cls}${victim.number ? ` ${encodeURIComponent(victim.number)}` : ''}`,
+    );
   }
 
   private oldestOf(cls: OutboxClass): OutboxRecord | undefined {
@@ -378,7 +395,7 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
     const text = await readFile(join(this.dir, 'acks.log'), 'utf8').catch(() => '');
     for (const line of text.split('\n')) this.readAckLine(line, done);
     const names = (await readdir(this.dir)).filter((n) => /^\d{12}\.seg$/.test(n)).sort();
-    let torn = 0;
+    const unreadable: Record<string, number> = {};
     for (const name of names) {
       const first = Number(name.slice(0, 12));
       this.segments.set(first, { name, live: 0 });
@@ -387,9 +404,11 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
         if (!line) continue;
         let rec: OutboxRecord;
         try {
-          rec = JSON.parse(line) as OutboxRecord;
+          rec = parseLine(line) as OutboxRecord;
         } catch {
-          torn++; // a line cut by a power failure mid-write: it was never acknowledged to anyone
+          // Cut by a power failure mid-write (never acknowledged to anyone), or damaged.
+          const file = join(this.dir, name);
+          unreadable[file] = (unreadable[file] ?? 0) + 1;
           continue;
         }
         this.nextSeq = Math.max(this.nextSeq, rec.seq + 1);
@@ -397,7 +416,11 @@ export class Outbox extends EventEmitter<{ appended: []; dropped: [] }> {
         if (!done.has(rec.seq)) this.admit(rec);
       }
     }
-    if (torn > 0) this.opts.logger.warn({ torn }, 'outbox: skipped incomplete lines left by a power cut');
+    if (Object.keys(unreadable).length > 0)
+      this.opts.logger.warn(
+        { files: unreadable },
+        'outbox: skipped lines cut by a power cut or damaged (their messages are not delivered)',
+      );
     for (const first of [...this.segments.keys()]) this.maybeDeleteSegment(first, true);
     await this.compactAcks();
     this.enforceBound();

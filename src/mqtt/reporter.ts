@@ -79,6 +79,11 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     if (event.type !== 'started' && event.type !== 'stopping') this.record(event, at);
   };
   private readonly onStatus = (status: KioskStatus) => {
+    // A nearly full disk: telemetry goes first, so that the events keep their room (issue 9 §6).
+    if (storageFull(status) && !storageFull(this.status)) {
+      const n = this.outbox?.dropAll('telemetry') ?? 0;
+      if (n > 0) this.opts.logger.warn({ dropped: n }, 'storage almost full: queued telemetry dropped');
+    }
     this.status = status;
     this.scheduleState();
   };
@@ -385,7 +390,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
   }
 
   private async telemetry(): Promise<void> {
-    if (!this.outbox || this.stopping) return;
+    if (!this.outbox || this.stopping || storageFull(this.status)) return;
     const payload: TelemetryPayload = {
       v: PAYLOAD_VERSION,
       village: this.opts.config.village.code,
@@ -405,6 +410,10 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
       .catch(() => {});
     if (this.outboxDepth() !== this.lastStateDepth) this.scheduleState();
   }
+}
+
+function storageFull(status: KioskStatus | null): boolean {
+  return status?.out_of_service.includes('storage_full') ?? false;
 }
 
 function publishAsync(

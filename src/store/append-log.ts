@@ -5,8 +5,10 @@
  * serialises the whole document).
  *
  * On open the file is replayed line by line. A power cut can only damage the LAST line (every
- * earlier one was synced before the next was written): a torn last line is cut off with a
- * warning. A bad line anywhere else means the file was damaged otherwise: refuse, naming the line.
+ * earlier one was synced before the next was written), and only by cutting it short: a torn last
+ * line (no newline) is cut off with a warning. A bad line anywhere else, a complete last line that
+ * does not parse, or a line whose checksum (line-checksum.ts) fails means the file was damaged
+ * otherwise: refuse, naming the file and the line.
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { type ErrorCode, errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { fsyncDir } from './durable-file.ts';
+import { isSealedLine, LineChecksumError, parseLine, sealLine } from './line-checksum.ts';
 
 const CHUNK = 1 << 20;
 const NL = 0x0a;
@@ -93,7 +96,7 @@ export class AppendLog {
   /** Appends one record as a JSON line; resolves once it is on disk. */
   append(record: unknown): Promise<void> {
     if (this.#fh === null) throw new Error(`${this.file} was opened read-only or is closed`);
-    const text = `${JSON.stringify(record)}\n`;
+    const text = `${sealLine(record)}\n`;
     const run = this.#queue.then(async () => {
       await this.#write(text);
       this.#lines++;
@@ -115,8 +118,14 @@ export class AppendLog {
     const bytes = Buffer.from(text, 'utf8');
     try {
       const { bytesWritten } = await fh.write(bytes, 0, bytes.length);
+      // A regular file's short write means the disk (or a quota) is full.
       if (bytesWritten !== bytes.length)
-        throw new Error(`short write (${bytesWritten} of ${bytes.length} bytes)`);
+        throw Object.assign(
+          new Error(`short write (${bytesWritten} of ${bytes.length} bytes): no space left`),
+          {
+            code: 'ENOSPC',
+          },
+        );
       await fh.datasync();
       this.#size += bytes.length;
     } catch (err) {
@@ -158,8 +167,13 @@ async function replay(
     }
     let record: unknown;
     try {
-      record = JSON.parse(text);
+      record = parseLine(text);
     } catch (err) {
+      // A torn write is a prefix of a line: a complete line (newline included) that does not
+      // parse, a checksum that does not match, or a whole checksummed line followed by one more
+      // byte (its newline, damaged) was damaged after it was written.
+      if (hasNewline || err instanceof LineChecksumError || isSealedLine(text.slice(0, -1)))
+        throw damaged(file, lineNo, errorMessage(err), opts);
       pending = { lineNo, offset, reason: errorMessage(err) };
       return;
     }

@@ -11,12 +11,17 @@
  *
  * A missing file with no backup is a first start (lowdb keeps its default data). A file that
  * exists but cannot be used is never treated as empty.
+ *
+ * A compact file (indent 0) ends with a `"crc"` field (line-checksum.ts): a flipped bit that still
+ * parses (one digit of a NIK) makes the file unusable, so the backup is used, never wrong data.
+ * Files written without one still read.
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { parseLine, sealLine } from './line-checksum.ts';
 
 export interface DurableJsonFileOptions<T> {
   logger: Logger;
@@ -89,7 +94,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async #write(data: T): Promise<void> {
-    const text = JSON.stringify(data, null, this.#indent || undefined);
+    const text = this.#indent ? JSON.stringify(data, null, this.#indent) : sealLine(data);
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const fh = await fs.open(this.#tmp, 'w', this.#mode);
@@ -163,9 +168,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     if (text.trim() === '') return { kind: 'bad', reason: `empty file (${text.length} bytes)` };
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = parseLine(text.endsWith('\n') ? text.slice(0, -1) : text);
     } catch (err) {
-      return { kind: 'bad', reason: `not valid JSON, truncated or garbage: ${errorMessage(err)}` };
+      return { kind: 'bad', reason: `not valid JSON, truncated, damaged or garbage: ${errorMessage(err)}` };
     }
     try {
       return { kind: 'ok', data: this.#validate(parsed) };

@@ -20,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { fsyncDir } from './durable-file.ts';
 
 export interface DeviceKeys {
@@ -52,7 +53,10 @@ export function keyPaths(config: Config): {
  * A key file that exists but is malformed is never replaced: that would silently unbind every
  * card or invalidate every printed letter.
  */
-export async function loadOrCreateKeys(config: Config, opts: { create?: boolean } = {}): Promise<DeviceKeys> {
+export async function loadOrCreateKeys(
+  config: Config,
+  opts: { create?: boolean; logger?: Pick<Logger, 'warn'> } = {},
+): Promise<DeviceKeys> {
   const create = opts.create ?? true;
   const paths = keyPaths(config);
 
@@ -70,6 +74,9 @@ export async function loadOrCreateKeys(config: Config, opts: { create?: boolean 
     );
   }
   const uidKey = Buffer.from(hex, 'hex');
+  // Written as lower-case hex and a newline: anything else that still reads (a letter's case, a
+  // lost newline) is damage that happens to leave the key intact. Say so, use the key.
+  if (uidHex !== `${hex.toLowerCase()}\n`) notExactly(opts.logger, paths.uidKeyFile);
 
   let pem = await readIfExists(paths.signingKeyFile);
   if (pem === null) {
@@ -96,13 +103,47 @@ export async function loadOrCreateKeys(config: Config, opts: { create?: boolean 
       `${paths.signingKeyFile} holds a ${signingKey.asymmetricKeyType} key; the letter signing key must be Ed25519`,
     );
   }
+  // The same for the PEM: a flipped bit can leave a key that still parses (in the encoding's
+  // header, or after the end line); if it is another key, the public key file below tells.
+  if (signingKey.export({ format: 'pem', type: 'pkcs8' }).toString() !== pem)
+    notExactly(opts.logger, paths.signingKeyFile);
   const publicKey = createPublicKey(signingKey);
   const publicKeyPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  // The public file is derived data: (re)write it when absent or stale.
-  if ((await readIfExists(paths.publicKeyFile)) !== publicKeyPem) {
-    await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
+  // The public file is derived data: (re)write it when absent or unreadable. A different key
+  // that reads fine means one of the two files changed (a flipped bit in the private key still
+  // makes a valid Ed25519 key): which one is right only the backup can tell.
+  const stored = await readIfExists(paths.publicKeyFile);
+  if (stored !== null && stored !== publicKeyPem) {
+    if (readsAsPublicKey(stored)) {
+      throw new KioskError(
+        'data_corrupt',
+        `${paths.signingKeyFile} and ${paths.publicKeyFile} hold different keys: one of them is damaged; ` +
+          'restore the keys directory from its backup (or, when the private key is known good, delete the .pub.pem file)',
+      );
+    }
+    opts.logger?.warn(
+      { file: paths.publicKeyFile },
+      'letter-signing public key file damaged: written again from the private key',
+    );
   }
+  if (stored !== publicKeyPem) await writeDurably(paths.publicKeyFile, publicKeyPem, 0o644);
   return { uidKey, signingKey, publicKey, publicKeyPem, keyId: keyIdOf(publicKey) };
+}
+
+function notExactly(logger: Pick<Logger, 'warn'> | undefined, file: string): void {
+  logger?.warn(
+    { file },
+    'key file is not exactly as the kiosk wrote it (damaged?), though the key in it still reads and is used: ' +
+      'restore the keys directory from its backup',
+  );
+}
+
+function readsAsPublicKey(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
 }
 
 /** The 32 raw bytes of an Ed25519 public key (the last 32 bytes of its SPKI DER form). */

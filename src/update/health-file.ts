@@ -48,7 +48,8 @@ export function attachHealthFile(opts: {
       out_of_service: s.out_of_service,
       printer: s.printer,
       reader_present: s.reader_present,
-      data_ok: !s.out_of_service.includes('data_unavailable'),
+      data_ok:
+        !s.out_of_service.includes('data_unavailable') && !s.out_of_service.includes('register_damaged'),
       broker_connected: broker,
     };
     try {
