@@ -109,7 +109,10 @@ export function alertKinds(
     out.push({
       kind: 'rolled_back',
       ...(p?.kind === 'rolled_back' ? { since: p.time } : {}),
-      detail: p?.kind === 'rolled_back' ? `${p.version} → ${p.to ?? '?'}: ${p.reason}` : `${row.update_version ?? '?'}`,
+      detail:
+        p?.kind === 'rolled_back'
+          ? `${p.version} → ${p.to ?? '?'}: ${p.reason}`
+          : `${row.update_version ?? '?'}`,
     });
   return out;
 }

@@ -66,11 +66,13 @@ function release(v: unknown): string | null {
 /** Copies the rollout fields of a retained state; anything malformed reads as unknown. */
 export function applyRolloutState(row: RolloutFields, s: Record<string, unknown>): void {
   const u = typeof s.update === 'object' && s.update !== null ? (s.update as Record<string, unknown>) : null;
-  const state = u && (UPDATE_STATES as readonly unknown[]).includes(u.state) ? (u.state as UpdateState) : null;
+  const state =
+    u && (UPDATE_STATES as readonly unknown[]).includes(u.state) ? (u.state as UpdateState) : null;
   row.update_state = state;
   row.update_version = state ? release(u?.version) : null;
   row.update_available = state ? release(u?.available) : null;
-  row.config_hash = typeof s.config_hash === 'string' && /^[0-9a-f]{64}$/.test(s.config_hash) ? s.config_hash : null;
+  row.config_hash =
+    typeof s.config_hash === 'string' && /^[0-9a-f]{64}$/.test(s.config_hash) ? s.config_hash : null;
   row.remote_config_version =
     typeof s.remote_config_version === 'number' && Number.isInteger(s.remote_config_version)
       ? s.remote_config_version
@@ -100,7 +102,13 @@ export function applyUpdateEvent(
   } else if (type === 'update_failed') {
     const p = row.update_problem;
     if (p?.kind === 'rolled_back' && p.version === version) return;
-    row.update_problem = { kind: 'failed', version, reason: (detail ?? '').split(' ')[0] ?? '', to: null, time };
+    row.update_problem = {
+      kind: 'failed',
+      version,
+      reason: (detail ?? '').split(' ')[0] ?? '',
+      to: null,
+      time,
+    };
   } else {
     row.update_problem = null; // a new order under way, or done
   }
@@ -120,7 +128,8 @@ export function updateSummary(row: RolloutFields): string {
   if (!state) return '-';
   const p = row.update_problem;
   if (state === 'failed' && p?.kind === 'failed') return `failed ${p.version}: ${p.reason}`;
-  if (state === 'rolled_back' && p?.kind === 'rolled_back') return `rolled_back ${p.version} → ${p.to ?? '?'}`;
+  if (state === 'rolled_back' && p?.kind === 'rolled_back')
+    return `rolled_back ${p.version} → ${p.to ?? '?'}`;
   const version = row.update_available ?? row.update_version;
   return version && state !== 'idle' ? `${state} ${version}` : state;
 }
@@ -150,7 +159,8 @@ export interface Rollout {
 export function rolloutOf(rows: RolloutRow[]): Rollout {
   const out: Rollout = { versions: {}, update_states: {}, remote_config: {} };
   const add = (into: Record<string, Tally>, key: string, offline: boolean) => {
-    const t = (into[key] ??= { n: 0, offline: 0 });
+    const t = into[key] ?? { n: 0, offline: 0 };
+    into[key] = t;
     t.n++;
     if (offline) t.offline++;
   };

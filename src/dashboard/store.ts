@@ -154,7 +154,12 @@ export class HistoryStore {
   }
 
   /** Events of some types (of one kiosk, or all with null) from `from` on, oldest first. */
-  eventsOfTypes(types: readonly string[], from: number, kiosk: string | null = null, limit = 100_000): StoredEvent[] {
+  eventsOfTypes(
+    types: readonly string[],
+    from: number,
+    kiosk: string | null = null,
+    limit = 100_000,
+  ): StoredEvent[] {
     const marks = types.map(() => '?').join(', ');
     const where = kiosk === null ? '' : 'AND kiosk = ?';
     return this.db

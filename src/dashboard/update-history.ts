@@ -4,10 +4,9 @@
  * page's section. Remote settings show key names only, never values (the event carries none).
  */
 import type { FleetRow } from './fleet.ts';
-import { html } from './html.ts';
-import { when } from './html.ts';
-import type { StoredEvent } from './store.ts';
+import { html, when } from './html.ts';
 import { updateSummary } from './rollout.ts';
+import type { StoredEvent } from './store.ts';
 
 export const HISTORY_TYPES = [
   'update_available',

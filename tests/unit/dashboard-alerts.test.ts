@@ -93,7 +93,13 @@ test('an update alert starts when the failure happened and says what failed', ()
   const got = alertKinds(
     row({
       update_state: 'rolled_back',
-      update_problem: { kind: 'rolled_back', version: '1.3.0', to: '1.2.0', reason: 'not ready', time: NOW - MIN },
+      update_problem: {
+        kind: 'rolled_back',
+        version: '1.3.0',
+        to: '1.2.0',
+        reason: 'not ready',
+        time: NOW - MIN,
+      },
     }),
     NOW,
     DEFAULT_ALERT_SETTINGS,

@@ -7,7 +7,15 @@ let sortDir = 1;
 let pending = false;
 const $ = (id) => document.getElementById(id);
 const tbody = document.querySelector('#fleet tbody');
-const filters = ['f-kabupaten', 'f-kecamatan', 'f-status', 'f-search'].map($);
+const filters = [
+  'f-kabupaten',
+  'f-kecamatan',
+  'f-status',
+  'f-search',
+  'f-version',
+  'f-update',
+  'f-remote',
+].map($);
 
 function ago(ms) {
   if (ms == null) return '-';
@@ -42,7 +50,33 @@ function cells(r) {
     r.version ?? '-',
     uptime(r.uptime_s),
     r.letters_today ?? '-',
+    updateText(r),
+    r.remote_config_version == null ? '-' : `v${r.remote_config_version}`,
+    r.config_hash ? r.config_hash.slice(0, 12) : '-',
   ];
+}
+
+// The same words as rollout.ts's updateSummary (the kiosk page): state, release, what failed.
+function updateState(r) {
+  return r.update_state ?? r.update_problem?.kind ?? null;
+}
+
+function updateText(r) {
+  const state = updateState(r);
+  if (!state) return '-';
+  const p = r.update_problem;
+  if (state === 'failed' && p?.kind === 'failed') return `failed ${p.version}: ${p.reason}`;
+  if (state === 'rolled_back' && p?.kind === 'rolled_back')
+    return `rolled_back ${p.version} → ${p.to ?? '?'}`;
+  const version = r.update_available ?? r.update_version;
+  return version && state !== 'idle' ? `${state} ${version}` : state;
+}
+
+/** "=X": exactly X; "!X": anything but X (not yet on it), "-" standing for unknown / none. */
+function valueMatches(choice, value) {
+  if (!choice) return true;
+  const v = value == null ? '-' : String(value);
+  return choice[0] === '=' ? v === choice.slice(1) : v !== choice.slice(1);
 }
 
 function matches(r, f) {
@@ -52,6 +86,10 @@ function matches(r, f) {
   if (f.status === 'offline' && r.availability !== 'offline') return false;
   if (f.status === 'oos' && r.out_of_service.length === 0) return false;
   if (f.status === 'paper' && r.printer !== 'paper_out' && r.printer !== 'paper_near_end') return false;
+  if (!valueMatches(f.version, r.version)) return false;
+  if (!valueMatches(f.remote, r.remote_config_version)) return false;
+  if (f.update === 'problem' && !['failed', 'rolled_back'].includes(updateState(r))) return false;
+  if (f.update && f.update !== 'problem' && (updateState(r) ?? '-') !== f.update) return false;
   if (f.search) {
     const hay =
       `${r.village_name ?? ''} ${r.village} ${r.device} ${r.kecamatan ?? ''} ${r.kabupaten ?? ''}`.toLowerCase();
@@ -85,6 +123,9 @@ function readFilter() {
     kecamatan: filters[1].value,
     status: filters[2].value,
     search: filters[3].value.trim().toLowerCase(),
+    version: filters[4].value,
+    update: filters[5].value,
+    remote: filters[6].value,
   };
 }
 
@@ -107,6 +148,7 @@ function makeRow(r) {
 /** Updates a drawn row in place: only the cells whose text changed. */
 function patch(tr, r) {
   tr.className = r.availability === 'offline' ? 'offline' : r.out_of_service.length ? 'oos' : '';
+  tr.title = r.availability === 'offline' ? 'offline: nilai terakhir yang diketahui' : '';
   cells(r).forEach((text, i) => {
     const el = i === 0 ? tr.children[0].firstChild : tr.children[i];
     if (el.textContent !== String(text)) el.textContent = String(text);
@@ -155,17 +197,80 @@ function schedule() {
   requestAnimationFrame(render);
 }
 
+/** Adds the options not yet there; `values` are values, or [value, label] pairs. */
 function options(select, values) {
   const current = select.value;
   const known = new Set([...select.options].map((o) => o.value));
-  for (const v of [...values].sort()) {
+  const pairs = [...values].map((v) => (Array.isArray(v) ? v : [v, v]));
+  for (const [v, label] of pairs.sort((a, b) => a[1].localeCompare(b[1], 'id', { numeric: true }))) {
     if (known.has(v)) continue;
     const o = document.createElement('option');
     o.value = v;
-    o.textContent = v;
+    o.textContent = label;
     select.append(o);
   }
   select.value = current;
+}
+
+function rolloutOptions() {
+  const versions = [];
+  const remote = [];
+  const updates = [];
+  for (const r of rows.values()) {
+    if (r.version) versions.push([`=${r.version}`, r.version], [`!${r.version}`, `belum ${r.version}`]);
+    else versions.push(['=-', 'tidak diketahui']);
+    const n = r.remote_config_version;
+    if (n == null) remote.push(['=-', 'tanpa']);
+    else remote.push([`=${n}`, `v${n}`], [`!${n}`, `belum v${n}`]);
+    const u = updateState(r);
+    updates.push(u ? [u, u] : ['-', 'tidak diketahui']);
+  }
+  options(filters[4], versions);
+  options(filters[5], updates);
+  options(filters[6], remote);
+}
+
+/** One group of the summary: a button per value that sets the matching filter. */
+function tally(el, select, counts, choice, label) {
+  const buttons = Object.entries(counts)
+    .sort((a, b) => a[0].localeCompare(b[0], 'id', { numeric: true }))
+    .map(([value, t]) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.choice = choice(value);
+      b.textContent = `${label(value)}: ${t.n}${t.offline ? ` (${t.offline} offline)` : ''}`;
+      b.addEventListener('click', () => {
+        rolloutOptions();
+        select.value = b.dataset.choice;
+        schedule();
+      });
+      return b;
+    });
+  el.replaceChildren(...buttons);
+}
+
+function showRollout(ro) {
+  tally(
+    $('rollout-versions'),
+    filters[4],
+    ro.versions,
+    (v) => `=${v}`,
+    (v) => (v === '-' ? 'tidak diketahui' : v),
+  );
+  tally(
+    $('rollout-updates'),
+    filters[5],
+    ro.update_states,
+    (v) => v,
+    (v) => (v === '-' ? 'tidak diketahui' : v),
+  );
+  tally(
+    $('rollout-remote'),
+    filters[6],
+    ro.remote_config,
+    (v) => `=${v}`,
+    (v) => (v === '-' ? 'tanpa' : `v${v}`),
+  );
 }
 
 function refreshOptions() {
@@ -177,6 +282,7 @@ function refreshOptions() {
   }
   options(filters[0], kab);
   options(filters[1], kec);
+  rolloutOptions();
 }
 
 function showCounts(c) {
@@ -187,6 +293,7 @@ function showCounts(c) {
   $('count-paper').textContent = c.paper;
   $('count-alerts').textContent = c.alerts;
   $('broker-lost').hidden = c.broker;
+  if (c.rollout) showRollout(c.rollout);
 }
 
 for (const th of document.querySelectorAll('#fleet th[data-sort]')) {
@@ -223,6 +330,7 @@ stream.addEventListener('rows', (e) => {
     if (!update(old, r)) full = true;
   }
   if (newKiosk) refreshOptions();
+  else rolloutOptions();
   if (full) schedule();
 });
 // "Since" and uptime age while nothing changes.
