@@ -68,7 +68,7 @@ export function fleetPage(viewer: Viewer): string {
 <th data-sort="since">Sejak</th><th data-sort="flow_state">Layar</th><th data-sort="out_of_service">Tidak melayani</th>
 <th data-sort="printer">Printer</th><th data-sort="clock_trusted">Jam</th><th data-sort="outbox_depth">Outbox</th>
 <th data-sort="version">Versi</th><th data-sort="uptime_s">Uptime</th><th data-sort="letters_today">Surat hari ini</th>
-<th data-sort="update_state">Pembaruan</th><th data-sort="remote_config_version">Setelan jarak jauh</th><th data-sort="config_hash">Hash setelan</th>
+<th data-sort="update_text">Pembaruan</th><th data-sort="remote_config_version">Setelan jarak jauh</th><th data-sort="config_hash">Hash setelan</th>
 </tr></thead><tbody></tbody></table>
 <script src="/static/fleet.js" type="module"></script>`,
     // The fleet's JSON is fetched while the script loads, not after.

@@ -45,6 +45,9 @@ export interface RolloutFields {
   update_problem: UpdateProblem | null;
   /** Time (ms) of the newest update event applied: an older one delivered late changes nothing. */
   update_event_time: number | null;
+  /** Derived (updateStateOf, updateSummary), kept on the row for the browser's table and filter. */
+  update: UpdateState | null;
+  update_text: string;
 }
 
 export function emptyRollout(): RolloutFields {
@@ -56,6 +59,8 @@ export function emptyRollout(): RolloutFields {
     remote_config_version: null,
     update_problem: null,
     update_event_time: null,
+    update: null,
+    update_text: '-',
   };
 }
 
@@ -77,6 +82,12 @@ export function applyRolloutState(row: RolloutFields, s: Record<string, unknown>
     typeof s.remote_config_version === 'number' && Number.isInteger(s.remote_config_version)
       ? s.remote_config_version
       : null;
+  derive(row);
+}
+
+function derive(row: RolloutFields): void {
+  row.update = updateStateOf(row);
+  row.update_text = updateSummary(row);
 }
 
 /**
@@ -95,6 +106,17 @@ export function applyUpdateEvent(
     return;
   if (row.update_event_time !== null && time < row.update_event_time) return;
   row.update_event_time = time;
+  applyProblem(row, type, sub, detail, time);
+  derive(row);
+}
+
+function applyProblem(
+  row: RolloutFields,
+  type: string,
+  sub: string | null,
+  detail: string | null,
+  time: number,
+) {
   const version = sub ?? '?';
   if (type === 'rolled_back') {
     const m = /^(\S+) \((.*)\)$/s.exec(detail ?? '');

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Fleet } from '../../src/dashboard/fleet.ts';
 import { Regions } from '../../src/dashboard/regions.ts';
-import { rolloutOf, updateSummary } from '../../src/dashboard/rollout.ts';
+import { rolloutOf } from '../../src/dashboard/rollout.ts';
 import { HistoryStore } from '../../src/dashboard/store.ts';
 import { HISTORY_TYPES, historyLine } from '../../src/dashboard/update-history.ts';
 import { kioskEvent, kioskState } from '../support/dashboard-fixtures.ts';
@@ -92,9 +92,9 @@ test('state v2 and update events become row fields, lines and a summary; the pro
   const k3 = fleet.get(`${VILLAGE}/k3`)!;
   assert.is(k1.config_hash, HASH);
   assert.is(k1.remote_config_version, 5);
-  assert.is(updateSummary(k1), 'idle');
-  assert.is(updateSummary(k2), 'failed 0.2.0: hash');
-  assert.is(updateSummary(k3), 'rolled_back 0.2.0 → 0.1.0');
+  assert.is(k1.update_text, 'idle');
+  assert.is(k2.update_text, 'failed 0.2.0: hash');
+  assert.is(k3.update_text, 'rolled_back 0.2.0 → 0.1.0');
   // Offline: the last known values stay.
   assert.is(k3.availability, 'offline');
   assert.is(k3.version, '0.1.0');

@@ -50,26 +50,10 @@ function cells(r) {
     r.version ?? '-',
     uptime(r.uptime_s),
     r.letters_today ?? '-',
-    updateText(r),
+    r.update_text,
     r.remote_config_version == null ? '-' : `v${r.remote_config_version}`,
     r.config_hash ? r.config_hash.slice(0, 12) : '-',
   ];
-}
-
-// The same words as rollout.ts's updateSummary (the kiosk page): state, release, what failed.
-function updateState(r) {
-  return r.update_state ?? r.update_problem?.kind ?? null;
-}
-
-function updateText(r) {
-  const state = updateState(r);
-  if (!state) return '-';
-  const p = r.update_problem;
-  if (state === 'failed' && p?.kind === 'failed') return `failed ${p.version}: ${p.reason}`;
-  if (state === 'rolled_back' && p?.kind === 'rolled_back')
-    return `rolled_back ${p.version} → ${p.to ?? '?'}`;
-  const version = r.update_available ?? r.update_version;
-  return version && state !== 'idle' ? `${state} ${version}` : state;
 }
 
 /** "=X": exactly X; "!X": anything but X (not yet on it), "-" standing for unknown / none. */
@@ -88,8 +72,8 @@ function matches(r, f) {
   if (f.status === 'paper' && r.printer !== 'paper_out' && r.printer !== 'paper_near_end') return false;
   if (!valueMatches(f.version, r.version)) return false;
   if (!valueMatches(f.remote, r.remote_config_version)) return false;
-  if (f.update === 'problem' && !['failed', 'rolled_back'].includes(updateState(r))) return false;
-  if (f.update && f.update !== 'problem' && (updateState(r) ?? '-') !== f.update) return false;
+  if (f.update === 'problem' && !['failed', 'rolled_back'].includes(r.update)) return false;
+  if (f.update && f.update !== 'problem' && (r.update ?? '-') !== f.update) return false;
   if (f.search) {
     const hay =
       `${r.village_name ?? ''} ${r.village} ${r.device} ${r.kecamatan ?? ''} ${r.kabupaten ?? ''}`.toLowerCase();
@@ -222,7 +206,7 @@ function rolloutOptions() {
     const n = r.remote_config_version;
     if (n == null) remote.push(['=-', 'tanpa']);
     else remote.push([`=${n}`, `v${n}`], [`!${n}`, `belum v${n}`]);
-    const u = updateState(r);
+    const u = r.update;
     updates.push(u ? [u, u] : ['-', 'tidak diketahui']);
   }
   options(filters[4], versions);
