@@ -111,7 +111,7 @@ export function updateSection(row: FleetRow, events: StoredEvent[], tz: string) 
   const hash = row.config_hash ? row.config_hash.slice(0, 12) : '-';
   const stale = row.availability === 'offline' ? html` <span class="stale">(terakhir diketahui)</span>` : '';
   return html`<h2>Pembaruan dan setelan jarak jauh</h2>
-<dl class="facts" id="kiosk-update"><dt>Versi berjalan</dt><dd>${row.version ?? '-'}${stale}</dd>
+<dl class="update-facts" id="kiosk-update"><dt>Versi berjalan</dt><dd>${row.version ?? '-'}${stale}</dd>
 <dt>Pembaruan</dt><dd id="kiosk-update-state">${updateSummary(row)}</dd>
 <dt>Menunggu dipasang</dt><dd>${row.update_available ?? '-'}</dd>
 <dt>Setelan jarak jauh</dt><dd id="kiosk-remote-config">${row.remote_config_version === null ? 'tidak ada' : `v${row.remote_config_version}`}</dd>
