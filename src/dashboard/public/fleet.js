@@ -1,6 +1,8 @@
 // The fleet table: first the whole fleet from /api/fleet, then changed rows over SSE. Every
 // value from a kiosk is set with textContent, never as markup. Filters and sort stay in the URL
 // hash so a bookmarked view opens the same way.
+import { rolloutChoices, rolloutMatches, showRollout } from './rollout.js';
+
 const rows = new Map();
 let sortKey = 'village';
 let sortDir = 1;
@@ -56,13 +58,6 @@ function cells(r) {
   ];
 }
 
-/** "=X": exactly X; "!X": anything but X (not yet on it), "-" standing for unknown / none. */
-function valueMatches(choice, value) {
-  if (!choice) return true;
-  const v = value == null ? '-' : String(value);
-  return choice[0] === '=' ? v === choice.slice(1) : v !== choice.slice(1);
-}
-
 function matches(r, f) {
   if (f.kabupaten && r.kabupaten !== f.kabupaten) return false;
   if (f.kecamatan && r.kecamatan !== f.kecamatan) return false;
@@ -70,10 +65,7 @@ function matches(r, f) {
   if (f.status === 'offline' && r.availability !== 'offline') return false;
   if (f.status === 'oos' && r.out_of_service.length === 0) return false;
   if (f.status === 'paper' && r.printer !== 'paper_out' && r.printer !== 'paper_near_end') return false;
-  if (!valueMatches(f.version, r.version)) return false;
-  if (!valueMatches(f.remote, r.remote_config_version)) return false;
-  if (f.update === 'problem' && !['failed', 'rolled_back'].includes(r.update)) return false;
-  if (f.update && f.update !== 'problem' && (r.update ?? '-') !== f.update) return false;
+  if (!rolloutMatches(r, f)) return false;
   if (f.search) {
     const hay =
       `${r.village_name ?? ''} ${r.village} ${r.device} ${r.kecamatan ?? ''} ${r.kabupaten ?? ''}`.toLowerCase();
@@ -196,67 +188,6 @@ function options(select, values) {
   select.value = current;
 }
 
-function rolloutOptions() {
-  const versions = [];
-  const remote = [];
-  const updates = [];
-  for (const r of rows.values()) {
-    if (r.version) versions.push([`=${r.version}`, r.version], [`!${r.version}`, `belum ${r.version}`]);
-    else versions.push(['=-', 'tidak diketahui']);
-    const n = r.remote_config_version;
-    if (n == null) remote.push(['=-', 'tanpa']);
-    else remote.push([`=${n}`, `v${n}`], [`!${n}`, `belum v${n}`]);
-    const u = r.update;
-    updates.push(u ? [u, u] : ['-', 'tidak diketahui']);
-  }
-  options(filters[4], versions);
-  options(filters[5], updates);
-  options(filters[6], remote);
-}
-
-/** One group of the summary: a button per value that sets the matching filter. */
-function tally(el, select, counts, choice, label) {
-  const buttons = Object.entries(counts)
-    .sort((a, b) => a[0].localeCompare(b[0], 'id', { numeric: true }))
-    .map(([value, t]) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.choice = choice(value);
-      b.textContent = `${label(value)}: ${t.n}${t.offline ? ` (${t.offline} offline)` : ''}`;
-      b.addEventListener('click', () => {
-        rolloutOptions();
-        select.value = b.dataset.choice;
-        schedule();
-      });
-      return b;
-    });
-  el.replaceChildren(...buttons);
-}
-
-function showRollout(ro) {
-  tally(
-    $('rollout-versions'),
-    filters[4],
-    ro.versions,
-    (v) => `=${v}`,
-    (v) => (v === '-' ? 'tidak diketahui' : v),
-  );
-  tally(
-    $('rollout-updates'),
-    filters[5],
-    ro.update_states,
-    (v) => v,
-    (v) => (v === '-' ? 'tidak diketahui' : v),
-  );
-  tally(
-    $('rollout-remote'),
-    filters[6],
-    ro.remote_config,
-    (v) => `=${v}`,
-    (v) => (v === '-' ? 'tanpa' : `v${v}`),
-  );
-}
-
 function refreshOptions() {
   const kab = new Set();
   const kec = new Set();
@@ -269,6 +200,21 @@ function refreshOptions() {
   rolloutOptions();
 }
 
+/** The version, update and remote settings filters offer what the fleet has. */
+function rolloutOptions() {
+  const [versions, updates, remote] = rolloutChoices(rows.values());
+  options(filters[4], versions);
+  options(filters[5], updates);
+  options(filters[6], remote);
+}
+
+/** A click on a summary count: its filter set to that value. */
+function pick(select, choice) {
+  rolloutOptions();
+  select.value = choice;
+  schedule();
+}
+
 function showCounts(c) {
   $('count-total').textContent = c.total;
   $('count-online').textContent = c.online;
@@ -277,7 +223,13 @@ function showCounts(c) {
   $('count-paper').textContent = c.paper;
   $('count-alerts').textContent = c.alerts;
   $('broker-lost').hidden = c.broker;
-  if (c.rollout) showRollout(c.rollout);
+  if (c.rollout)
+    showRollout(
+      c.rollout,
+      [$('rollout-versions'), $('rollout-updates'), $('rollout-remote')],
+      filters.slice(4),
+      pick,
+    );
 }
 
 for (const th of document.querySelectorAll('#fleet th[data-sort]')) {
