@@ -153,6 +153,23 @@ test('a new order clears the last problem; a late older event does not bring it 
   store.close();
 });
 
+test('a rollback and its update_failed (health) at the same millisecond, in either order, read as the rollback', () => {
+  for (const order of [
+    ['rolled_back', 'update_failed'],
+    ['update_failed', 'rolled_back'],
+  ]) {
+    const { store, fleet } = fleetIn(tempDir());
+    const fields: Record<string, Record<string, unknown>> = {
+      rolled_back: { from: '0.3.0', to: '0.2.0', reason: 'reader missing' },
+      update_failed: { version: '0.3.0', reason: 'health', detail: 'reader missing' },
+    };
+    for (const type of order)
+      fleet.ingest(topic('k1', `event/${type}`), eventOf('k1', type, fields[type]!, NOW - 1000), NOW);
+    assert.is(fleet.get(`${VILLAGE}/k1`)?.update_text, 'rolled_back 0.3.0 → 0.2.0', order.join(' then '));
+    store.close();
+  }
+});
+
 test('remote settings lines name keys only; a refusal shows its reasons', () => {
   const { store, fleet } = fleetIn(tempDir());
   fleet.ingest(
