@@ -4,6 +4,7 @@
  * attaches acknowledgements. The thresholds are the issue's defaults, overridable by flags.
  */
 import type { FleetRow } from './fleet.ts';
+import { updateStateOf } from './rollout.ts';
 import type { Ack, Mute } from './store.ts';
 
 export interface AlertSettings {
@@ -31,7 +32,9 @@ export type AlertKind =
   | 'data_unavailable'
   | 'outbox_growing'
   | 'version_old'
-  | 'letters_failing';
+  | 'letters_failing'
+  | 'update_failed'
+  | 'rolled_back';
 
 export interface Alert {
   /** `<village>/<device>:<kind>`: stable while the condition lasts. */
@@ -93,6 +96,24 @@ export function alertKinds(
     out.push({ kind: 'version_old', detail: `${row.version} < ${fleet.newest}` });
   if (row.failures_in_a_row >= s.failuresInARow)
     out.push({ kind: 'letters_failing', detail: `${row.failures_in_a_row} letters failed in a row` });
+  // Until the next order (or a manual fix) changes the kiosk's update state.
+  const update = updateStateOf(row);
+  const p = row.update_problem;
+  if (update === 'failed')
+    out.push({
+      kind: 'update_failed',
+      ...(p?.kind === 'failed' ? { since: p.time } : {}),
+      detail: p?.kind === 'failed' ? `${p.version}: ${p.reason}` : `${row.update_version ?? '?'}`,
+    });
+  if (update === 'rolled_back')
+    out.push({
+      kind: 'rolled_back',
+      ...(p?.kind === 'rolled_back' ? { since: p.time } : {}),
+      detail:
+        p?.kind === 'rolled_back'
+          ? `${p.version} → ${p.to ?? '?'}: ${p.reason}`
+          : `${row.update_version ?? '?'}`,
+    });
   return out;
 }
 

@@ -7,13 +7,15 @@
 import { EventEmitter } from 'node:events';
 import { parseTopic } from '../mqtt/topics.ts';
 import type { Regions } from './regions.ts';
+import { applyRolloutState, applyUpdateEvent, emptyRollout, type RolloutFields } from './rollout.ts';
 import { type HistoryStore, localDay, type TelemetrySample } from './store.ts';
+import { HISTORY_TYPES, historyFields } from './update-history.ts';
 
 /** Larger payloads are not the contract's: dropped before parsing. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 const MAX_TEXT = 120;
 
-export interface FleetRow {
+export interface FleetRow extends RolloutFields {
   key: string;
   village: string;
   device: string;
@@ -65,6 +67,11 @@ export class Fleet extends EventEmitter<FleetEvents> {
       row.availability = a.status === 'online' || a.status === 'offline' ? a.status : 'unknown';
       row.since = a.since;
     }
+    // The last update problem survives a restart: replayed from the stored events.
+    for (const e of store.eventsOfTypes(HISTORY_TYPES, 0)) {
+      const row = this.rows.get(e.kiosk);
+      if (row) applyUpdateEvent(row, e.type, e.sub, e.detail, e.time);
+    }
   }
 
   all(): FleetRow[] {
@@ -112,6 +119,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     row.reader_present = typeof s.reader_present === 'boolean' ? s.reader_present : null;
     row.clock_trusted = typeof s.clock_trusted === 'boolean' ? s.clock_trusted : null;
     row.version = text(s.version);
+    applyRolloutState(row, s);
     if (row.version) this.store.versionFirstSeen(row.version, now);
     row.uptime_s = count(s.uptime_s);
     row.letters_today = count(s.letters_today);
@@ -144,8 +152,11 @@ export class Fleet extends EventEmitter<FleetEvents> {
     if (!id || !/^[a-z_]{1,40}$/.test(type)) return void this.rejected++;
     const time = timeOf(e.time, now);
     // A rating counts by its answer (`choice`: puas / cukup / kurang), anything else by letter type.
-    const sub = type === 'rating' ? text(e.choice) : text(e.letter_type);
-    const detail = text(e.reason) ?? text(e.number);
+    const fields = historyFields(type, e) ?? {
+      sub: type === 'rating' ? text(e.choice) : text(e.letter_type),
+      detail: text(e.reason) ?? text(e.number),
+    };
+    const { sub, detail } = fields;
     const fresh = this.store.addEvent({
       id,
       kiosk: row.key,
@@ -158,6 +169,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     if (!fresh) return;
     if (type === 'letter_failed') row.failures_in_a_row++;
     if (type === 'letter_issued') row.failures_in_a_row = 0;
+    applyUpdateEvent(row, type, sub, detail, time);
     this.emit('event', row, type);
   }
 
@@ -195,6 +207,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
         outbox_growing_since: null,
         failures_in_a_row: 0,
         live: false,
+        ...emptyRollout(),
       };
       this.rows.set(key, row);
     }

@@ -1,6 +1,6 @@
 /**
  * A kiosk's page: its row now, letters per day by type (30 days), failures, unknown-card taps,
- * offline periods, telemetry charts, the command log, and (operators, with an operator key)
+ * offline periods, its updates and remote settings, telemetry charts, the command log, and (operators, with an operator key)
  * the three commands the district may send from a web server.
  */
 import { barChart, lineChart } from './charts.ts';
@@ -8,6 +8,7 @@ import type { FleetRow } from './fleet.ts';
 import { type Html, html, when } from './html.ts';
 import { layout, type Viewer } from './pages.ts';
 import { type HistoryStore, localDay, type Mute } from './store.ts';
+import { HISTORY_TYPES, updateSection } from './update-history.ts';
 
 export const HISTORY_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -57,6 +58,7 @@ export function kioskPage(i: KioskPageInput): string {
 <dt>Outbox</dt><dd>${row.outbox_depth ?? '-'}</dd><dt>Versi</dt><dd>${row.version ?? '-'}</dd>
 <dt>Surat hari ini</dt><dd>${row.letters_today ?? '-'}</dd>
 <dt>Dibisukan</dt><dd>${i.mute ? `${i.mute.reason} (s/d ${when(i.mute.until, tz)}, ${i.mute.by})` : 'tidak'}</dd></dl>
+${updateSection(row, store.eventsOfTypes(HISTORY_TYPES, 0, row.key, 50).reverse(), tz)}
 ${operator ? muteForms(viewer, row, i.mute) : ''}
 ${operator && i.commandsEnabled ? commandForms(viewer, row) : ''}
 <h2>Surat per hari (30 hari)</h2>${barChart('Surat terbit per hari per jenis', days, series)}

@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FleetRow } from './fleet.ts';
+import { type Rollout, rolloutOf } from './rollout.ts';
 
 export const FLUSH_MS = 200;
 
@@ -16,6 +17,8 @@ export interface Counts {
   out_of_service: number;
   paper: number;
   alerts: number;
+  /** Kiosks per running version, update state and remote settings version. */
+  rollout: Rollout;
   /** Whether the dashboard is connected to the broker (if not, every row is as last heard). */
   broker: boolean;
 }
@@ -28,6 +31,7 @@ export function countsOf(rows: FleetRow[], alerts: number, broker: boolean): Cou
     out_of_service: 0,
     paper: 0,
     alerts,
+    rollout: rolloutOf(rows),
     broker,
   };
   for (const r of rows) {

@@ -49,11 +49,17 @@ export function fleetPage(viewer: Viewer): string {
 <span>Total <b id="count-total">…</b></span> <span>Online <b id="count-online">…</b></span>
 <span>Offline <b id="count-offline">…</b></span> <span>Tidak melayani <b id="count-oos">…</b></span>
 <span>Kertas menipis/habis <b id="count-paper">…</b></span> <span>Peringatan <a href="/alerts" id="count-alerts">…</a></span></section>
+<section id="rollout" class="rollout" aria-live="polite"><div>Versi berjalan: <span id="rollout-versions"></span></div>
+<div>Pembaruan: <span id="rollout-updates"></span></div><div>Setelan jarak jauh: <span id="rollout-remote"></span></div>
+<small>Anjungan offline dihitung dengan nilai terakhir yang diketahui.</small></section>
 <section class="filters">
 <label>Kabupaten <select id="f-kabupaten"><option value="">semua</option></select></label>
 <label>Kecamatan <select id="f-kecamatan"><option value="">semua</option></select></label>
 <label>Status <select id="f-status"><option value="">semua</option><option value="online">online</option>
 <option value="offline">offline</option><option value="oos">tidak melayani</option><option value="paper">kertas</option></select></label>
+<label>Versi <select id="f-version"><option value="">semua</option></select></label>
+<label>Pembaruan <select id="f-update"><option value="">semua</option><option value="problem">gagal atau dikembalikan</option></select></label>
+<label>Setelan jarak jauh <select id="f-remote"><option value="">semua</option></select></label>
 <label>Cari <input id="f-search" type="search" placeholder="desa, kode, perangkat"></label>
 <span id="shown"></span></section>
 <table id="fleet"><thead><tr>
@@ -62,6 +68,7 @@ export function fleetPage(viewer: Viewer): string {
 <th data-sort="since">Sejak</th><th data-sort="flow_state">Layar</th><th data-sort="out_of_service">Tidak melayani</th>
 <th data-sort="printer">Printer</th><th data-sort="clock_trusted">Jam</th><th data-sort="outbox_depth">Outbox</th>
 <th data-sort="version">Versi</th><th data-sort="uptime_s">Uptime</th><th data-sort="letters_today">Surat hari ini</th>
+<th data-sort="update_text">Pembaruan</th><th data-sort="remote_config_version">Setelan jarak jauh</th><th data-sort="config_hash">Hash setelan</th>
 </tr></thead><tbody></tbody></table>
 <script src="/static/fleet.js" type="module"></script>`,
     // The fleet's JSON is fetched while the script loads, not after.

@@ -21,7 +21,11 @@ import { localDay } from './store.ts';
 
 /** src/dashboard/public, found from src/dashboard/ (tsx) and dist/dashboard/ (built) alike. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
-const STATIC: Record<string, string> = { 'fleet.js': 'text/javascript', 'style.css': 'text/css' };
+const STATIC: Record<string, string> = {
+  'fleet.js': 'text/javascript',
+  'rollout.js': 'text/javascript',
+  'style.css': 'text/css',
+};
 const LOGIN_COOKIE = 'anjungan_login';
 export const LOGIN_ATTEMPTS = 10;
 const LOGIN_WINDOW = '15 minutes';

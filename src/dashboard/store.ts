@@ -153,6 +153,23 @@ export class HistoryStore {
       .all(kiosk, from, limit) as StoredEvent[];
   }
 
+  /** Events of some types (of one kiosk, or all with null) from `from` on, oldest first. */
+  eventsOfTypes(
+    types: readonly string[],
+    from: number,
+    kiosk: string | null = null,
+    limit = 100_000,
+  ): StoredEvent[] {
+    const marks = types.map(() => '?').join(', ');
+    const where = kiosk === null ? '' : 'AND kiosk = ?';
+    return this.db
+      .prepare(
+        `SELECT * FROM (SELECT * FROM events WHERE type IN (${marks}) AND time >= ? ${where}
+         ORDER BY time DESC LIMIT ?) ORDER BY time`,
+      )
+      .all(...types, from, ...(kiosk === null ? [] : [kiosk]), limit) as StoredEvent[];
+  }
+
   /** Daily counts of one kiosk (or all with null) of one event type from `fromDay` on. */
   daily(kiosk: string | null, type: string, fromDay: string, toDay = '9999'): DailyCount[] {
     const where = kiosk === null ? '' : 'AND kiosk = @kiosk';

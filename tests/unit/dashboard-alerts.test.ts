@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Alerts, alertKinds, compareVersions, DEFAULT_ALERT_SETTINGS } from '../../src/dashboard/alerts.ts';
 import type { FleetRow } from '../../src/dashboard/fleet.ts';
+import { emptyRollout } from '../../src/dashboard/rollout.ts';
 
 const NOW = Date.parse('2026-12-04T10:00:00Z');
 const MIN = 60_000;
@@ -31,6 +32,7 @@ function row(patch: Partial<FleetRow> = {}): FleetRow {
     outbox_growing_since: null,
     failures_in_a_row: 0,
     live: true,
+    ...emptyRollout(),
     ...patch,
   };
 }
@@ -62,6 +64,22 @@ const cases: [string, Partial<FleetRow>, string[], typeof fleet?][] = [
   ],
   ['letters failing', { failures_in_a_row: 3 }, ['letters_failing']],
   ['two failures', { failures_in_a_row: 2 }, []],
+  ['update failed (state)', { update_state: 'failed', update_version: '1.3.0' }, ['update_failed']],
+  ['rolled back (state)', { update_state: 'rolled_back', update_version: '1.3.0' }, ['rolled_back']],
+  [
+    'rolled back (event only: a v1 state)',
+    { update_problem: { kind: 'rolled_back', version: '1.3.0', to: '1.2.0', reason: 'health', time: NOW } },
+    ['rolled_back'],
+  ],
+  ['update under way', { update_state: 'waiting_quiet', update_version: '1.3.0' }, []],
+  [
+    'a new order after a failure',
+    {
+      update_state: 'downloading',
+      update_problem: { kind: 'failed', version: '1.3.0', reason: 'hash', to: null, time: NOW },
+    },
+    [],
+  ],
 ];
 
 for (const [name, patch, kinds, f] of cases) {
@@ -70,6 +88,25 @@ for (const [name, patch, kinds, f] of cases) {
     assert.equal(got, kinds);
   });
 }
+
+test('an update alert starts when the failure happened and says what failed', () => {
+  const got = alertKinds(
+    row({
+      update_state: 'rolled_back',
+      update_problem: {
+        kind: 'rolled_back',
+        version: '1.3.0',
+        to: '1.2.0',
+        reason: 'not ready',
+        time: NOW - MIN,
+      },
+    }),
+    NOW,
+    DEFAULT_ALERT_SETTINGS,
+    fleet,
+  );
+  assert.equal(got, [{ kind: 'rolled_back', since: NOW - MIN, detail: '1.3.0 → 1.2.0: not ready' }]);
+});
 
 test('versions compare numerically; a pre-release sorts before its release', () => {
   assert.is(compareVersions('1.10.0', '1.9.0'), 1);

@@ -1,13 +1,23 @@
 // The fleet table: first the whole fleet from /api/fleet, then changed rows over SSE. Every
 // value from a kiosk is set with textContent, never as markup. Filters and sort stay in the URL
 // hash so a bookmarked view opens the same way.
+import { rolloutChoices, rolloutMatches, showRollout } from './rollout.js';
+
 const rows = new Map();
 let sortKey = 'village';
 let sortDir = 1;
 let pending = false;
 const $ = (id) => document.getElementById(id);
 const tbody = document.querySelector('#fleet tbody');
-const filters = ['f-kabupaten', 'f-kecamatan', 'f-status', 'f-search'].map($);
+const filters = [
+  'f-kabupaten',
+  'f-kecamatan',
+  'f-status',
+  'f-search',
+  'f-version',
+  'f-update',
+  'f-remote',
+].map($);
 
 function ago(ms) {
   if (ms == null) return '-';
@@ -42,6 +52,9 @@ function cells(r) {
     r.version ?? '-',
     uptime(r.uptime_s),
     r.letters_today ?? '-',
+    r.update_text,
+    r.remote_config_version == null ? '-' : `v${r.remote_config_version}`,
+    r.config_hash ? r.config_hash.slice(0, 12) : '-',
   ];
 }
 
@@ -52,6 +65,7 @@ function matches(r, f) {
   if (f.status === 'offline' && r.availability !== 'offline') return false;
   if (f.status === 'oos' && r.out_of_service.length === 0) return false;
   if (f.status === 'paper' && r.printer !== 'paper_out' && r.printer !== 'paper_near_end') return false;
+  if (!rolloutMatches(r, f)) return false;
   if (f.search) {
     const hay =
       `${r.village_name ?? ''} ${r.village} ${r.device} ${r.kecamatan ?? ''} ${r.kabupaten ?? ''}`.toLowerCase();
@@ -85,6 +99,9 @@ function readFilter() {
     kecamatan: filters[1].value,
     status: filters[2].value,
     search: filters[3].value.trim().toLowerCase(),
+    version: filters[4].value,
+    update: filters[5].value,
+    remote: filters[6].value,
   };
 }
 
@@ -107,6 +124,7 @@ function makeRow(r) {
 /** Updates a drawn row in place: only the cells whose text changed. */
 function patch(tr, r) {
   tr.className = r.availability === 'offline' ? 'offline' : r.out_of_service.length ? 'oos' : '';
+  tr.title = r.availability === 'offline' ? 'offline: nilai terakhir yang diketahui' : '';
   cells(r).forEach((text, i) => {
     const el = i === 0 ? tr.children[0].firstChild : tr.children[i];
     if (el.textContent !== String(text)) el.textContent = String(text);
@@ -155,14 +173,16 @@ function schedule() {
   requestAnimationFrame(render);
 }
 
+/** Adds the options not yet there; `values` are values, or [value, label] pairs. */
 function options(select, values) {
   const current = select.value;
   const known = new Set([...select.options].map((o) => o.value));
-  for (const v of [...values].sort()) {
+  const pairs = [...values].map((v) => (Array.isArray(v) ? v : [v, v]));
+  for (const [v, label] of pairs.sort((a, b) => a[1].localeCompare(b[1], 'id', { numeric: true }))) {
     if (known.has(v)) continue;
     const o = document.createElement('option');
     o.value = v;
-    o.textContent = v;
+    o.textContent = label;
     select.append(o);
   }
   select.value = current;
@@ -177,6 +197,22 @@ function refreshOptions() {
   }
   options(filters[0], kab);
   options(filters[1], kec);
+  rolloutOptions();
+}
+
+/** The version, update and remote settings filters offer what the fleet has. */
+function rolloutOptions() {
+  const [versions, updates, remote] = rolloutChoices(rows.values());
+  options(filters[4], versions);
+  options(filters[5], updates);
+  options(filters[6], remote);
+}
+
+/** A click on a summary count: its filter set to that value. */
+function pick(select, choice) {
+  rolloutOptions();
+  select.value = choice;
+  schedule();
 }
 
 function showCounts(c) {
@@ -187,6 +223,13 @@ function showCounts(c) {
   $('count-paper').textContent = c.paper;
   $('count-alerts').textContent = c.alerts;
   $('broker-lost').hidden = c.broker;
+  if (c.rollout)
+    showRollout(
+      c.rollout,
+      [$('rollout-versions'), $('rollout-updates'), $('rollout-remote')],
+      filters.slice(4),
+      pick,
+    );
 }
 
 for (const th of document.querySelectorAll('#fleet th[data-sort]')) {
@@ -223,6 +266,7 @@ stream.addEventListener('rows', (e) => {
     if (!update(old, r)) full = true;
   }
   if (newKiosk) refreshOptions();
+  else rolloutOptions();
   if (full) schedule();
 });
 // "Since" and uptime age while nothing changes.
