@@ -19,8 +19,8 @@ import { kioskPage } from './kiosk-page.ts';
 import { alertsPage, fleetPage, loginPage } from './pages.ts';
 import { localDay } from './store.ts';
 
-/** src/dashboard/public, found from src/dashboard/ (tsx) and dist/dashboard/ (built) alike. */
-const PUBLIC_DIR = fileURLToPath(new URL('../../src/dashboard/public/', import.meta.url));
+/** assets/dashboard (shipped in every release bundle), found from src/dashboard/ (tsx) and dist/dashboard/ (built) alike. */
+const PUBLIC_DIR = fileURLToPath(new URL('../../assets/dashboard/', import.meta.url));
 const STATIC: Record<string, string> = {
   'fleet.js': 'text/javascript',
   'rollout.js': 'text/javascript',
