@@ -242,7 +242,6 @@ test('a colour the compositor does not parse: the frame is rendered whole, the s
   assert.is(await compositor.compose(layout, Buffer.alloc(canvas.width * canvas.height * 4)), null);
 });
 
-
 test('an announcement picture (an image item, its own colours) composes as the whole render draws it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'anjungan-compose-'));
   try {
