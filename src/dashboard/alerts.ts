@@ -30,6 +30,8 @@ export type AlertKind =
   | 'reader_missing'
   | 'clock_untrusted'
   | 'data_unavailable'
+  | 'register_damaged'
+  | 'storage_full'
   | 'outbox_growing'
   | 'version_old'
   | 'letters_failing'
@@ -80,6 +82,10 @@ export function alertKinds(
     out.push({ kind: 'clock_untrusted', detail: 'clock not trusted' });
   if (reasons.has('data_unavailable'))
     out.push({ kind: 'data_unavailable', detail: 'resident data unavailable' });
+  // Neither clears by itself in a way the district can wait out: a technician must act.
+  if (reasons.has('register_damaged'))
+    out.push({ kind: 'register_damaged', detail: 'letter register damaged: a technician must repair it' });
+  if (reasons.has('storage_full')) out.push({ kind: 'storage_full', detail: 'storage full' });
   if (row.outbox_growing_since !== null && now - row.outbox_growing_since >= s.outboxGrowingMinutes * 60_000)
     out.push({
       kind: 'outbox_growing',

@@ -53,6 +53,8 @@ const cases: [string, Partial<FleetRow>, string[], typeof fleet?][] = [
   ['reader missing', { reader_present: false, out_of_service: ['reader_missing'] }, ['reader_missing']],
   ['clock', { clock_trusted: false, out_of_service: ['clock_untrusted'] }, ['clock_untrusted']],
   ['data', { out_of_service: ['data_unavailable'] }, ['data_unavailable']],
+  ['register damaged', { out_of_service: ['register_damaged'] }, ['register_damaged']],
+  ['storage full', { out_of_service: ['storage_full'] }, ['storage_full']],
   ['outbox growing 59 min', { outbox_growing_since: NOW - 59 * MIN, outbox_depth: 9 }, []],
   ['outbox growing 61 min', { outbox_growing_since: NOW - 61 * MIN, outbox_depth: 9 }, ['outbox_growing']],
   ['old version, newest out 30 days', { version: '1.1.9' }, ['version_old']],
