@@ -27,7 +27,9 @@ export async function runCrash(o: CrashOptions): Promise<{ counts: CrashCounts; 
   if (!mosquittoAvailable()) throw new Error('the crash campaign needs mosquitto (apt-get install mosquitto)');
   const counts = emptyCounts();
   const root = mkdtempSync(join(tmpdir(), 'anj-crash-'));
-  const broker = await startMosquitto();
+  // The campaign's subscriber must see every delivery: Mosquitto's default per-client queue (1,000
+  // QoS 1 messages) would drop some of a fast drain on the broker's side, which is not the kiosk's loss.
+  const broker = await startMosquitto({ extraConf: 'max_queued_messages 0' });
   const deadline = Date.now() + o.budgetMs;
   let stoppedAtBudget = false;
   const lanes = Array.from(

@@ -136,7 +136,7 @@ export class CrashLane {
       ANJUNGAN_HARDWARE_PRINTER_DRIVER: 'escpos',
       ANJUNGAN_HARDWARE_PRINTER_INTERFACE: this.printer.url,
       ANJUNGAN_HARDWARE_PRINTER_STATUS_INTERVAL_S: '3600',
-      ANJUNGAN_LETTERS_LIMITS_DAILY_PER_TYPE: '1000000',
+      ANJUNGAN_LIMITS_DAILY_PER_TYPE: '1000000',
       ANJUNGAN_FLOW_REPEAT_TAP_MS: '0',
       ANJUNGAN_MQTT_URL: this.o.broker.url,
       ANJUNGAN_MQTT_OUTBOX_DRAIN_RATE: String(DRAIN_RATE),
@@ -216,7 +216,7 @@ export class CrashLane {
 
   /** Letters to the slow printer, one after the other, until the kill. */
   private async print(kiosk: DaemonProcess): Promise<void> {
-    const killed = this.killAfter(kiosk, this.o.rng() * 2500);
+    const killed = this.killAfter(kiosk, this.o.rng() * 5000);
     const uids = DEMO_CARDS.slice(0, 2).map((c) => c.uid);
     try {
       for (let n = 0; ; n++) {
