@@ -23,8 +23,10 @@ export interface CrashOptions {
 }
 
 export async function runCrash(o: CrashOptions): Promise<{ counts: CrashCounts; stoppedAtBudget: boolean }> {
-  if (!existsSync('dist/cli.js')) throw new Error('the crash campaign runs the built kiosk: npm run build first');
-  if (!mosquittoAvailable()) throw new Error('the crash campaign needs mosquitto (apt-get install mosquitto)');
+  if (!existsSync('dist/cli.js'))
+    throw new Error('the crash campaign runs the built kiosk: npm run build first');
+  if (!mosquittoAvailable())
+    throw new Error('the crash campaign needs mosquitto (apt-get install mosquitto)');
   const counts = emptyCounts();
   const root = mkdtempSync(join(tmpdir(), 'anj-crash-'));
   // The campaign's subscriber must see every delivery: Mosquitto's default per-client queue (1,000
@@ -112,7 +114,14 @@ export function crashFigures(counts: CrashCounts, o: CrashOptions, stoppedAtBudg
 export const crashCampaign: Campaign = {
   name: 'crash',
   async run({ seed, budgetMs, runs = 1000 }) {
-    const opts: CrashOptions = { seed, budgetMs, kills: runs, lanes: 2, importRows: 20_000, outboxEvents: 2000 };
+    const opts: CrashOptions = {
+      seed,
+      budgetMs,
+      kills: runs,
+      lanes: 2,
+      importRows: 20_000,
+      outboxEvents: 2000,
+    };
     const t0 = Date.now();
     const { counts, stoppedAtBudget } = await runCrash(opts);
     const result = crashFigures(counts, opts, stoppedAtBudget);

@@ -1,5 +1,7 @@
 /** The campaigns `npm run reliability` knows, in the order a full run takes them. */
 import type { Campaign } from './campaign.ts';
+import { crashCampaign } from './campaign-crash.ts';
 import { garbageCampaign } from './campaign-garbage.ts';
+import { offlineCampaign } from './campaign-offline.ts';
 
-export const CAMPAIGNS: Campaign[] = [garbageCampaign];
+export const CAMPAIGNS: Campaign[] = [garbageCampaign, crashCampaign, offlineCampaign];

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { Outbox } from '../../src/mqtt/outbox.ts';
 import { silentLogger } from '../../src/log.ts';
+import { Outbox } from '../../src/mqtt/outbox.ts';
 import { DEMO_CARDS } from '../../src/store/demo-data.ts';
 import { DaemonProcess } from '../../tests/support/daemon-process.ts';
 import { nativeCsv, synthResident } from '../../tests/support/import-fixtures.ts';
@@ -268,7 +268,11 @@ export class CrashLane {
       args = ['cards', 'bind', uid, nik, '--force'];
     }
     const t0 = performance.now();
-    const proc = new DaemonProcess([...args, '--config', this.cliConfig], { TZ: 'Asia/Jakarta' }, { built: true });
+    const proc = new DaemonProcess(
+      [...args, '--config', this.cliConfig],
+      { TZ: 'Asia/Jakarta' },
+      { built: true },
+    );
     proc.child.stdin.end();
     await Promise.race([sleep(this.o.rng() * this.est[what]), proc.exit]);
     if (proc.child.exitCode !== null) {
