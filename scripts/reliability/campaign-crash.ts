@@ -118,7 +118,7 @@ export const crashCampaign: Campaign = {
       seed,
       budgetMs,
       kills: runs,
-      lanes: 2,
+      lanes: 3,
       importRows: 20_000,
       outboxEvents: 2000,
     };
