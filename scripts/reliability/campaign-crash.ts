@@ -34,6 +34,7 @@ export async function runCrash(o: CrashOptions): Promise<{ counts: CrashCounts; 
   const broker = await startMosquitto({ extraConf: 'max_queued_messages 0' });
   const deadline = Date.now() + o.budgetMs;
   let stoppedAtBudget = false;
+  let progressAt = 100;
   const lanes = Array.from(
     { length: o.lanes },
     (_, i) =>
@@ -58,6 +59,10 @@ export async function runCrash(o: CrashOptions): Promise<{ counts: CrashCounts; 
             break;
           }
           await lane.cycle(SCENARIOS[Math.floor(pick() * SCENARIOS.length)]!);
+          if (counts.kills >= progressAt) {
+            console.log(`crash: ${counts.kills} kills, ${counts.violations.length} violations`);
+            progressAt += 100;
+          }
         }
         await lane.finish();
       }),
