@@ -105,6 +105,7 @@ export function crashFigures(counts: CrashCounts, o: CrashOptions, stoppedAtBudg
     ...(stoppedAtBudget ? { stopped_at_budget: true } : {}),
   };
   for (const v of counts.violations.slice(0, 20)) console.error(`crash: ${v}`);
+  console.log(`crash: ${JSON.stringify({ ...figures, first_violations: undefined })}`);
   const row = {
     campaign: 'crash',
     target: 'sigkill',
