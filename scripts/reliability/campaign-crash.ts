@@ -124,7 +124,7 @@ export const crashCampaign: Campaign = {
       seed,
       budgetMs,
       kills: runs,
-      lanes: 3,
+      lanes: 5,
       importRows: 20_000,
       outboxEvents: 2000,
     };
