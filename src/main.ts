@@ -30,6 +30,7 @@ import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
 import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { runHealthChecks } from './health-checks.ts';
+import { removeArchiveTemps } from './letters/letter-archive.ts';
 import { LetterService } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { LetterRegister, localDay } from './letters/register.ts';
@@ -151,6 +152,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     villageCode: config.village.code,
     logger,
   });
+  const staleTemps = await removeArchiveTemps(config.data_dir);
+  if (staleTemps > 0)
+    logger.warn({ files: staleTemps }, 'letter archive: removed temp files left by a power cut');
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
   const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;

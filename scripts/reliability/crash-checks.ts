@@ -5,7 +5,7 @@
  * violations it found as sentences (empty: the promise held).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LetterRegister, type RegisterEntry } from '../../src/letters/register.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -100,4 +100,18 @@ export function fingerprintOf(pairs: Iterable<[string, string]>): string {
 export function residentPairs(dataDir: string): Map<string, string> {
   const doc = JSON.parse(readFileSync(join(dataDir, 'residents.json'), 'utf8')) as unknown;
   return new Map(Object.values(residentsInDocument(doc)).map((r) => [r.nik, r.nama]));
+}
+
+/** Temp files a kill left mid-write in the letter archive, still there after a clean start. */
+export function archiveTempsLeft(dataDir: string): string[] {
+  const dirs = [join(dataDir, 'letters'), join(dataDir, 'letters', 'logos')];
+  return dirs.flatMap((dir) => {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // No archive yet.
+    }
+    return names.filter((n) => /\.tmp-\d+$/.test(n)).map((n) => join(dir, n));
+  });
 }

@@ -18,6 +18,7 @@ import type { Mosquitto } from '../../tests/support/mosquitto.ts';
 import { waitFor } from '../../tests/support/wait.ts';
 import { VirtualPrinter } from '../virtual-printer.ts';
 import {
+  archiveTempsLeft,
   fingerprintOf,
   printedViolations,
   readRegister,
@@ -175,6 +176,8 @@ export class CrashLane {
     const printed = printedViolations(jobs, entries);
     for (const v of printed.violations) this.violation(v);
     c.printer_jobs += jobs.length;
+    const temps = archiveTempsLeft(this.o.dir);
+    if (temps.length > 0) this.violation(`temp files left in the letter archive: ${temps.join(', ')}`);
     c.printer_jobs_without_number += printed.withoutNumber;
     let fp: { residents: string; cards: number } | null = null;
     try {
