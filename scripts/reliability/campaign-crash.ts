@@ -92,6 +92,7 @@ export function crashFigures(counts: CrashCounts, o: CrashOptions, stoppedAtBudg
     startup_to_idle_p95_ms: percentile(counts.startup_ms, 95),
     starts: counts.startup_ms.length,
     letters_completed: counts.letters_done,
+    cli_runs_completed_before_kill: counts.cli_completed,
     register_entries: sum(counts.register_entries),
     interrupted_entries: sum(counts.interrupted),
     printer_jobs_checked: counts.printer_jobs,

@@ -12,6 +12,8 @@ export interface CrashCounts {
   /** Milliseconds from spawn to the idle screen, per start. */
   startup_ms: number[];
   letters_done: number;
+  /** CLI runs (import, bind) that finished before their kill (the rest were cut part-way). */
+  cli_completed: { import: number; bind: number };
   printer_jobs: number;
   printer_jobs_without_number: number;
   /** Per lane, at the last check. */
@@ -30,6 +32,7 @@ export function emptyCounts(): CrashCounts {
     cycles: { print: 0, stop: 0, import: 0, bind: 0, drain: 0 },
     startup_ms: [],
     letters_done: 0,
+    cli_completed: { import: 0, bind: 0 },
     printer_jobs: 0,
     printer_jobs_without_number: 0,
     register_entries: [],

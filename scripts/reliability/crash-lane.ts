@@ -62,6 +62,7 @@ export class CrashLane {
   private cardsMay: Set<number> | null = null;
   /** Adaptive estimates of how long an action takes, so that kills land inside it. */
   private readonly est = { stop: 1000, import: 1500, bind: 800 };
+  private lastStartupMs = 1000;
 
   constructor(private readonly o: LaneOptions) {}
 
@@ -160,7 +161,8 @@ export class CrashLane {
       await kiosk.kill('SIGKILL');
       throw err;
     }
-    this.o.counts.startup_ms.push(performance.now() - t0);
+    this.lastStartupMs = performance.now() - t0;
+    this.o.counts.startup_ms.push(this.lastStartupMs);
     await this.verify();
     return kiosk;
   }
@@ -281,6 +283,10 @@ export class CrashLane {
     if (proc.child.exitCode !== null) {
       if (proc.child.exitCode !== 0) this.violation(`${args.join(' ')} failed: ${proc.stderr.slice(-1000)}`);
       this.est[what] = Math.max(200, (performance.now() - t0) * 1.2);
+      this.o.counts.cli_completed[what]++;
+    } else {
+      // Killed before it finished: widen the window, so that kills also land at its end (the write).
+      this.est[what] = Math.min(60_000, this.est[what] * 1.3);
     }
     await Promise.all([this.kill(proc), this.kill(kiosk)]);
   }
@@ -303,7 +309,8 @@ export class CrashLane {
     await box.close();
     this.o.counts.events_queued += this.o.outboxEvents;
     const draining = this.spawnKiosk();
-    const window = 600 + (this.o.outboxEvents / DRAIN_RATE) * 1000;
+    // The drain starts once the kiosk is up: the window covers the start-up as measured last.
+    const window = this.lastStartupMs + 2 * (this.o.outboxEvents / DRAIN_RATE) * 1000;
     await this.killAfter(draining, this.o.rng() * window);
   }
 
