@@ -91,6 +91,8 @@ export function crashFigures(counts: CrashCounts, o: CrashOptions, stoppedAtBudg
     startup_to_idle_p50_ms: percentile(counts.startup_ms, 50),
     startup_to_idle_p95_ms: percentile(counts.startup_ms, 95),
     starts: counts.startup_ms.length,
+    failed_starts_retried: counts.failed_starts.length,
+    ...(counts.failed_starts.length ? { failed_starts: counts.failed_starts.slice(0, 10) } : {}),
     letters_completed: counts.letters_done,
     cli_runs_completed_before_kill: counts.cli_completed,
     register_entries: sum(counts.register_entries),

@@ -11,6 +11,8 @@ export interface CrashCounts {
   cycles: Record<Scenario, number>;
   /** Milliseconds from spawn to the idle screen, per start. */
   startup_ms: number[];
+  /** Starts that ended or hung before the idle screen, retried (with how they ended). */
+  failed_starts: string[];
   letters_done: number;
   /** CLI runs (import, bind) that finished before their kill (the rest were cut part-way). */
   cli_completed: { import: number; bind: number };
@@ -31,6 +33,7 @@ export function emptyCounts(): CrashCounts {
     exited_before_kill: 0,
     cycles: { print: 0, stop: 0, import: 0, bind: 0, drain: 0 },
     startup_ms: [],
+    failed_starts: [],
     letters_done: 0,
     cli_completed: { import: 0, bind: 0 },
     printer_jobs: 0,
