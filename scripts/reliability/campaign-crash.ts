@@ -127,7 +127,7 @@ export const crashCampaign: Campaign = {
       seed,
       budgetMs,
       kills: runs,
-      lanes: 5,
+      lanes: 8,
       importRows: 20_000,
       outboxEvents: 2000,
     };
