@@ -172,7 +172,7 @@ export class CrashLane {
         return kiosk;
       }
       await kiosk.kill('SIGKILL');
-      const how = `${up}: exit ${kiosk.child.exitCode ?? kiosk.child.signalCode}; stderr ${kiosk.stderr.slice(-500)}`;
+      const how = `${up}: exit ${kiosk.child.exitCode ?? kiosk.child.signalCode}; screens ${kiosk.screens().join(' ')}; stderr ${kiosk.stderr.slice(-300)}`;
       this.o.counts.failed_starts.push(`lane ${this.o.index}: ${how}`);
       if (attempt === 3) {
         this.violation(`no clean start after a kill, three times: ${how}`);
