@@ -136,7 +136,7 @@ export class CrashLane {
       ANJUNGAN_DEVICE_ID: this.device,
       ANJUNGAN_HARDWARE_PRINTER_DRIVER: 'escpos',
       ANJUNGAN_HARDWARE_PRINTER_INTERFACE: this.printer.url,
-      ANJUNGAN_HARDWARE_PRINTER_STATUS_INTERVAL_S: '3600',
+      // The default status poll (15 s): a first probe lost on a loaded machine recovers, as on a kiosk.
       ANJUNGAN_LIMITS_DAILY_PER_TYPE: '1000000',
       ANJUNGAN_FLOW_REPEAT_TAP_MS: '0',
       ANJUNGAN_MQTT_URL: this.o.broker.url,
