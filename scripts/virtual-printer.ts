@@ -139,6 +139,8 @@ export class VirtualPrinter extends EventEmitter<{ job: [ReceivedJob] }> {
   readonly jobs: ReceivedJob[] = [];
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
+  /** One per connection: settles once the connection closed and its job (if any) was emitted. */
+  private connections = new Set<Promise<void>>();
   private offline: OfflineMode = 'none';
   private bytesPerSecond: number | null = null;
   private dropAfterBytes: number | null = null;
@@ -208,6 +210,14 @@ export class VirtualPrinter extends EventEmitter<{ job: [ReceivedJob] }> {
   }
   private taken = 0;
 
+  /**
+   * Resolves once every connection open now has closed and its job was taken in (at the slow
+   * rate) and emitted: after a client was killed, `jobs` then holds all it sent.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.connections]);
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await this.unlisten();
@@ -235,6 +245,11 @@ export class VirtualPrinter extends EventEmitter<{ job: [ReceivedJob] }> {
 
   private onConnection(socket: net.Socket): void {
     this.sockets.add(socket);
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    this.connections.add(settled);
     const parser = new StreamParser((n) => {
       if (this.offline !== 'none') return;
       const bytes = statusBytes(STATE_STATUS[this.state]);
@@ -275,7 +290,12 @@ export class VirtualPrinter extends EventEmitter<{ job: [ReceivedJob] }> {
     });
     socket.on('close', () => {
       this.sockets.delete(socket);
-      chain = chain.then(() => (dropped ? undefined : this.finish(parser, ended && !reset)));
+      chain = chain
+        .then(() => (dropped ? undefined : this.finish(parser, ended && !reset)))
+        .finally(() => {
+          this.connections.delete(settled);
+          settle();
+        });
     });
   }
 

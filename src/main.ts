@@ -33,6 +33,7 @@ import { warmUpEscpos } from './hardware/escpos-encode.ts';
 import { MIN_TARGET_MM, mmToPx, panelDpi } from './hardware/panel-metrics.ts';
 import { logicalCanvas } from './hardware/touch-adapter.ts';
 import { runHealthChecks } from './health-checks.ts';
+import { removeArchiveTemps } from './letters/letter-archive.ts';
 import { LetterService, type LetterServiceDeps } from './letters/letter-service.ts';
 import { loadLetterTypes } from './letters/letter-types.ts';
 import { type LetterRegister, localDay } from './letters/register.ts';
@@ -163,6 +164,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     onChange: (reading) => onStorage(reading),
   });
   const firstStorage = await storage.checkNow();
+  const staleTemps = await removeArchiveTemps(config.data_dir);
+  if (staleTemps > 0)
+    logger.warn({ files: staleTemps }, 'letter archive: removed temp files left by a power cut');
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
   const ratings = config.flow.rating ? await RatingsLog.open(config.data_dir, logger) : null;

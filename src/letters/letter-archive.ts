@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { VillageConfig } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
-import { writeJsonDurably } from '../store/durable-file.ts';
+import { removeStaleTemps, writeFileDurably, writeJsonDurably } from '../store/durable-file.ts';
 import type { Resident } from '../store/resident.ts';
 import type { LetterType } from './letter-type.ts';
 
@@ -48,16 +48,24 @@ export async function archiveLetter(
   if (logo) {
     logoId = createHash('sha256').update(logo).digest('hex');
     const file = path.join(dir, 'logos', `${logoId}.png`);
-    const known = await fs.access(file).then(
-      () => true,
-      () => false,
-    );
-    if (!known) {
+    // Kept only when its content is the one its name promises: a logo cut by a power cut
+    // (written before writes here were atomic) is written again, not reused for every copy.
+    const kept = await fs.readFile(file).catch(() => null);
+    if (!kept || createHash('sha256').update(kept).digest('hex') !== logoId) {
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await fs.writeFile(file, logo, { mode: 0o600 });
+      await writeFileDurably(file, logo, 0o600);
     }
   }
   await writeJsonDurably(path.join(dir, `${letter.id}.json`), { v: 1, ...letter, logo: logoId }, 0o600);
+}
+
+/**
+ * Clears what a power cut left mid-archive (temp files of letters and logos); the daemon calls it
+ * at start, before it issues a letter. Resolves with how many went.
+ */
+export async function removeArchiveTemps(dataDir: string): Promise<number> {
+  const dir = archiveDir(dataDir);
+  return (await removeStaleTemps(dir)) + (await removeStaleTemps(path.join(dir, 'logos')));
 }
 
 /** The letter as issued, with its logo; throws letter_not_found when it was not kept. */

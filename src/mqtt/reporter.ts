@@ -142,7 +142,7 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     this.status ??= this.opts.controls.status();
     for (const [event, at] of this.early.splice(0)) void this.append(event, at);
     this.reportDrops();
-    this.telemetryTimer = setInterval(() => void this.telemetry(), m.telemetry_interval_s * 1000);
+    this.telemetryTimer = setInterval(() => void this.sendTelemetry(), m.telemetry_interval_s * 1000);
     if (urls.length === 0) {
       logger.warn('mqtt.url is not set: events are kept in the outbox, nothing is reported');
       return;
@@ -389,7 +389,11 @@ export class Reporter extends EventEmitter<{ connection: ['online' | 'offline'] 
     };
   }
 
-  private async telemetry(): Promise<void> {
+  /**
+   * Queues one telemetry message as of now(). The timer calls it every `telemetry_interval_s`;
+   * simulations on a fake clock (the offline-week campaign) call it at each simulated tick.
+   */
+  async sendTelemetry(): Promise<void> {
     if (!this.outbox || this.stopping || storageFull(this.status)) return;
     const payload: TelemetryPayload = {
       v: PAYLOAD_VERSION,

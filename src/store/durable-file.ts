@@ -207,15 +207,38 @@ export async function fileVersion(file: string): Promise<string | null> {
 
 /** Writes a JSON file whole or not at all (temp file, fsync, rename, fsync the directory). */
 export async function writeJsonDurably(file: string, value: unknown, mode = 0o644): Promise<void> {
+  await writeFileDurably(file, `${JSON.stringify(value, null, 2)}\n`, mode);
+}
+
+/**
+ * Writes a file whole or not at all: `<file>.tmp-<pid>`, fsync, rename, fsync the directory. A
+ * process killed mid-write leaves only the temp file, which removeStaleTemps() clears.
+ */
+export async function writeFileDurably(file: string, data: string | Buffer, mode = 0o644): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = `${file}${TEMP_INFIX}${process.pid}`;
   const fh = await fs.open(tmp, 'w', mode);
   try {
-    await fh.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();
   }
   await fs.rename(tmp, file);
   await fsyncDir(path.dirname(file));
+}
+
+const TEMP_INFIX = '.tmp-';
+const STALE_TEMP = /\.tmp-\d+$/;
+
+/**
+ * Deletes the temp files writeFileDurably() left in `dir` when its process was killed mid-write
+ * (a power cut): call it where only this process writes, before it writes. Resolves with how
+ * many went; a missing directory has none.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => STALE_TEMP.test(n));
+  await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })));
+  return stale.length;
 }

@@ -14,8 +14,10 @@ export class DaemonProcess {
   stderr = '';
   exit: Promise<number | null>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  /** `built`: runs the compiled `dist/cli.js` (after `npm run build`), as the kiosk runs it. */
+  constructor(args: string[], env: NodeJS.ProcessEnv, opts: { built?: boolean } = {}) {
+    const entry = opts.built ? ['dist/cli.js'] : ['--import', 'tsx', 'src/cli.ts'];
+    this.child = spawn(process.execPath, [...entry, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'Asia/Jakarta', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
