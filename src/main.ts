@@ -150,6 +150,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     numbering: config.letters.numbering,
     villageCode: config.village.code,
     logger,
+    now: () => clock.now(),
   });
   const types = new Map(loadLetterTypes(config.letters.types).map((t) => [t.id, t]));
   // The village's satisfaction tally (flow.rating): kept only when ratings are asked for.
