@@ -129,7 +129,7 @@ export async function runTime(
         startupProblems.push(
           `replayed ${dn.replayed_lines} lines after ${month.days} days, ${d1.replayed_lines} after day 1 + ${sinceCheckpoint} since the checkpoint`,
         );
-      if (dn.replayed_lines >= CHECKPOINT_EVERY)
+      if (dn.replayed_lines > CHECKPOINT_EVERY)
         startupProblems.push(
           `replayed ${dn.replayed_lines} of ${dn.register_lines} lines: the checkpoint was not used`,
         );

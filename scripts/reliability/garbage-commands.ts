@@ -116,13 +116,11 @@ const message: fc.Arbitrary<Omit<Sent, 'kind'> & { kind: Exclude<Kind, 'replay'>
     const { signature: _s, ...req } = signed(n, a);
     return { kind: 'unsigned' as const, name: n, payload: json(req) };
   }),
-  fc
-    .tuple(name, args)
-    .map(([n, a]) => ({
-      kind: 'other_key' as const,
-      name: n,
-      payload: json(signed(n, a, { key: intruder.privateKeyPem })),
-    })),
+  fc.tuple(name, args).map(([n, a]) => ({
+    kind: 'other_key' as const,
+    name: n,
+    payload: json(signed(n, a, { key: intruder.privateKeyPem })),
+  })),
   fc.tuple(name, args, fc.string({ minLength: 1, maxLength: 10 })).map(([n, a, extra]) => {
     const req = signed(n, a);
     return {
