@@ -7,6 +7,7 @@ import type { Campaign } from './campaign.ts';
 import { commandsProperty } from './garbage-commands.ts';
 import { flowProperty } from './garbage-flow.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
+import { printerStatusProperty } from './garbage-printer.ts';
 
 export interface TargetResult {
   runs: number;
@@ -27,6 +28,7 @@ export const GARBAGE_TARGETS: Record<string, () => AnyProperty> = {
   hid_uid_roundtrip: hidRoundTripProperty as () => fc.IRawProperty<unknown[]>,
   config_file: configProperty as () => fc.IRawProperty<unknown[]>,
   mqtt_commands: commandsProperty as () => AnyProperty,
+  printer_status: printerStatusProperty as () => AnyProperty,
 };
 
 export async function runGarbage(opts: {
