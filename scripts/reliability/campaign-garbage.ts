@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { Campaign } from './campaign.ts';
+import { pcscProperty } from './garbage-card.ts';
 import { commandsProperty } from './garbage-commands.ts';
 import { flowProperty } from './garbage-flow.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
@@ -29,6 +30,7 @@ export const GARBAGE_TARGETS: Record<string, () => AnyProperty> = {
   config_file: configProperty as () => fc.IRawProperty<unknown[]>,
   mqtt_commands: commandsProperty as () => AnyProperty,
   printer_status: printerStatusProperty as () => AnyProperty,
+  pcsc_answers: pcscProperty as () => AnyProperty,
 };
 
 export async function runGarbage(opts: {
