@@ -9,6 +9,7 @@ import { commandsProperty } from './garbage-commands.ts';
 import { flowProperty } from './garbage-flow.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
 import { printerStatusProperty } from './garbage-printer.ts';
+import { simStdinProperty } from './garbage-sim.ts';
 
 export interface TargetResult {
   runs: number;
@@ -31,6 +32,7 @@ export const GARBAGE_TARGETS: Record<string, () => AnyProperty> = {
   mqtt_commands: commandsProperty as () => AnyProperty,
   printer_status: printerStatusProperty as () => AnyProperty,
   pcsc_answers: pcscProperty as () => AnyProperty,
+  sim_stdin: simStdinProperty as () => AnyProperty,
 };
 
 export async function runGarbage(opts: {
