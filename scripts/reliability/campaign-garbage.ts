@@ -7,6 +7,7 @@ import type { Campaign } from './campaign.ts';
 import { pcscProperty } from './garbage-card.ts';
 import { commandsProperty } from './garbage-commands.ts';
 import { flowProperty } from './garbage-flow.ts';
+import { importProperty } from './garbage-import.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
 import { printerStatusProperty } from './garbage-printer.ts';
 import { simStdinProperty } from './garbage-sim.ts';
@@ -33,6 +34,7 @@ export const GARBAGE_TARGETS: Record<string, () => AnyProperty> = {
   printer_status: printerStatusProperty as () => AnyProperty,
   pcsc_answers: pcscProperty as () => AnyProperty,
   sim_stdin: simStdinProperty as () => AnyProperty,
+  import_rows: importProperty as () => AnyProperty,
 };
 
 export async function runGarbage(opts: {
