@@ -75,7 +75,10 @@ export async function runTime(
     });
     const monthMs = Date.now() - started;
     const monthProblems = [...month.problems];
-    if (month.not_printed > 0) monthProblems.push(`${month.not_printed} sessions did not print`);
+    if (month.not_printed > 0)
+      monthProblems.push(
+        `${month.not_printed} sessions did not print: ${JSON.stringify(month.not_printed_screens)}`,
+      );
     row(
       'month',
       month.days,

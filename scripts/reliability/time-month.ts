@@ -43,6 +43,8 @@ export interface MonthResult {
   days: number;
   letters: number;
   not_printed: number;
+  /** The screens the sessions that did not print ended on. */
+  not_printed_screens: Record<string, number>;
   samples: DaySample[];
   startup_day1: StartupCount | null;
   startup_last: StartupCount | null;
@@ -134,6 +136,7 @@ export async function runMonth(opts: {
     days: 0,
     letters: 0,
     not_printed: 0,
+    not_printed_screens: {},
     samples: [],
     startup_day1: null,
     startup_last: null,
@@ -149,12 +152,18 @@ export async function runMonth(opts: {
         break;
       }
       const morning = clock.now();
+      // The caretaker puts in a new roll every morning: the simulated roll (1,000,000 lines, as
+      // the first run of this campaign found) ends after about 11,600 letters.
+      daemon.adapters.sim.printer?.loadPaper();
       for (let i = 0; i < opts.lettersPerDay; i++) {
         clock.advance(Math.floor(meanGap * 2 * random()));
         const card = cards[Math.floor(random() * cards.length)] as Buffer;
         const ended = await session(daemon, clock, card, Math.floor(random() * 3));
         if (ended === 'done') result.letters++;
-        else result.not_printed++;
+        else {
+          result.not_printed++;
+          result.not_printed_screens[ended] = (result.not_printed_screens[ended] ?? 0) + 1;
+        }
       }
       result.days = day;
       clearSimulatedPaper(dataDir);
