@@ -153,7 +153,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<Daemon> 
     dataOk,
     opened.version,
   );
-  const register = await openRegister(config, logger);
+  const register = await openRegister(config, logger, () => clock.now());
   // Free space in data_dir (storage.min_free_mb): out of service before a number is taken.
   let onStorage: (reading: StorageReading) => void = () => {};
   const storage = new StorageGuard({

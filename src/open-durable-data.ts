@@ -48,8 +48,13 @@ export async function loadKeys(
  * file and line and what to do: exiting would only make systemd restart it in a loop, and a kiosk
  * that cannot read its register must not give a number.
  */
-export async function openRegister(config: Config, logger: Logger): Promise<LetterRegister> {
-  const opts = { numbering: config.letters.numbering, villageCode: config.village.code, logger };
+export async function openRegister(
+  config: Config,
+  logger: Logger,
+  /** The daemon's clock: the register's daily-count window and stamps follow it (RegisterOptions.now). */
+  now?: () => number,
+): Promise<LetterRegister> {
+  const opts = { numbering: config.letters.numbering, villageCode: config.village.code, logger, now };
   try {
     return await LetterRegister.open(config.data_dir, opts);
   } catch (err) {

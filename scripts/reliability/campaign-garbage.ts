@@ -4,8 +4,13 @@
  */
 import fc from 'fast-check';
 import type { Campaign } from './campaign.ts';
+import { pcscProperty } from './garbage-card.ts';
+import { commandsProperty } from './garbage-commands.ts';
 import { flowProperty } from './garbage-flow.ts';
+import { importProperty } from './garbage-import.ts';
 import { configProperty, hidProperty, hidRoundTripProperty } from './garbage-inputs.ts';
+import { printerStatusProperty } from './garbage-printer.ts';
+import { simStdinProperty } from './garbage-sim.ts';
 
 export interface TargetResult {
   runs: number;
@@ -17,20 +22,27 @@ export interface TargetResult {
   stopped_at_budget?: boolean;
 }
 
-/** Each target's property; new targets are added here. */
-export const GARBAGE_TARGETS: Record<string, () => fc.IRawProperty<unknown[]>> = {
+type AnyProperty = fc.IRawProperty<unknown[]> | fc.IAsyncPropertyWithHooks<unknown[]>;
+
+/** Each target's property (synchronous or asynchronous); new targets are added here. */
+export const GARBAGE_TARGETS: Record<string, () => AnyProperty> = {
   flow: flowProperty as () => fc.IRawProperty<unknown[]>,
   hid_bytes: hidProperty as () => fc.IRawProperty<unknown[]>,
   hid_uid_roundtrip: hidRoundTripProperty as () => fc.IRawProperty<unknown[]>,
   config_file: configProperty as () => fc.IRawProperty<unknown[]>,
+  mqtt_commands: commandsProperty as () => AnyProperty,
+  printer_status: printerStatusProperty as () => AnyProperty,
+  pcsc_answers: pcscProperty as () => AnyProperty,
+  sim_stdin: simStdinProperty as () => AnyProperty,
+  import_rows: importProperty as () => AnyProperty,
 };
 
-export function runGarbage(opts: {
+export async function runGarbage(opts: {
   runs: number;
   seed: number;
   budgetMs: number;
   targets?: string[];
-}): Record<string, TargetResult> {
+}): Promise<Record<string, TargetResult>> {
   const out: Record<string, TargetResult> = {};
   const deadline = Date.now() + opts.budgetMs;
   for (const name of opts.targets ?? Object.keys(GARBAGE_TARGETS)) {
@@ -42,12 +54,12 @@ export function runGarbage(opts: {
       out[name] = { runs: 0, failures: 0, ms: 0, stopped_at_budget: true };
       continue;
     }
-    // Every target's property is synchronous, so check() answers at once (not a Promise).
-    const details = fc.check(make(), {
+    // A synchronous property's check answers at once, an asynchronous one's with a Promise.
+    const details = (await fc.check(make() as fc.IRawProperty<unknown[]>, {
       numRuns: opts.runs,
       seed: opts.seed,
       interruptAfterTimeLimit: left,
-    }) as fc.RunDetails<unknown[]>;
+    })) as fc.RunDetails<unknown[]>;
     const ms = Date.now() - started;
     out[name] = {
       runs: details.numRuns,
@@ -63,7 +75,7 @@ export function runGarbage(opts: {
 export const garbageCampaign: Campaign = {
   name: 'garbage',
   async run({ seed, budgetMs, runs = 10_000 }) {
-    const r = runGarbage({ runs, seed, budgetMs });
+    const r = await runGarbage({ runs, seed, budgetMs });
     const rows = Object.entries(r).map(([target, t]) => {
       if (t.counterexample) console.error(`\ngarbage/${target} FAILED:\n${t.counterexample}\n`);
       return {

@@ -4,6 +4,7 @@ import { crashCampaign } from './campaign-crash.ts';
 import { diskCampaign } from './campaign-disk.ts';
 import { garbageCampaign } from './campaign-garbage.ts';
 import { offlineCampaign } from './campaign-offline.ts';
+import { timeCampaign } from './campaign-time.ts';
 import { tornCampaign } from './campaign-torn.ts';
 
 export const CAMPAIGNS: Campaign[] = [
@@ -12,4 +13,5 @@ export const CAMPAIGNS: Campaign[] = [
   tornCampaign,
   diskCampaign,
   offlineCampaign,
+  timeCampaign,
 ];

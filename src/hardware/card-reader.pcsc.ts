@@ -26,7 +26,8 @@ import type { Config } from '../config/config.ts';
 import { errorMessage, KioskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { withTimeout } from '../with-timeout.ts';
-import { type CardReader, type CardReaderEvents, isRandomUid } from './card-reader.ts';
+import type { CardReader, CardReaderEvents } from './card-reader.ts';
+import { parseUidResponse } from './uid-response.ts';
 
 type ReaderConfig = Config['hardware']['reader'];
 type NfcModule = { NFC: typeof NfcClass };
@@ -301,23 +302,19 @@ class PcscCardReader extends EventEmitter<CardReaderEvents> implements CardReade
     }
     if (cur.done) return;
     this.reading = cur;
-    if (res.length < 2) {
+    const answer = parseUidResponse(res);
+    if (answer.kind === 'no_status_word') {
       // vpcd (and some readers) answer an empty response when the card left mid-command.
       const removed = await this.waitRemoved(r, cur);
       if (cur.done) return;
       this.reading = cur;
       this.endRead(removed ? 'card_removed' : 'card_error', 'no status word');
-      return;
-    }
-    const sw = res.readUInt16BE(res.length - 2);
-    const uid = Buffer.from(res.subarray(0, res.length - 2));
-    if (sw !== 0x9000) {
-      this.endRead('card_error', `status word ${sw.toString(16).padStart(4, '0')}`);
-    } else if (uid.length !== 4 && uid.length !== 7 && uid.length !== 10) {
-      this.endRead('card_error', `unexpected UID length ${uid.length}`);
-    } else if (isRandomUid(uid)) {
+    } else if (answer.kind === 'card_error') {
+      this.endRead('card_error', answer.detail);
+    } else if (answer.kind === 'card_random_uid') {
       this.endRead('card_random_uid');
     } else {
+      const { uid } = answer;
       cur.done = true;
       this.reading = null;
       this.log.debug({ uid_bytes: uid.length }, 'card read');

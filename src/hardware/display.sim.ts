@@ -40,7 +40,10 @@ export class SimDisplay implements Display {
   private lastPngKey: string | null = null;
   private renderer: import('../display/renderer.ts').ScreenRenderer | null = null;
   private started = false;
-  private pngChain: Promise<void> = Promise.resolve();
+  /** The newest screen not yet drawn as a PNG, and the drawing in progress. */
+  private pngLatest: ScreenModel | null = null;
+  private pngDrawing: Promise<void> | null = null;
+  #pngWrites = 0;
 
   constructor(private readonly opts: SimDisplayOptions) {}
 
@@ -68,10 +71,29 @@ export class SimDisplay implements Display {
       this.opts.out.write(`${frame}\n`);
     }
     if (!this.opts.pngPath) return;
-    // PNG writes run one at a time, in order: two frames never race on the temp file.
-    const next = this.pngChain.then(() => this.writePng(screen));
-    this.pngChain = next.catch(() => undefined);
-    return next;
+    // PNG writes run one at a time (two never race on the temp file), and only the newest screen
+    // waits, as on the framebuffer: screens that change faster than they render (a script, the
+    // time campaign's fake clock) used to queue every frame, unbounded.
+    this.pngLatest = screen;
+    if (!this.pngDrawing) {
+      this.pngDrawing = this.drainPng().finally(() => {
+        this.pngDrawing = null;
+      });
+    }
+    return this.pngDrawing;
+  }
+
+  /** PNGs written so far (a screen replaced before its turn is never drawn). */
+  get pngWrites(): number {
+    return this.#pngWrites;
+  }
+
+  private async drainPng(): Promise<void> {
+    while (this.pngLatest) {
+      const screen = this.pngLatest;
+      this.pngLatest = null;
+      await this.writePng(screen);
+    }
   }
 
   private async writePng(screen: ScreenModel): Promise<void> {
@@ -87,6 +109,7 @@ export class SimDisplay implements Display {
       await writeFile(tmp, png);
       await rename(tmp, path);
       this.lastPngKey = key;
+      this.#pngWrites++;
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
       throw new KioskError(

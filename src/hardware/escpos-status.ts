@@ -8,6 +8,7 @@
  * Each answer is one byte with bit 1 and bit 4 set and bits 0 and 7 clear (0x12 = all good).
  * Used by the real adapter (bytes → PrinterStatus) and the virtual printer (state → bytes).
  */
+import type { PrinterLink } from './escpos-link.ts';
 import type { PrinterStatus } from './printer.ts';
 
 export const DLE_EOT = (n: 1 | 2 | 3 | 4) => Buffer.from([0x10, 0x04, n]);
@@ -34,6 +35,37 @@ export function statusFromBytes(printer: number, cause: number | null, paper: nu
   if (paper & PAPER_OUT) return 'paper_out';
   if (paper & NEAR_END) return 'paper_near_end';
   return 'ready';
+}
+
+/** At most this many unasked bytes are dropped before a question (a chatty printer cannot stall it). */
+const MAX_STALE_BYTES = 64;
+
+/**
+ * Asks DLE EOT 1 (and 2 when offline) and 4 over `link`; no or implausible answer = offline.
+ * Bytes already waiting before a question (an answer that came after its timeout, a printer
+ * that answered twice) are dropped first: read as the next answer, a ready printer's n=1 byte
+ * says "paper near end", and a paper-out printer's says nothing is wrong with the paper.
+ */
+export async function readStatus(
+  link: Pick<PrinterLink, 'write' | 'readByte'>,
+  timeoutMs: number,
+): Promise<PrinterStatus> {
+  const ask = async (n: 1 | 2 | 4): Promise<number | null> => {
+    for (let i = 0; i < MAX_STALE_BYTES && (await link.readByte(0)) !== null; i++);
+    try {
+      await link.write(DLE_EOT(n));
+    } catch {
+      return null;
+    }
+    const b = await link.readByte(timeoutMs);
+    return b !== null && isStatusByte(b) ? b : null;
+  };
+  const printer = await ask(1);
+  if (printer === null) return 'offline';
+  const cause = printer & OFFLINE ? await ask(2) : null;
+  const paper = await ask(4);
+  if (paper === null) return 'offline';
+  return statusFromBytes(printer, cause, paper);
 }
 
 /** The bytes a printer in `status` answers to DLE EOT n (for the virtual printer). */

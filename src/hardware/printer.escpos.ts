@@ -18,7 +18,7 @@ import { errorMessage, KioskError } from '../errors.ts';
 import type { PrintDocument } from '../letters/print-document.ts';
 import type { Logger } from '../log.ts';
 import { openLink, type PrinterLink } from './escpos-link.ts';
-import { DLE_EOT, isStatusByte, statusFromBytes } from './escpos-status.ts';
+import { readStatus } from './escpos-status.ts';
 import { canPrint, type Printer, type PrinterEvents, type PrinterStatus, type PrintJob } from './printer.ts';
 
 type PrinterConfig = Config['hardware']['printer'];
@@ -232,22 +232,8 @@ class EscposPrinter extends EventEmitter<PrinterEvents> implements Printer {
   }
 
   /** DLE EOT 1 (and 2 when offline) and 4; no or implausible answer = offline. */
-  private async readStatus(link: PrinterLink, timeoutMs: number): Promise<PrinterStatus> {
-    const ask = async (n: 1 | 2 | 4): Promise<number | null> => {
-      try {
-        await link.write(DLE_EOT(n));
-      } catch {
-        return null;
-      }
-      const b = await link.readByte(timeoutMs);
-      return b !== null && isStatusByte(b) ? b : null;
-    };
-    const printer = await ask(1);
-    if (printer === null) return 'offline';
-    const cause = printer & 0x08 ? await ask(2) : null;
-    const paper = await ask(4);
-    if (paper === null) return 'offline';
-    return statusFromBytes(printer, cause, paper);
+  private readStatus(link: PrinterLink, timeoutMs: number): Promise<PrinterStatus> {
+    return readStatus(link, timeoutMs);
   }
 
   private setStatus(s: PrinterStatus): void {

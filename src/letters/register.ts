@@ -52,6 +52,20 @@ export interface RegisterOptions {
   logger: Logger;
   /** Only read (CLI listing while the daemon runs): no `interrupted` marking, no appends. */
   readOnly?: boolean;
+  /**
+   * The kiosk's clock (milliseconds since the epoch); default Date.now. The daemon passes its
+   * injected clock, so that the daily-count window and `interrupted` stamps follow the same time
+   * as the letters (a simulated month must not compare its checkpoint with the host's date).
+   */
+  now?: () => number;
+}
+
+/** What the last open read: a start replays only the lines after a usable checkpoint. */
+export interface RegisterStartup {
+  /** Register lines read at open (all of them without a usable checkpoint). */
+  replayedLines: number;
+  /** Lines the checkpoint already held (0 without one). */
+  checkpointLines: number;
 }
 
 const STATUSES = new Set<RegisterStatus>(['printing', 'printed', 'failed', 'interrupted']);
@@ -68,6 +82,7 @@ export class LetterRegister {
   readonly file: string;
   readonly checkpointFile: string;
   readonly interrupted: RegisterEntry[] = [];
+  readonly startup: RegisterStartup = { replayedLines: 0, checkpointLines: 0 };
   readonly #opts: RegisterOptions;
   #log: AppendLog | null = null;
   #index: RegisterIndex = RegisterIndex.full();
@@ -308,7 +323,8 @@ export class LetterRegister {
       (st) => st.mtimeMs,
       () => 0,
     );
-    const windowStart = localDay(new Date(Math.max(Date.now(), lastWrite) - WINDOW_DAYS * DAY_MS));
+    const now = this.#opts.now?.() ?? Date.now();
+    const windowStart = localDay(new Date(Math.max(now, lastWrite) - WINDOW_DAYS * DAY_MS));
     const cp = await readCheckpoint<IndexSnapshot>(this.checkpointFile, this.file);
     let reason = cp.ok ? null : cp.reason;
     let index: RegisterIndex | null = null;
@@ -357,6 +373,8 @@ export class LetterRegister {
       from,
       onRecord: (record) => applyRecord(index, record),
     });
+    this.startup.checkpointLines = from?.lines ?? 0;
+    this.startup.replayedLines = this.#log.lines - this.startup.checkpointLines;
   }
 
   /**
@@ -432,7 +450,7 @@ export class LetterRegister {
   }
 
   async #markInterrupted(): Promise<void> {
-    const now = new Date();
+    const now = new Date(this.#opts.now?.() ?? Date.now());
     for (const e of this.#index.printing()) {
       const reason = 'power cut or crash while printing';
       const record: StatusRecord = {

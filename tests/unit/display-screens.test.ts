@@ -208,4 +208,34 @@ test('SimDisplay prints a frame only when it changes and writes the PNG atomical
   }
 });
 
+test('SimDisplay draws only the newest waiting screen: frames faster than the PNG renders do not queue up', async () => {
+  const dir = mkdtempSync(`${os.tmpdir()}/anj-`);
+  try {
+    const out = new PassThrough();
+    out.resume();
+    const display = new SimDisplay({
+      out,
+      pngPath: `${dir}/sim/screen.png`,
+      width: 480,
+      height: 320,
+      orientation: 'portrait',
+      logger: silentLogger(),
+    });
+    await display.start();
+    const printing = models.find((m) => m.name === 'printing')!.model;
+    // 100 different screens in one tick, as a fast script or a fake clock produces them.
+    const shows = Array.from({ length: 100 }, (_, i) =>
+      display.show({ ...printing, progress: (i + 1) / 100 }),
+    );
+    await Promise.all(shows);
+    await display.stop();
+    // The first is drawn at once; the 99 after it replace one another while it renders.
+    assert.ok(display.pngWrites <= 2, `${display.pngWrites} PNGs written for 100 screens`);
+    const meta = await sharp(readFileSync(`${dir}/sim/screen.png`)).metadata();
+    assert.is(meta.format, 'png');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

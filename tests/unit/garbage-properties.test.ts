@@ -11,8 +11,8 @@ const seed = Number(process.env.ANJUNGAN_SEED ?? Math.floor(Math.random() * 2 **
 console.log(`  garbage properties: seed ${seed}`);
 
 for (const target of Object.keys(GARBAGE_TARGETS)) {
-  test(`garbage: ${target} keeps its promises over 300 generated inputs`, () => {
-    const r = runGarbage({ runs: 300, seed, budgetMs: 120_000, targets: [target] })[target];
+  test(`garbage: ${target} keeps its promises over 300 generated inputs`, async () => {
+    const r = (await runGarbage({ runs: 300, seed, budgetMs: 120_000, targets: [target] }))[target];
     assert.ok(r);
     assert.is(r.failures, 0, r.counterexample);
     assert.is(r.runs, 300, 'every input was tried');
