@@ -60,8 +60,11 @@ export class SimDisplay implements Display {
     }
   }
 
+  /** Stops after the PNG being written (if any) is in place: nothing is written after stop. */
   async stop(): Promise<void> {
     this.started = false;
+    this.pngLatest = null;
+    await this.pngDrawing?.catch(() => undefined);
   }
 
   async show(screen: ScreenModel): Promise<void> {

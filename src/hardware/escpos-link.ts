@@ -58,6 +58,8 @@ class Inbox {
   take(timeoutMs: number, dead: () => boolean): Promise<number | null> {
     if (this.bytes.length) return Promise.resolve(this.bytes.shift() as number);
     if (dead()) return Promise.resolve(null);
+    // A zero wait asks only for what already arrived (readStatus drops stale bytes this way).
+    if (timeoutMs <= 0) return Promise.resolve(null);
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.waiter = null;

@@ -82,7 +82,7 @@ test('--dry-run on a fake root lists every change and changes nothing', () => {
     /would: write \/etc\/systemd\/system\.conf\.d\/anjungan-watchdog\.conf/,
     /would: write \/etc\/systemd\/journald\.conf\.d\/anjungan\.conf/,
     /skip: console hardening/,
-    /DRY RUN done: 12 change\(s\) would be made/,
+    /DRY RUN done: 13 change\(s\) would be made/,
   ]) {
     assert.match(r.out, expected);
   }
@@ -110,7 +110,7 @@ test('a real run into a fake root installs the files once; the second run change
   const root = fakeRoot();
   const first = install(['--prefix', root, ...TEST_USER]);
   assert.is(first.code, 0, first.out);
-  assert.match(first.out, /done: 12 change\(s\)/);
+  assert.match(first.out, /done: 13 change\(s\)/);
   const unit = fs.readFileSync(path.join(root, 'etc/systemd/system/anjungan.service'), 'utf8');
   assert.is(unit, fs.readFileSync(path.join(ROOT, 'systemd/anjungan.service'), 'utf8'));
   assert.match(

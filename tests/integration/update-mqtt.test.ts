@@ -159,7 +159,12 @@ test('cmd/update over Mosquitto: downloaded, verified, switched, update_done; a 
     });
     publish(broken);
     assert.is((await order(broken)).code, 0);
-    await watcher.waitFor('rolled_back', () => events('rolled_back').length > 0, 240_000);
+    // The two events of a rollback are published one after the other: wait for both.
+    await watcher.waitFor(
+      'rolled_back and update_failed',
+      () => events('rolled_back').length > 0 && events('update_failed').length > 0,
+      240_000,
+    );
     const rolled = events('rolled_back')[0];
     assert.equal([rolled?.from, rolled?.to], ['0.1.2', '0.1.1']);
     assert.is(events('update_failed').at(-1)?.reason, 'health');
