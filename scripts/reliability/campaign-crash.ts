@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mosquittoAvailable, startMosquitto } from '../../tests/support/mosquitto.ts';
 import type { Campaign, CampaignResult } from './campaign.ts';
-import { type CrashCounts, emptyCounts, SCENARIOS, seededRandom } from './crash-counts.ts';
+import { type CrashCounts, emptyCounts, SCENARIOS } from './crash-counts.ts';
 import { CrashLane } from './crash-lane.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface CrashOptions {
   seed: number;

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { LetterRegister } from '../../src/letters/register.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { Campaign, CampaignRow } from './campaign.ts';
-import { mulberry32 } from './campaign-torn.ts';
+import { seededRandom } from './seeded-random.ts';
 import { mountSmallDisk } from './small-disk.ts';
 import { leave, provisionResidents, session, startKioskOn, until } from './torn-baseline.ts';
 
@@ -56,7 +56,7 @@ export async function runDisk(opts: {
     stopped_at_budget: false,
   };
   const deadline = Date.now() + opts.budgetMs;
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   const kinds: Kind[] = Array.from({ length: opts.rounds }, (_, i) => (i % 2 === 0 ? 'below' : 'race'));
   for (let i = kinds.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

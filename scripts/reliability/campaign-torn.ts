@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Campaign, CampaignRow } from './campaign.ts';
+import { seededRandom } from './seeded-random.ts';
 import { buildBaseline, type TornTarget } from './torn-baseline.ts';
 import { type Damage, FAILURES, runTornCase, type TornOutcome } from './torn-case.ts';
 
@@ -39,7 +40,7 @@ export async function runTorn(opts: TornOptions): Promise<{
   const deadline = Date.now() + opts.budgetMs;
   const baseline = await buildBaseline();
   const caseDir = path.join(path.dirname(baseline.dirs.printed), 'case');
-  const random = mulberry32(opts.seed);
+  const random = seededRandom(opts.seed);
   const targets: Record<string, TargetFigures> = {};
   let stopped = false;
   try {
@@ -94,18 +95,6 @@ function describe(d: Damage): string {
   return d.kind === 'cut'
     ? `cut keeping ${d.keep} bytes of the last write`
     : `bit ${d.bit} of byte ${d.byte} flipped`;
-}
-
-/** A small seeded PRNG: the same seed gives the same flips. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const tornCampaign: Campaign = {

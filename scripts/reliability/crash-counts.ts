@@ -1,4 +1,4 @@
-/** What the crash campaign counts, shared by its lanes, and the seeded randomness it runs on. */
+/** What the crash campaign counts, shared by its lanes. */
 
 export const SCENARIOS = ['print', 'stop', 'import', 'bind', 'drain'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -44,18 +44,6 @@ export function emptyCounts(): CrashCounts {
     events_lost: 0,
     duplicates: 0,
     violations: [],
-  };
-}
-
-/** mulberry32: a small seeded generator, so that a run is repeated by its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -14,8 +14,9 @@ import { silentLogger } from '../../src/log.ts';
 import { Reporter } from '../../src/mqtt/reporter.ts';
 import type { Mosquitto } from '../../tests/support/mosquitto.ts';
 import { TestKiosk } from '../../tests/support/mosquitto-harness.ts';
-import { seededRandom, sleep } from './crash-counts.ts';
+import { sleep } from './crash-counts.ts';
 import { ReceivedLog } from './offline-subscriber.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface OfflineOptions {
   broker: Mosquitto;

@@ -18,6 +18,7 @@ import vm from 'node:vm';
 import { FakeClock } from '../../src/flows/clock.ts';
 import { LetterRegister } from '../../src/letters/register.ts';
 import { silentLogger } from '../../src/log.ts';
+import { seededRandom } from './seeded-random.ts';
 import { checkRegister, countLines } from './time-checks.ts';
 import { clearSimulatedPaper, completeCards, HOUR_MS, session, startTimeKiosk } from './time-kiosk.ts';
 
@@ -50,18 +51,6 @@ export interface MonthResult {
   startup_last: StartupCount | null;
   problems: string[];
   stopped_at_budget: boolean;
-}
-
-/** A small seeded generator (mulberry32): the campaign's gaps and choices come from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** 07:00 local (the process runs in WIB) of the day after `ms`. */
@@ -126,7 +115,7 @@ export async function runMonth(opts: {
   seed: number;
   deadline: number;
 }): Promise<MonthResult> {
-  const random = seeded(opts.seed);
+  const random = seededRandom(opts.seed);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'anj-time-'));
   const clock = new FakeClock(nextMorning(Date.now()));
   const daemon = await startTimeKiosk(dataDir, clock);
